@@ -1,0 +1,67 @@
+using Loyalty.Administration.Contracts;
+using Loyalty.Host.Startup;
+using Loyalty.Shared.Persistence;
+using Loyalty.Shared.Security;
+
+namespace Loyalty.Host.Commands;
+
+/// <summary>
+/// Command verbs: <c>migrate</c>, <c>create-admin --user-name NAME [--roles Admin,Support] [--password …]</c>, <c>seed-demo</c>.
+/// They run against the configured database and exit; options are ordinary configuration keys.
+/// </summary>
+internal static class HostCommands
+{
+    private static readonly string[] Verbs = ["migrate", "create-admin", "seed-demo"];
+
+    public static (string? Command, string[] HostArgs) Split(string[] args) =>
+        args.Length > 0 && Verbs.Contains(args[0]) ? (args[0], args[1..]) : (null, args);
+
+    public static async Task<int> RunAsync(WebApplication app, string command)
+    {
+        switch (command)
+        {
+            case "migrate":
+                await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
+                Console.WriteLine("Database migrated.");
+                return 0;
+            case "seed-demo":
+                await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
+                await DatabaseSetup.SeedDemoAsync(app.Services);
+                Console.WriteLine("Demo program seeded.");
+                return 0;
+            default:
+                return await CreateAdminAsync(app);
+        }
+    }
+
+    private static async Task<int> CreateAdminAsync(WebApplication app)
+    {
+        var userName = app.Configuration["user-name"];
+        if (string.IsNullOrWhiteSpace(userName))
+        {
+            await Console.Error.WriteLineAsync("Usage: create-admin --user-name NAME [--roles Admin,Support] [--password PASSWORD]");
+            return 2;
+        }
+
+        if (DatabaseOptions.From(app.Configuration).MigrateOnStartup)
+        {
+            await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
+        }
+
+        // A password on the command line lands in shell history; without one, a strong one is generated and shown once.
+        var password = app.Configuration["password"] is { Length: > 0 } given ? given : DatabaseSetup.GeneratePassword();
+        var roles = (app.Configuration["roles"] ?? Roles.Admin).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await using var scope = app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<IAdminUsers>().CreateAsync(userName, password, roles, CancellationToken.None);
+        if (!result.Succeeded)
+        {
+            await Console.Error.WriteLineAsync($"{result.Field}: {result.Error}");
+            return 1;
+        }
+
+        Console.WriteLine(app.Configuration["password"] is { Length: > 0 }
+            ? $"Created '{userName}' ({string.Join(", ", roles)})."
+            : $"Created '{userName}' ({string.Join(", ", roles)}) with password '{password}'.");
+        return 0;
+    }
+}

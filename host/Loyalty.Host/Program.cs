@@ -1,0 +1,44 @@
+using Loyalty.Host;
+using Loyalty.Host.Commands;
+using Loyalty.Host.Http;
+using Loyalty.Host.Jobs;
+using Loyalty.Host.Startup;
+using Loyalty.Shared.Modules;
+using Loyalty.Shared.Security;
+
+var (command, hostArgs) = HostCommands.Split(args);
+var builder = WebApplication.CreateBuilder(hostArgs);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddModules(builder.Configuration, LoyaltyModules.All);
+builder.Services.AddAuthorizationBuilder().AddLoyaltyPolicies();
+builder.Services.AddProblemDetails();
+builder.Services.AddLoyaltyOpenApi();
+builder.Services.AddLoyaltyRateLimiting(builder.Configuration);
+builder.Services.AddLoyaltyJobs(builder.Configuration, LoyaltyModules.All);
+
+var app = builder.Build();
+
+if (command is not null)
+{
+    return await HostCommands.RunAsync(app, command);
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+
+app.MapLoyaltyHealthChecks();
+app.MapLoyaltyOpenApi();
+app.MapModules();
+
+await app.PrepareDatabaseAsync();
+await app.StartAsync();
+app.PrintWelcome();
+await app.WaitForShutdownAsync();
+return 0;
+
+/// <summary>Exposed for the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

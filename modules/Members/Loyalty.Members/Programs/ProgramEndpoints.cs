@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using Loyalty.Members.Contracts;
+using Loyalty.Members.Persistence;
+using Loyalty.Shared.Auditing;
+using Loyalty.Shared.Http;
+using Loyalty.Shared.Messaging;
+using Loyalty.Shared.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Loyalty.Members.Programs;
+
+internal sealed record CreateProgramRequest(string? Code, string? Name, string? TimeZone, string? Currency)
+{
+    public ValidationErrors Validate() => new ValidationErrors()
+        .Check(Code is not null && ProgramEndpoints.CodePattern().IsMatch(Code), "code", "Use 2-50 lowercase letters, digits and dashes.")
+        .Check(!string.IsNullOrWhiteSpace(Name) && Name.Length <= 200, "name", "A name of 1-200 characters is required.")
+        .Check(TimeZone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _), "timeZone", "Give an IANA time zone id, such as Europe/Berlin.")
+        .Check(Currency is not null && ProgramEndpoints.CurrencyPattern().IsMatch(Currency), "currency", "Give an ISO 4217 currency code, such as EUR.");
+}
+
+internal static partial class ProgramEndpoints
+{
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,49}$")]
+    internal static partial Regex CodePattern();
+
+    [GeneratedRegex("^[A-Z]{3}$")]
+    internal static partial Regex CurrencyPattern();
+
+    public static void MapProgramEndpoints(this RouteGroupBuilder api)
+    {
+        var programs = api.MapGroup("/programs");
+        programs.MapGet("/", ListPrograms).RequireAuthorization(Policies.ViewPrograms);
+        programs.MapGet("/{code}", GetProgram).RequireAuthorization(Policies.ViewPrograms).WithName("GetProgram");
+        programs.MapPost("/", CreateProgram).RequireAuthorization(Policies.ManagePrograms);
+    }
+
+    private static async Task<Ok<List<LoyaltyProgramDto>>> ListPrograms(MembersDbContext db, CancellationToken cancellationToken)
+    {
+        var programs = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync(cancellationToken);
+        return TypedResults.Ok(programs.ConvertAll(p => p.ToDto()));
+    }
+
+    private static async Task<Results<Ok<LoyaltyProgramDto>, NotFound>> GetProgram(
+        string code, MembersDbContext db, CancellationToken cancellationToken)
+    {
+        var program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
+        return program is null ? TypedResults.NotFound() : TypedResults.Ok(program.ToDto());
+    }
+
+    /// <summary>Idempotent on the program code: repeating the same request returns the program already created.</summary>
+    private static async Task<Results<CreatedAtRoute<LoyaltyProgramDto>, Ok<LoyaltyProgramDto>, ValidationProblem, Conflict<ProblemDetails>>> CreateProgram(
+        CreateProgramRequest request, MembersDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = request.Validate();
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var existing = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Code == request.Code, cancellationToken);
+        if (existing is not null)
+        {
+            return existing.Name == request.Name && existing.TimeZone == request.TimeZone && existing.Currency == request.Currency
+                ? TypedResults.Ok(existing.ToDto())
+                : TypedResults.Conflict(new ProblemDetails
+                {
+                    Title = "A program with this code exists with other settings.",
+                    Detail = $"Program '{request.Code}' already exists; change it with an update, or choose another code.",
+                    Status = StatusCodes.Status409Conflict,
+                });
+        }
+
+        var program = await CreateAsync(db, audit, clock, request.Code!, request.Name!, request.TimeZone!, request.Currency!, cancellationToken);
+        return TypedResults.CreatedAtRoute(program.ToDto(), "GetProgram", new { code = program.Code });
+    }
+
+    /// <summary>Creates a program with its audit entry and <see cref="LoyaltyProgramCreated"/> event, in one transaction.</summary>
+    internal static async Task<LoyaltyProgram> CreateAsync(
+        MembersDbContext db, AuditTrail audit, TimeProvider clock, string code, string name, string timeZone, string currency, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var program = new LoyaltyProgram
+        {
+            Id = Guid.CreateVersion7(now),
+            Code = code,
+            Name = name,
+            TimeZone = timeZone,
+            Currency = currency,
+            CreatedAt = now,
+        };
+        db.Programs.Add(program);
+        audit.Record(db, "members.program.created", "program", program.Id.ToString(), new { code, timeZone, currency });
+        db.Publish(new LoyaltyProgramCreated(Guid.CreateVersion7(now), now, program.Id, code, timeZone, currency));
+        await db.SaveChangesAsync(cancellationToken);
+        return program;
+    }
+}

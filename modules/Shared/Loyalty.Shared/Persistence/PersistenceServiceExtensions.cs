@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Loyalty.Shared.Persistence;
+
+/// <summary>A module DbContext as registered: the type modules inject and its schema.</summary>
+public sealed record ModuleDbContextRegistration(Type ServiceType, string Schema);
+
+public static class PersistenceServiceExtensions
+{
+    /// <summary>
+    /// Registers a module's DbContext on the configured provider. Each provider has its own derived context type
+    /// (<typeparamref name="TSqlite"/>, …) so its migrations live beside the others in the module assembly
+    /// (EF Core's "multiple context types" layout); modules inject <typeparamref name="TContext"/>.
+    /// </summary>
+    public static IServiceCollection AddModuleDbContext<TContext, TSqlite, TPostgres, TSqlServer>(
+        this IServiceCollection services, IConfiguration configuration, string schema)
+        where TContext : ModuleDbContext
+        where TSqlite : TContext
+        where TPostgres : TContext
+        where TSqlServer : TContext
+    {
+        var database = DatabaseOptions.From(configuration);
+        var historyTable = "__EFMigrationsHistory";
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                services.AddDbContext<TContext, TSqlite>((sp, options) => options.UseSqlite(
+                    ConnectionString(sp, database),
+                    sqlite => sqlite.MigrationsHistoryTable($"{schema}_{historyTable}")));
+                break;
+            case DatabaseProvider.Postgres:
+                services.AddDbContext<TContext, TPostgres>((sp, options) => options.UseNpgsql(
+                    ConnectionString(sp, database),
+                    npgsql => npgsql.MigrationsHistoryTable(historyTable, schema)));
+                break;
+            case DatabaseProvider.SqlServer:
+                services.AddDbContext<TContext, TSqlServer>((sp, options) => options.UseSqlServer(
+                    ConnectionString(sp, database),
+                    sql => sql.MigrationsHistoryTable(historyTable, schema)));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown Database:Provider '{database.Provider}'.");
+        }
+
+        services.AddSingleton(new ModuleDbContextRegistration(typeof(TContext), schema));
+        return services;
+    }
+
+    public static IReadOnlyList<ModuleDbContextRegistration> ModuleDbContexts(this IServiceCollection services) =>
+        services.Where(d => d.ServiceType == typeof(ModuleDbContextRegistration))
+            .Select(d => (ModuleDbContextRegistration)d.ImplementationInstance!)
+            .ToList();
+
+    private static string ConnectionString(IServiceProvider services, DatabaseOptions database) =>
+        database.ResolveConnectionString(services.GetRequiredService<IHostEnvironment>().ContentRootPath);
+}
