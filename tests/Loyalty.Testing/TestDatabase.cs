@@ -1,0 +1,116 @@
+using Loyalty.Shared.Persistence;
+using Microsoft.Data.SqlClient;
+using Npgsql;
+
+namespace Loyalty.Testing;
+
+/// <summary>
+/// A fresh, empty database for one test on one provider, dropped afterwards. SQLite is always there;
+/// PostgreSQL when <c>LOYALTY_TEST_POSTGRES</c> holds a connection string, SQL Server when <c>LOYALTY_TEST_SQLSERVER</c> does
+/// (the account must be allowed to create databases).
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string PostgresVariable = "LOYALTY_TEST_POSTGRES";
+    public const string SqlServerVariable = "LOYALTY_TEST_SQLSERVER";
+
+    private readonly Func<Task> _drop;
+
+    private TestDatabase(DatabaseProvider provider, string connectionString, Func<Task> drop)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        _drop = drop;
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>The providers this run tests on, as xUnit theory data.</summary>
+    public static TheoryData<DatabaseProvider> Providers
+    {
+        get
+        {
+            var providers = new TheoryData<DatabaseProvider> { DatabaseProvider.Sqlite };
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(PostgresVariable)))
+            {
+                providers.Add(DatabaseProvider.Postgres);
+            }
+
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SqlServerVariable)))
+            {
+                providers.Add(DatabaseProvider.SqlServer);
+            }
+
+            return providers;
+        }
+    }
+
+    /// <summary>Configuration keys that point the host at this database.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = Provider.ToString(),
+        ["Database:ConnectionString"] = ConnectionString,
+    };
+
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider)
+    {
+        var name = $"loyalty_test_{Guid.NewGuid():N}";
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var file = Path.Combine(Path.GetTempPath(), $"{name}.db");
+                return new TestDatabase(provider, $"Data Source={file};Pooling=False", () =>
+                {
+                    foreach (var path in new[] { file, $"{file}-wal", $"{file}-shm" })
+                    {
+                        File.Delete(path);
+                    }
+
+                    return Task.CompletedTask;
+                });
+
+            case DatabaseProvider.Postgres:
+                var postgres = new NpgsqlConnectionStringBuilder(Required(PostgresVariable));
+                await ExecuteAsync(new NpgsqlConnection(postgres.ConnectionString), $"CREATE DATABASE {name}");
+                var server = postgres.ConnectionString;
+                postgres.Database = name;
+                return new TestDatabase(provider, postgres.ConnectionString, () =>
+                    ExecuteAsync(new NpgsqlConnection(server), $"DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+
+            case DatabaseProvider.SqlServer:
+                var sqlServer = new SqlConnectionStringBuilder(Required(SqlServerVariable));
+                await ExecuteAsync(new SqlConnection(sqlServer.ConnectionString), $"CREATE DATABASE [{name}]");
+                var master = sqlServer.ConnectionString;
+                sqlServer.InitialCatalog = name;
+                return new TestDatabase(provider, sqlServer.ConnectionString, () =>
+                    ExecuteAsync(new SqlConnection(master), $"ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]"));
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(provider), provider, null);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        SqlConnection.ClearAllPools();
+        await _drop();
+    }
+
+    private static string Required(string variable) =>
+        Environment.GetEnvironmentVariable(variable)
+        ?? throw new InvalidOperationException($"{variable} is not set.");
+
+    private static async Task ExecuteAsync(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}
