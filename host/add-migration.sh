@@ -21,3 +21,5 @@ for provider in Sqlite Postgres SqlServer; do
       --context "${provider}${module}DbContext" \
       --output-dir "Persistence/Migrations/$provider"
 done
+# EF writes public migration classes; a module's only public type is its module class.
+sed -i 's/^    public partial class /    internal partial class /' modules/$module/Loyalty.$module/Persistence/Migrations/*/*.cs
