@@ -102,6 +102,42 @@ public sealed class AuthenticationTests
         Assert.Equal(HttpStatusCode.Forbidden, (await mia.GetAsync("/api/admin/audit")).StatusCode);
     }
 
+    [Fact]
+    public async Task Changing_the_password_ends_the_users_other_sessions_but_not_this_one()
+    {
+        await using var host = await LoyaltyHost.StartAsync(DatabaseProvider.Sqlite);
+        using var laptop = await host.SignedInAdminAsync();
+        using var phone = await host.SignedInAdminAsync();
+
+        var wrongCurrent = await laptop.PostAsJsonAsync("/api/admin/auth/change-password", new { currentPassword = "not it", newPassword = "a brand new passphrase" });
+        var changed = await laptop.PostAsJsonAsync("/api/admin/auth/change-password", new { currentPassword = LoyaltyHost.AdminPassword, newPassword = "a brand new passphrase" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, wrongCurrent.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/api/admin/auth/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await phone.GetAsync("/api/admin/auth/me")).StatusCode);
+        using var fresh = host.CreateClient();
+        Assert.Equal(HttpStatusCode.NoContent, (await fresh.PostAsJsonAsync("/api/admin/auth/sign-in", new { userName = LoyaltyHost.AdminUserName, password = "a brand new passphrase" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Disabling_a_user_ends_their_open_session()
+    {
+        await using var host = await LoyaltyHost.StartAsync(DatabaseProvider.Sqlite);
+        using var admin = await host.SignedInAdminAsync();
+        await admin.PostAsJsonAsync("/api/admin/users", new { userName = "sam", password = "a long enough password", roles = new[] { Roles.Support } });
+        using var sam = host.CreateClient();
+        await sam.PostAsJsonAsync("/api/admin/auth/sign-in", new { userName = "sam", password = "a long enough password" });
+        Assert.Equal(HttpStatusCode.OK, (await sam.GetAsync("/api/admin/auth/me")).StatusCode);
+
+        var users = await admin.GetFromJsonAsync<List<UserView>>("/api/admin/users");
+        await admin.PostAsync($"/api/admin/users/{users!.Single(u => u.UserName == "sam").Id}/disable", null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await sam.GetAsync("/api/admin/auth/me")).StatusCode);
+    }
+
+    private sealed record UserView(Guid Id, string UserName);
+
     private sealed record CreatedKey(KeyView ApiKey, string Key);
 
     private sealed record KeyView(Guid Id, string Name, DateTimeOffset? LastUsedAt);

@@ -71,7 +71,7 @@ internal static class DatabaseSetup
 
         // Written to the console, not the log: it is a credential, shown once to whoever starts the first node.
         Console.WriteLine($"First run: created admin user '{userName}'" +
-            (string.IsNullOrEmpty(configured) ? $" with password '{password}'. Change it after signing in." : " with the configured password."));
+            (string.IsNullOrEmpty(configured) ? $" with password '{password}'. Change it with POST /api/admin/auth/change-password after signing in." : " with the configured password."));
     }
 
     public static async Task SeedDemoAsync(IServiceProvider services, CancellationToken cancellationToken = default)

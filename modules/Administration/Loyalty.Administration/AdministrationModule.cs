@@ -46,6 +46,7 @@ public sealed class AdministrationModule : LoyaltyModule
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
+                options.Events.OnValidatePrincipal = SignInEndpoints.ValidateSessionAsync;
                 // The API answers 401/403; redirects to a sign-in page are for the admin UI only.
                 options.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden);

@@ -1,6 +1,10 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Loyalty.Administration.Persistence;
 using Loyalty.Administration.Users;
+using Loyalty.Shared.Auditing;
+using Loyalty.Shared.Http;
 using Loyalty.Shared.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -11,12 +15,15 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loyalty.Administration.SignIn;
 
 internal sealed record SignInRequest(string? UserName, string? Password);
 
 internal sealed record CurrentUserDto(string Name, string Actor, IReadOnlyList<string> Roles);
+
+internal sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
 /// <summary>Cookie sign-in for people (the admin UI, or a browser on the API reference). Machines use API keys.</summary>
 internal static class SignInEndpoints
@@ -27,6 +34,23 @@ internal static class SignInEndpoints
         auth.MapPost("/sign-in", SignIn).AllowAnonymous();
         auth.MapPost("/sign-out", (Delegate)SignOut).RequireAuthorization(Policies.ViewPrograms);
         auth.MapGet("/me", Me).RequireAuthorization(Policies.ViewPrograms);
+        auth.MapPost("/change-password", ChangePassword).RequireAuthorization(Policies.ViewPrograms);
+    }
+
+    /// <summary>
+    /// Checks a session cookie against the account on every request: a disabled account, or a password changed since
+    /// the cookie was issued (its stamp no longer matches), ends the session.
+    /// </summary>
+    public static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var db = context.HttpContext.RequestServices.GetRequiredService<AdministrationDbContext>();
+        var id = Guid.TryParse(context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier), out var parsed) ? parsed : Guid.Empty;
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, context.HttpContext.RequestAborted);
+        if (user is null || user.DisabledAt is not null || context.Principal?.FindFirstValue(SessionStampClaim) != SessionStamp(user))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        }
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> SignIn(
@@ -72,18 +96,56 @@ internal static class SignInEndpoints
         user.LockedUntil = null;
         user.LastSignInAt = now;
         await db.SaveChangesAsync(cancellationToken);
+        await IssueCookieAsync(http, user);
+        return TypedResults.NoContent();
+    }
 
+    private static async Task<Results<NoContent, ValidationProblem>> ChangePassword(
+        ChangePasswordRequest request,
+        HttpContext http,
+        AdministrationDbContext db,
+        IPasswordHasher<AdminUser> hasher,
+        AuditTrail audit,
+        CancellationToken cancellationToken)
+    {
+        var id = Guid.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var parsed) ? parsed : Guid.Empty;
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        var errors = new ValidationErrors()
+            .Check(user is not null, "currentPassword", "Only a signed-in user (not an API key) has a password to change.")
+            .Check(user is null || hasher.VerifyHashedPassword(user, user.PasswordHash, request.CurrentPassword ?? string.Empty) != PasswordVerificationResult.Failed, "currentPassword", "The current password is wrong.")
+            .Check(request.NewPassword is { Length: >= AdminUsers.MinPasswordLength }, "newPassword", $"Use at least {AdminUsers.MinPasswordLength} characters.");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        user!.PasswordHash = hasher.HashPassword(user, request.NewPassword!);
+        audit.Record(db, "admin.user.password-changed", "user", user.Id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        // Other sessions of this user end (their stamp is stale); this one continues with a new cookie.
+        await IssueCookieAsync(http, user);
+        return TypedResults.NoContent();
+    }
+
+    private const string SessionStampClaim = "loyalty:session-stamp";
+
+    /// <summary>Derived from the password hash, so changing the password invalidates every session issued before.</summary>
+    private static string SessionStamp(AdminUser user) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(user.PasswordHash)))[..16];
+
+    private static Task IssueCookieAsync(HttpContext http, AdminUser user)
+    {
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, user.Id.ToString()),
             new(ClaimTypes.Name, user.UserName),
             new(CurrentActor.ActorClaim, $"user:{user.UserName}"),
+            new(SessionStampClaim, SessionStamp(user)),
         };
         claims.AddRange(user.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        await http.SignInAsync(
+        return http.SignInAsync(
             CookieAuthenticationDefaults.AuthenticationScheme,
             new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
-        return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> SignOut(HttpContext http)
