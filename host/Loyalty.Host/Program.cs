@@ -3,6 +3,7 @@ using Loyalty.Host.Commands;
 using Loyalty.Host.Http;
 using Loyalty.Host.Jobs;
 using Loyalty.Host.Startup;
+using Loyalty.Shared.Http;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Security;
 
@@ -29,6 +30,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UseIdempotencyKeys();
 
 app.MapLoyaltyHealthChecks();
 app.MapLoyaltyOpenApi();

@@ -23,7 +23,7 @@ internal static class ApiKeyEndpoints
     {
         var keys = api.MapGroup("/api-keys").RequireAuthorization(Policies.Administer);
         keys.MapGet("/", ListKeys);
-        keys.MapPost("/", CreateKey);
+        keys.MapPost("/", CreateKey).WithIdempotencyKey<AdministrationDbContext>();
         keys.MapPost("/{id:guid}/revoke", RevokeKey);
     }
 

@@ -36,7 +36,7 @@ internal static partial class ProgramEndpoints
         var programs = api.MapGroup("/programs");
         programs.MapGet("/", ListPrograms).RequireAuthorization(Policies.ViewPrograms);
         programs.MapGet("/{code}", GetProgram).RequireAuthorization(Policies.ViewPrograms).WithName("GetProgram");
-        programs.MapPost("/", CreateProgram).RequireAuthorization(Policies.ManagePrograms);
+        programs.MapPost("/", CreateProgram).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<MembersDbContext>();
     }
 
     private static async Task<Ok<List<LoyaltyProgramDto>>> ListPrograms(MembersDbContext db, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Loyalty.Shared.Auditing;
+using Loyalty.Shared.Http;
 using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Persistence;
 using Loyalty.Shared.Security;
@@ -31,6 +32,7 @@ public static class ModuleHostExtensions
         services.AddScoped<CurrentActor>();
         services.AddScoped<AuditTrail>();
         services.AddOutbox(configuration);
+        services.AddIdempotencyKeys(configuration);
         var health = services.AddHealthChecks();
         foreach (var module in modules)
         {
@@ -53,6 +55,7 @@ public static class ModuleHostExtensions
     public static void AddModuleJobs(this IQuartzBuilder quartz, IEnumerable<LoyaltyModule> modules)
     {
         PurgeProcessedMessagesJob.Schedule(quartz);
+        PurgeExpiredIdempotencyRecordsJob.Schedule(quartz);
         foreach (var module in modules)
         {
             module.AddJobs(quartz);

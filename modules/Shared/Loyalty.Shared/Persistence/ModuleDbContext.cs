@@ -1,4 +1,5 @@
 using Loyalty.Shared.Auditing;
+using Loyalty.Shared.Http;
 using Loyalty.Shared.Messaging;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -7,7 +8,8 @@ namespace Loyalty.Shared.Persistence;
 
 /// <summary>
 /// Base of every module's DbContext: the module's schema (a table prefix on SQLite, which has no schemas, see ADR 0002),
-/// and the module's own outbox, inbox and audit tables, so events and audit entries commit with the state change.
+/// and the module's own outbox, inbox and audit tables, so events and audit entries commit with the state change,
+/// and its idempotency records, for the <c>Idempotency-Key</c>s its endpoints were sent.
 /// </summary>
 public abstract class ModuleDbContext : DbContext
 {
@@ -25,11 +27,14 @@ public abstract class ModuleDbContext : DbContext
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
     protected sealed override void OnModelCreating(ModelBuilder modelBuilder)
     {
         OutboxMessage.Configure(modelBuilder);
         InboxMessage.Configure(modelBuilder);
         AuditEntry.Configure(modelBuilder);
+        IdempotencyRecord.Configure(modelBuilder);
         ConfigureModel(modelBuilder);
 
         if (Database.IsSqlite())
