@@ -1,10 +1,14 @@
+using Loyalty.Members.Enrollment;
+using Loyalty.Members.Ledger;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Transactions;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace Loyalty.Members;
 
@@ -18,10 +22,28 @@ public sealed class MembersModule : LoyaltyModule
         services.AddModuleDbContext<MembersDbContext, SqliteMembersDbContext, PostgresMembersDbContext, SqlServerMembersDbContext>(
             configuration, Name);
         services.AddScoped<IDemoDataSeeder, DemoProgramSeeder>();
+        services.AddScoped<PointsLedger>();
+    }
+
+    public override void AddJobs(IQuartzBuilder quartz)
+    {
+        quartz.AddJob<ReleasePendingPointsJob>(job => job.WithIdentity(ReleasePendingPointsJob.Key));
+        quartz.AddTrigger<ReleasePendingPointsJob>(trigger => trigger
+            .ForJob(ReleasePendingPointsJob.Key)
+            .WithIdentity($"{ReleasePendingPointsJob.Key.Name}.every-15-minutes", Name)
+            .WithCronSchedule("0 0/15 * * * ?"));
+        quartz.AddJob<ExpireDuePointsJob>(job => job.WithIdentity(ExpireDuePointsJob.Key));
+        quartz.AddTrigger<ExpireDuePointsJob>(trigger => trigger
+            .ForJob(ExpireDuePointsJob.Key)
+            .WithIdentity($"{ExpireDuePointsJob.Key.Name}.hourly", Name)
+            .WithCronSchedule("0 5 * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
     {
         api.MapProgramEndpoints();
+        api.MapMemberEndpoints();
+        api.MapLedgerEndpoints();
+        api.MapTransactionEndpoints();
     }
 }

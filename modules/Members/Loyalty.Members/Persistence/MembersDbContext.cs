@@ -1,4 +1,7 @@
+using Loyalty.Members.Enrollment;
+using Loyalty.Members.Ledger;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Transactions;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,9 +13,26 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<LoyaltyProgram> Programs => Set<LoyaltyProgram>();
 
+    public DbSet<Member> Members => Set<Member>();
+
+    public DbSet<MemberIdentifier> MemberIdentifiers => Set<MemberIdentifier>();
+
+    public DbSet<PointsAccount> PointsAccounts => Set<PointsAccount>();
+
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+
+    public DbSet<PointsLot> PointsLots => Set<PointsLot>();
+
+    public DbSet<PurchaseTransaction> Transactions => Set<PurchaseTransaction>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         LoyaltyProgram.Configure(modelBuilder);
+        Member.Configure(modelBuilder);
+        PointsAccount.Configure(modelBuilder);
+        LedgerEntry.Configure(modelBuilder);
+        PointsLot.Configure(modelBuilder);
+        PurchaseTransaction.Configure(modelBuilder);
     }
 }
 

@@ -16,6 +16,9 @@ internal sealed class DemoProgramSeeder(MembersDbContext db, AuditTrail audit, T
             return;
         }
 
-        await ProgramEndpoints.CreateAsync(db, audit, clock, DemoProgramCode, "Demo Coffee Club", "Europe/Berlin", "EUR", cancellationToken);
+        var demo = new CreateProgramRequest(
+            DemoProgramCode, "Demo Coffee Club", "Europe/Berlin", "EUR",
+            PointsPerCurrencyUnit: 1m, PendingDays: 14, ExpiryPolicy: nameof(ExpiryPolicy.RollingMonths), ExpiryMonths: 24);
+        await ProgramEndpoints.CreateAsync(db, audit, clock, demo, cancellationToken);
     }
 }

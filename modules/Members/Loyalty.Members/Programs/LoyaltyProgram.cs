@@ -24,7 +24,30 @@ internal sealed class LoyaltyProgram
 
     public DateTimeOffset CreatedAt { get; init; }
 
-    public LoyaltyProgramDto ToDto() => new(Id, Code, Name, TimeZone, Currency, CreatedAt);
+    /// <summary>The spendable points currency's code in the ledger.</summary>
+    public string PointsCurrency { get; set; } = "points";
+
+    /// <summary>The qualifying (status) currency's code: what tiers are measured in.</summary>
+    public string QualifyingCurrency { get; set; } = "status";
+
+    /// <summary>Base earning rate until the earning rules decide: points per whole unit of <see cref="Currency"/>.</summary>
+    public decimal PointsPerCurrencyUnit { get; set; } = 1m;
+
+    public BaseRateScope BaseRateScope { get; set; } = BaseRateScope.PerLine;
+
+    /// <summary>The return window: points are pending for this many days before they can be spent.</summary>
+    public int PendingDays { get; set; }
+
+    public ExpiryPolicy ExpiryPolicy { get; set; } = ExpiryPolicy.Never;
+
+    /// <summary>For <see cref="ExpiryPolicy.RollingMonths"/>.</summary>
+    public int ExpiryMonths { get; set; }
+
+    public ReturnPolicy ReturnPolicy { get; set; } = ReturnPolicy.AllowDebt;
+
+    public LoyaltyProgramDto ToDto() => new(
+        Id, Code, Name, TimeZone, Currency, CreatedAt, PointsCurrency, QualifyingCurrency, PointsPerCurrencyUnit,
+        BaseRateScope.ToString(), PendingDays, ExpiryPolicy.ToString(), ExpiryMonths, ReturnPolicy.ToString());
 
     public static void Configure(ModelBuilder modelBuilder) => modelBuilder.Entity<LoyaltyProgram>(program =>
     {
@@ -35,5 +58,11 @@ internal sealed class LoyaltyProgram
         program.Property(p => p.Name).HasMaxLength(200);
         program.Property(p => p.TimeZone).HasMaxLength(100);
         program.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
+        program.Property(p => p.PointsCurrency).HasMaxLength(20);
+        program.Property(p => p.QualifyingCurrency).HasMaxLength(20);
+        program.Property(p => p.PointsPerCurrencyUnit).HasPrecision(18, 6);
+        program.Property(p => p.BaseRateScope).HasConversion<string>().HasMaxLength(20);
+        program.Property(p => p.ExpiryPolicy).HasConversion<string>().HasMaxLength(30);
+        program.Property(p => p.ReturnPolicy).HasConversion<string>().HasMaxLength(20);
     });
 }

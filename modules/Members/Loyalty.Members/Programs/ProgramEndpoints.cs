@@ -14,13 +14,46 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Loyalty.Members.Programs;
 
-internal sealed record CreateProgramRequest(string? Code, string? Name, string? TimeZone, string? Currency)
+internal sealed record CreateProgramRequest(
+    string? Code,
+    string? Name,
+    string? TimeZone,
+    string? Currency,
+    decimal? PointsPerCurrencyUnit = null,
+    string? BaseRateScope = null,
+    int? PendingDays = null,
+    string? ExpiryPolicy = null,
+    int? ExpiryMonths = null,
+    string? ReturnPolicy = null)
 {
     public ValidationErrors Validate() => new ValidationErrors()
         .Check(Code is not null && ProgramEndpoints.CodePattern().IsMatch(Code), "code", "Use 2-50 lowercase letters, digits and dashes.")
         .Check(!string.IsNullOrWhiteSpace(Name) && Name.Length <= 200, "name", "A name of 1-200 characters is required.")
         .Check(TimeZone is not null && TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _), "timeZone", "Give an IANA time zone id, such as Europe/Berlin.")
-        .Check(Currency is not null && ProgramEndpoints.CurrencyPattern().IsMatch(Currency), "currency", "Give an ISO 4217 currency code, such as EUR.");
+        .Check(Currency is not null && ProgramEndpoints.CurrencyPattern().IsMatch(Currency) && Currencies.IsKnown(Currency), "currency", "Give an ISO 4217 currency code, such as EUR.")
+        .Check(PointsPerCurrencyUnit is null or (> 0 and <= 10_000), "pointsPerCurrencyUnit", "Give a rate above 0, at most 10,000.")
+        .Check(BaseRateScope is null || Enum.TryParse<BaseRateScope>(BaseRateScope, ignoreCase: true, out _), "baseRateScope", "Use PerLine or PerTransaction.")
+        .Check(PendingDays is null or (>= 0 and <= 365), "pendingDays", "Give 0 to 365 days.")
+        .Check(ExpiryPolicy is null || Enum.TryParse<ExpiryPolicy>(ExpiryPolicy, ignoreCase: true, out _), "expiryPolicy", "Use Never, RollingMonths or EndOfFollowingYear.")
+        .Check(!string.Equals(ExpiryPolicy, nameof(Programs.ExpiryPolicy.RollingMonths), StringComparison.OrdinalIgnoreCase) || ExpiryMonths is >= 1 and <= 120, "expiryMonths", "Rolling expiry needs 1 to 120 months.")
+        .Check(ReturnPolicy is null || Enum.TryParse<ReturnPolicy>(ReturnPolicy, ignoreCase: true, out _), "returnPolicy", "Use AllowDebt or CapAtBalance.");
+
+    /// <summary>The program this request describes, with defaults for the settings it leaves out.</summary>
+    public LoyaltyProgram ToProgram(Guid id, DateTimeOffset now) => new()
+    {
+        Id = id,
+        Code = Code!,
+        Name = Name!,
+        TimeZone = TimeZone!,
+        Currency = Currency!,
+        CreatedAt = now,
+        PointsPerCurrencyUnit = PointsPerCurrencyUnit ?? 1m,
+        BaseRateScope = BaseRateScope is null ? Programs.BaseRateScope.PerLine : Enum.Parse<BaseRateScope>(BaseRateScope, ignoreCase: true),
+        PendingDays = PendingDays ?? 0,
+        ExpiryPolicy = ExpiryPolicy is null ? Programs.ExpiryPolicy.Never : Enum.Parse<ExpiryPolicy>(ExpiryPolicy, ignoreCase: true),
+        ExpiryMonths = ExpiryMonths ?? 0,
+        ReturnPolicy = ReturnPolicy is null ? Programs.ReturnPolicy.AllowDebt : Enum.Parse<ReturnPolicy>(ReturnPolicy, ignoreCase: true),
+    };
 }
 
 internal static partial class ProgramEndpoints
@@ -65,7 +98,8 @@ internal static partial class ProgramEndpoints
         var existing = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Code == request.Code, cancellationToken);
         if (existing is not null)
         {
-            return existing.Name == request.Name && existing.TimeZone == request.TimeZone && existing.Currency == request.Currency
+            var requested = request.ToProgram(existing.Id, existing.CreatedAt);
+            return requested.ToDto() == existing.ToDto()
                 ? TypedResults.Ok(existing.ToDto())
                 : TypedResults.Conflict(new ProblemDetails
                 {
@@ -75,27 +109,19 @@ internal static partial class ProgramEndpoints
                 });
         }
 
-        var program = await CreateAsync(db, audit, clock, request.Code!, request.Name!, request.TimeZone!, request.Currency!, cancellationToken);
+        var program = await CreateAsync(db, audit, clock, request, cancellationToken);
         return TypedResults.CreatedAtRoute(program.ToDto(), "GetProgram", new { code = program.Code });
     }
 
     /// <summary>Creates a program with its audit entry and <see cref="LoyaltyProgramCreated"/> event, in one transaction.</summary>
     internal static async Task<LoyaltyProgram> CreateAsync(
-        MembersDbContext db, AuditTrail audit, TimeProvider clock, string code, string name, string timeZone, string currency, CancellationToken cancellationToken)
+        MembersDbContext db, AuditTrail audit, TimeProvider clock, CreateProgramRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var program = new LoyaltyProgram
-        {
-            Id = Guid.CreateVersion7(now),
-            Code = code,
-            Name = name,
-            TimeZone = timeZone,
-            Currency = currency,
-            CreatedAt = now,
-        };
+        var program = request.ToProgram(Guid.CreateVersion7(now), now);
         db.Programs.Add(program);
-        audit.Record(db, "members.program.created", "program", program.Id.ToString(), new { code, timeZone, currency });
-        db.Publish(new LoyaltyProgramCreated(Guid.CreateVersion7(now), now, program.Id, code, timeZone, currency));
+        audit.Record(db, "members.program.created", "program", program.Id.ToString(), program.ToDto());
+        db.Publish(new LoyaltyProgramCreated(Guid.CreateVersion7(now), now, program.Id, program.Code, program.TimeZone, program.Currency));
         await db.SaveChangesAsync(cancellationToken);
         return program;
     }

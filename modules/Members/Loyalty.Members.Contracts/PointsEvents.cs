@@ -1,0 +1,23 @@
+using Loyalty.Shared.Contracts;
+
+namespace Loyalty.Members.Contracts;
+
+/// <summary>Points were credited; <see cref="AvailableAt"/> is later than the event when they are held in the return window.</summary>
+public sealed record PointsAccrued(
+    Guid EventId, DateTimeOffset OccurredAt, Guid ProgramId, Guid MemberId, string Currency, long Points,
+    string ReferenceType, string ReferenceId, DateTimeOffset AvailableAt, DateTimeOffset? ExpiresAt)
+    : IntegrationEvent(EventId, OccurredAt);
+
+public sealed record PointsRedeemed(
+    Guid EventId, DateTimeOffset OccurredAt, Guid ProgramId, Guid MemberId, string Currency, long Points,
+    string ReferenceType, string ReferenceId, long AvailableAfter)
+    : IntegrationEvent(EventId, OccurredAt);
+
+public sealed record PointsReversed(
+    Guid EventId, DateTimeOffset OccurredAt, Guid ProgramId, Guid MemberId, string Currency, long Points,
+    string ReferenceType, string ReferenceId)
+    : IntegrationEvent(EventId, OccurredAt);
+
+public sealed record PointsExpired(
+    Guid EventId, DateTimeOffset OccurredAt, Guid ProgramId, Guid MemberId, string Currency, long Points, Guid LotId)
+    : IntegrationEvent(EventId, OccurredAt);

@@ -1,0 +1,432 @@
+using Loyalty.Members.Contracts;
+using Loyalty.Members.Persistence;
+using Loyalty.Members.Programs;
+using Loyalty.Shared.Auditing;
+using Loyalty.Shared.Http;
+using Loyalty.Shared.Messaging;
+using Loyalty.Shared.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Loyalty.Members.Enrollment;
+
+internal sealed record MemberPage(IReadOnlyList<MemberDto> Items, Guid? Next);
+
+internal static class MemberEndpoints
+{
+    public const int MaxPageSize = 100;
+
+    public static void MapMemberEndpoints(this RouteGroupBuilder api)
+    {
+        var members = api.MapGroup("/programs/{program}/members");
+        members.MapPost("/", Enroll).RequireAuthorization(Policies.Integrate).WithIdempotencyKey<MembersDbContext>();
+        members.MapGet("/", Search).RequireAuthorization(Policies.SupportMembers);
+        members.MapGet("/{memberId:guid}", Get).RequireAuthorization(Policies.SupportMembers).WithName("GetMember");
+        members.MapGet("/by/{kind}/{value}", GetByIdentifier).RequireAuthorization(Policies.SupportMembers);
+        members.MapPut("/{memberId:guid}/profile", UpdateProfile).RequireAuthorization(Policies.SupportMembers);
+        members.MapPost("/{memberId:guid}/status", ChangeStatus).RequireAuthorization(Policies.SupportMembers);
+        members.MapPost("/{memberId:guid}/identifiers", AddIdentifier).RequireAuthorization(Policies.SupportMembers);
+    }
+
+    /// <summary>
+    /// Enrols a member, or answers the member already enrolled under the same external id, card or email (200),
+    /// so a client may repeat an enrolment safely. Two different members matching is a conflict (409).
+    /// </summary>
+    private static async Task<Results<CreatedAtRoute<MemberDto>, Ok<MemberDto>, ValidationProblem, ProblemHttpResult>> Enroll(
+        string program, EnrollRequest request, MembersDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var loyaltyProgram = await db.FindProgramAsync(program, cancellationToken);
+        if (loyaltyProgram is null)
+        {
+            return ProgramLookup.UnknownProgram(program);
+        }
+
+        var errors = request.Validate(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await FindExistingAsync(db, loyaltyProgram.Id, request, cancellationToken);
+            if (existing.Count > 1)
+            {
+                return TypedResults.Problem(
+                    title: "The identifiers belong to different members.",
+                    detail: "The external id, card number and email given match more than one member; merge them first or correct the request.",
+                    statusCode: StatusCodes.Status409Conflict);
+            }
+
+            if (existing.Count == 1)
+            {
+                return TypedResults.Ok(MemberDto.From(existing[0], program));
+            }
+
+            var member = NewMember(loyaltyProgram.Id, request, clock.GetUtcNow());
+            db.Members.Add(member);
+            // Both accounts exist from the start, so concurrent first earnings conflict on a version, not an insert.
+            foreach (var currency in new[] { loyaltyProgram.PointsCurrency, loyaltyProgram.QualifyingCurrency })
+            {
+                db.PointsAccounts.Add(new Ledger.PointsAccount { Id = Guid.CreateVersion7(member.EnrolledAt), ProgramId = loyaltyProgram.Id, MemberId = member.Id, Currency = currency });
+            }
+
+            audit.Record(db, "members.member.enrolled", "member", member.Id.ToString(), new { program, channel = member.EnrollmentChannel });
+            db.Publish(new MemberEnrolled(Guid.CreateVersion7(member.EnrolledAt), member.EnrolledAt, loyaltyProgram.Id, member.Id, member.EnrollmentChannel));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return TypedResults.CreatedAtRoute(MemberDto.From(member, program), "GetMember", new { program, memberId = member.Id });
+            }
+            catch (DbUpdateException) when (attempt == 1)
+            {
+                // A concurrent enrolment of the same person won the unique index; answer with that member.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static async Task<List<Member>> FindExistingAsync(MembersDbContext db, Guid programId, EnrollRequest request, CancellationToken cancellationToken)
+    {
+        var email = request.Email?.ToLowerInvariant();
+        var ids = await db.MemberIdentifiers
+            .Where(i => i.ProgramId == programId
+                && ((i.Kind == IdentifierKind.ExternalId && i.Value == request.ExternalId) || (i.Kind == IdentifierKind.Card && i.Value == request.CardNumber)))
+            .Select(i => i.MemberId)
+            .ToListAsync(cancellationToken);
+        return await db.Members.Include(m => m.Identifiers)
+            .Where(m => m.ProgramId == programId && (ids.Contains(m.Id) || (email != null && m.NormalizedEmail == email)))
+            .ToListAsync(cancellationToken);
+    }
+
+    private static Member NewMember(Guid programId, EnrollRequest request, DateTimeOffset now)
+    {
+        var member = new Member
+        {
+            Id = Guid.CreateVersion7(now),
+            ProgramId = programId,
+            EnrollmentChannel = request.Channel ?? "api",
+            EnrolledAt = now,
+            Status = MemberStatus.Active,
+            Version = 1,
+        };
+        Apply(member, request);
+        foreach (var (kind, value) in new[] { (IdentifierKind.ExternalId, request.ExternalId), (IdentifierKind.Card, request.CardNumber) })
+        {
+            if (value is not null)
+            {
+                member.Identifiers.Add(new MemberIdentifier { Id = Guid.CreateVersion7(now), ProgramId = programId, MemberId = member.Id, Kind = kind, Value = value, AddedAt = now });
+            }
+        }
+
+        return member;
+    }
+
+    private static List<string> Apply(Member member, ProfileFields profile)
+    {
+        var changed = new List<string>();
+        void Set<T>(string field, T current, T value, Action<T> assign)
+        {
+            if (!EqualityComparer<T>.Default.Equals(current, value))
+            {
+                assign(value);
+                changed.Add(field);
+            }
+        }
+
+        Set("email", member.Email, profile.Email, v => (member.Email, member.NormalizedEmail) = (v, v?.ToLowerInvariant()));
+        Set("phone", member.Phone, profile.Phone, v => member.Phone = v);
+        Set("firstName", member.FirstName, profile.FirstName, v => member.FirstName = v);
+        Set("lastName", member.LastName, profile.LastName, v => member.LastName = v);
+        Set("birthDate", member.BirthDate, profile.BirthDate, v => member.BirthDate = v);
+        Set("locale", member.Locale, profile.Locale, v => member.Locale = v);
+        var address = profile.Address ?? new AddressDto(null, null, null, null, null);
+        Set("address", (member.Address.Line1, member.Address.Line2, member.Address.PostalCode, member.Address.City, member.Address.Country),
+            (address.Line1, address.Line2, address.PostalCode, address.City, address.Country),
+            _ => member.Address = new PostalAddress { Line1 = address.Line1, Line2 = address.Line2, PostalCode = address.PostalCode, City = address.City, Country = address.Country });
+        var attributes = profile.Attributes ?? [];
+        if (attributes.Count != member.Attributes.Count || attributes.Except(member.Attributes).Any())
+        {
+            member.Attributes = new Dictionary<string, string>(attributes);
+            changed.Add("attributes");
+        }
+
+        return changed;
+    }
+
+    private static async Task<Results<Ok<MemberDto>, ProblemHttpResult, NotFound>> Get(
+        string program, Guid memberId, HttpContext http, MembersDbContext db, CancellationToken cancellationToken)
+    {
+        var (loyaltyProgram, member) = await LoadAsync(db, program, memberId, tracked: false, cancellationToken);
+        if (loyaltyProgram is null)
+        {
+            return ProgramLookup.UnknownProgram(program);
+        }
+
+        if (member is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.ETag = MemberDto.ETag(member);
+        return TypedResults.Ok(MemberDto.From(member, program));
+    }
+
+    private static async Task<Results<Ok<MemberDto>, ProblemHttpResult, NotFound, ValidationProblem>> GetByIdentifier(
+        string program, string kind, string value, HttpContext http, MembersDbContext db, CancellationToken cancellationToken)
+    {
+        if (!Enum.TryParse<IdentifierKind>(kind, ignoreCase: true, out var identifierKind))
+        {
+            return new ValidationErrors().Check(false, "kind", "Use externalId, card or email.").ToProblem();
+        }
+
+        var loyaltyProgram = await db.FindProgramAsync(program, cancellationToken);
+        if (loyaltyProgram is null)
+        {
+            return ProgramLookup.UnknownProgram(program);
+        }
+
+        var memberId = await db.MemberIdentifiers
+            .Where(i => i.ProgramId == loyaltyProgram.Id && i.Kind == identifierKind && i.Value == value)
+            .Select(i => (Guid?)i.MemberId)
+            .SingleOrDefaultAsync(cancellationToken);
+        var member = memberId is null ? null : await db.Members.AsNoTracking().Include(m => m.Identifiers).SingleAsync(m => m.Id == memberId, cancellationToken);
+        if (member is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.ETag = MemberDto.ETag(member);
+        return TypedResults.Ok(MemberDto.From(member, program));
+    }
+
+    /// <summary>
+    /// Members of a program in enrolment order (stable: by id), filtered. Pages are cursors: pass the answer's
+    /// <c>next</c> as <c>after</c> for the following page.
+    /// </summary>
+    private static async Task<Results<Ok<MemberPage>, ProblemHttpResult, ValidationProblem>> Search(
+        string program,
+        string? email,
+        string? card,
+        string? name,
+        string? status,
+        Guid? after,
+        int? limit,
+        MembersDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var size = limit ?? 20;
+        MemberStatus parsedStatus = default;
+        var errors = new ValidationErrors()
+            .Check(size is >= 1 and <= MaxPageSize, "limit", $"Give a page size between 1 and {MaxPageSize}.")
+            .Check(status is null || Enum.TryParse(status, ignoreCase: true, out parsedStatus), "status", "Use active, suspended or closed.");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var loyaltyProgram = await db.FindProgramAsync(program, cancellationToken);
+        if (loyaltyProgram is null)
+        {
+            return ProgramLookup.UnknownProgram(program);
+        }
+
+        var query = db.Members.AsNoTracking().Include(m => m.Identifiers).Where(m => m.ProgramId == loyaltyProgram.Id);
+        if (email is not null)
+        {
+            var normalized = email.ToLowerInvariant();
+            query = query.Where(m => m.NormalizedEmail == normalized);
+        }
+
+        if (card is not null)
+        {
+            query = query.Where(m => m.Identifiers.Any(i => i.Kind == IdentifierKind.Card && i.Value == card));
+        }
+
+        if (name is not null)
+        {
+            query = query.Where(m => m.LastName == name || m.FirstName == name || (m.FirstName + " " + m.LastName) == name);
+        }
+
+        if (status is not null)
+        {
+            query = query.Where(m => m.Status == parsedStatus);
+        }
+
+        if (after is not null)
+        {
+            query = query.Where(m => m.Id.CompareTo(after.Value) > 0);
+        }
+
+        var page = await query.OrderBy(m => m.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var items = page.Take(size).Select(m => MemberDto.From(m, program)).ToList();
+        return TypedResults.Ok(new MemberPage(items, page.Count > size ? items[^1].Id : null));
+    }
+
+    /// <summary>Replaces the profile. Needs <c>If-Match</c> with the member's ETag: a stale write is refused with 412.</summary>
+    private static async Task<Results<Ok<MemberDto>, ProblemHttpResult, NotFound, ValidationProblem>> UpdateProfile(
+        string program,
+        Guid memberId,
+        UpdateProfileRequest request,
+        [FromHeader(Name = "If-Match")] string? ifMatch,
+        HttpContext http,
+        MembersDbContext db,
+        AuditTrail audit,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        if (ifMatch is null)
+        {
+            return TypedResults.Problem(title: "If-Match is required.", detail: "Send the member's ETag in If-Match, so a concurrent change is not overwritten.", statusCode: StatusCodes.Status428PreconditionRequired);
+        }
+
+        var errors = request.Validate(new ValidationErrors(), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var (loyaltyProgram, member) = await LoadAsync(db, program, memberId, tracked: true, cancellationToken);
+        if (loyaltyProgram is null)
+        {
+            return ProgramLookup.UnknownProgram(program);
+        }
+
+        if (member is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (ifMatch != MemberDto.ETag(member))
+        {
+            return StaleWrite();
+        }
+
+        var changed = Apply(member, request);
+        if (changed.Count > 0)
+        {
+            member.Version++;
+            var now = clock.GetUtcNow();
+            audit.Record(db, "members.member.updated", "member", member.Id.ToString(), new { fields = changed });
+            db.Publish(new MemberUpdated(Guid.CreateVersion7(now), now, member.ProgramId, member.Id, changed));
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return StaleWrite();
+            }
+            catch (DbUpdateException)
+            {
+                return TypedResults.Problem(title: "The email is taken.", detail: "Another member of this program has this email.", statusCode: StatusCodes.Status409Conflict);
+            }
+        }
+
+        http.Response.Headers.ETag = MemberDto.ETag(member);
+        return TypedResults.Ok(MemberDto.From(member, program));
+    }
+
+    private static async Task<Results<Ok<MemberDto>, ProblemHttpResult, NotFound, ValidationProblem>> ChangeStatus(
+        string program, Guid memberId, ChangeStatusRequest request, MembersDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        MemberStatus status = default;
+        var errors = new ValidationErrors()
+            .Check(request.Status is not null && Enum.TryParse(request.Status, ignoreCase: true, out status), "status", "Use active, suspended or closed.")
+            .Check(!string.IsNullOrWhiteSpace(request.Reason) && request.Reason.Length <= 500, "reason", "Say why, in at most 500 characters.");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var (loyaltyProgram, member) = await LoadAsync(db, program, memberId, tracked: true, cancellationToken);
+        if (loyaltyProgram is null)
+        {
+            return ProgramLookup.UnknownProgram(program);
+        }
+
+        if (member is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (member.Status == MemberStatus.Closed && status != MemberStatus.Closed)
+        {
+            return TypedResults.Problem(title: "A closed membership stays closed.", detail: "Enrol the person again instead.", statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        if (member.Status != status)
+        {
+            var now = clock.GetUtcNow();
+            var from = member.Status;
+            member.Status = status;
+            member.Version++;
+            audit.Record(db, "members.member.status-changed", "member", member.Id.ToString(), new { from = from.ToString(), to = status.ToString(), reason = request.Reason });
+            db.Publish(new MemberStatusChanged(Guid.CreateVersion7(now), now, member.ProgramId, member.Id, from.ToString(), status.ToString()));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok(MemberDto.From(member, program));
+    }
+
+    private static async Task<Results<Ok<MemberDto>, ProblemHttpResult, NotFound, ValidationProblem>> AddIdentifier(
+        string program, Guid memberId, AddIdentifierRequest request, MembersDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        IdentifierKind kind = default;
+        var errors = new ValidationErrors()
+            .Check(request.Kind is not null && Enum.TryParse(request.Kind, ignoreCase: true, out kind), "kind", "Use externalId or card.")
+            .Check(request.Value is { Length: > 0 and <= 100 }, "value", "1-100 characters.");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var (loyaltyProgram, member) = await LoadAsync(db, program, memberId, tracked: true, cancellationToken);
+        if (loyaltyProgram is null)
+        {
+            return ProgramLookup.UnknownProgram(program);
+        }
+
+        if (member is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var owner = await db.MemberIdentifiers.Where(i => i.ProgramId == member.ProgramId && i.Kind == kind && i.Value == request.Value).Select(i => (Guid?)i.MemberId).SingleOrDefaultAsync(cancellationToken);
+        if (owner == member.Id)
+        {
+            return TypedResults.Ok(MemberDto.From(member, program));
+        }
+
+        if (owner is not null)
+        {
+            return TypedResults.Problem(title: "The identifier belongs to another member.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var now = clock.GetUtcNow();
+        member.Identifiers.Add(new MemberIdentifier { Id = Guid.CreateVersion7(now), ProgramId = member.ProgramId, MemberId = member.Id, Kind = kind, Value = request.Value!, AddedAt = now });
+        member.Version++;
+        audit.Record(db, "members.identifier.added", "member", member.Id.ToString(), new { kind = kind.ToString() });
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(MemberDto.From(member, program));
+    }
+
+    internal static async Task<(LoyaltyProgram? Program, Member? Member)> LoadAsync(MembersDbContext db, string program, Guid memberId, bool tracked, CancellationToken cancellationToken)
+    {
+        var loyaltyProgram = await db.FindProgramAsync(program, cancellationToken);
+        if (loyaltyProgram is null)
+        {
+            return (null, null);
+        }
+
+        var query = db.Members.Include(m => m.Identifiers).Where(m => m.Id == memberId && m.ProgramId == loyaltyProgram.Id);
+        return (loyaltyProgram, await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync(cancellationToken));
+    }
+
+    private static ProblemHttpResult StaleWrite() =>
+        TypedResults.Problem(title: "The member changed since you read it.", detail: "Read the member again and repeat the change with its new ETag.", statusCode: StatusCodes.Status412PreconditionFailed);
+}

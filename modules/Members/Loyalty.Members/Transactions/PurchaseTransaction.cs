@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Loyalty.Members.Transactions;
+
+internal enum TransactionType
+{
+    Purchase,
+    Return,
+}
+
+/// <summary>
+/// A purchase or return reported by a shop or POS, kept as received (with the hash of the request, so a repeat with
+/// other content is told apart) together with the points it earned or took back.
+/// </summary>
+internal sealed class PurchaseTransaction
+{
+    public Guid Id { get; init; }
+
+    public Guid ProgramId { get; init; }
+
+    public Guid MemberId { get; set; }
+
+    /// <summary>The sender's transaction id; unique per program, it makes a repeat harmless.</summary>
+    public required string ExternalId { get; init; }
+
+    public TransactionType Type { get; init; }
+
+    /// <summary>For a return: the purchase's external id.</summary>
+    public string? OriginalExternalId { get; init; }
+
+    public DateTimeOffset OccurredAt { get; init; }
+
+    public required string Channel { get; init; }
+
+    public string? Store { get; init; }
+
+    public required string Currency { get; init; }
+
+    public long TotalMinor { get; init; }
+
+    public List<TransactionLine> Lines { get; init; } = [];
+
+    public required string RequestHash { get; init; }
+
+    /// <summary>Points credited (a purchase) or taken back (a return, negative).</summary>
+    public long Points { get; set; }
+
+    /// <summary>The ledger entry of the accrual or reversal, if any points moved.</summary>
+    public Guid? LedgerEntryId { get; set; }
+
+    public DateTimeOffset RecordedAt { get; init; }
+
+    public static void Configure(ModelBuilder modelBuilder) => modelBuilder.Entity<PurchaseTransaction>(transaction =>
+    {
+        transaction.ToTable("Transactions");
+        transaction.HasKey(t => t.Id);
+        transaction.Property(t => t.ExternalId).HasMaxLength(100);
+        transaction.HasIndex(t => new { t.ProgramId, t.ExternalId }).IsUnique();
+        transaction.Property(t => t.Type).HasConversion<string>().HasMaxLength(20);
+        transaction.Property(t => t.OriginalExternalId).HasMaxLength(100);
+        transaction.HasIndex(t => new { t.ProgramId, t.OriginalExternalId });
+        transaction.Property(t => t.Channel).HasMaxLength(50);
+        transaction.Property(t => t.Store).HasMaxLength(100);
+        transaction.Property(t => t.Currency).HasMaxLength(3).IsFixedLength();
+        transaction.Property(t => t.RequestHash).HasMaxLength(64);
+        transaction.HasIndex(t => new { t.MemberId, t.OccurredAt });
+        transaction.OwnsMany(t => t.Lines, line =>
+        {
+            line.ToTable("TransactionLines");
+            line.WithOwner().HasForeignKey("TransactionId");
+            line.HasKey("TransactionId", nameof(TransactionLine.LineNumber));
+            line.Property(l => l.Sku).HasMaxLength(100);
+            line.Property(l => l.Category).HasMaxLength(100);
+            line.Property(l => l.Quantity).HasPrecision(18, 4);
+            line.Property(l => l.ReturnedQuantity).HasPrecision(18, 4);
+        });
+    });
+}
+
+internal sealed class TransactionLine
+{
+    public int LineNumber { get; init; }
+
+    public required string Sku { get; init; }
+
+    public string? Category { get; init; }
+
+    public decimal Quantity { get; init; }
+
+    public long UnitPriceMinor { get; init; }
+
+    /// <summary>Quantity × unit price, rounded to the minor unit.</summary>
+    public long AmountMinor { get; init; }
+
+    /// <summary>What this line earned (a purchase) or took back (a return).</summary>
+    public long Points { get; set; }
+
+    /// <summary>On a purchase line: how much of it was returned so far, and the points that took back.</summary>
+    public decimal ReturnedQuantity { get; set; }
+
+    public long ReversedPoints { get; set; }
+}
