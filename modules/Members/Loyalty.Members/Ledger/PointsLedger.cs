@@ -35,18 +35,7 @@ internal sealed class PointsLedger(MembersDbContext db, CurrentActor actor, Time
         var availableAt = program.PendingDays > 0 ? earnedAt.AddDays(program.PendingDays) : earnedAt;
         var released = availableAt <= now;
         var entry = AddEntry(account, LedgerEntryType.Accrual, points, reference, reason: null, released ? null : availableAt);
-        db.PointsLots.Add(new PointsLot
-        {
-            Id = Guid.CreateVersion7(now),
-            AccountId = account.Id,
-            AccrualEntryId = entry.Id,
-            Points = points,
-            Remaining = points,
-            EarnedAt = earnedAt,
-            AvailableAt = availableAt,
-            Released = released,
-            ExpiresAt = program.ExpiryFor(earnedAt),
-        });
+        AddLot(program, entry, earnedAt, availableAt, released);
         if (released)
         {
             account.Available += points;
@@ -82,18 +71,7 @@ internal sealed class PointsLedger(MembersDbContext db, CurrentActor actor, Time
         {
             var now = clock.GetUtcNow();
             var entry = AddEntry(account, LedgerEntryType.Adjustment, points, reference, reason, availableAt: null);
-            db.PointsLots.Add(new PointsLot
-            {
-                Id = Guid.CreateVersion7(now),
-                AccountId = account.Id,
-                AccrualEntryId = entry.Id,
-                Points = points,
-                Remaining = points,
-                EarnedAt = now,
-                AvailableAt = now,
-                Released = true,
-                ExpiresAt = program.ExpiryFor(now),
-            });
+            AddLot(program, entry, earnedAt: now, availableAt: now, released: true);
             account.Available += points;
             account.Version++;
             return entry;
@@ -171,6 +149,21 @@ internal sealed class PointsLedger(MembersDbContext db, CurrentActor actor, Time
             left -= take;
         }
     }
+
+    /// <summary>The lot that holds a credit's points until they are spent or expire.</summary>
+    private void AddLot(LoyaltyProgram program, LedgerEntry credit, DateTimeOffset earnedAt, DateTimeOffset availableAt, bool released) =>
+        db.PointsLots.Add(new PointsLot
+        {
+            Id = Guid.CreateVersion7(clock.GetUtcNow()),
+            AccountId = credit.AccountId,
+            AccrualEntryId = credit.Id,
+            Points = credit.Points,
+            Remaining = credit.Points,
+            EarnedAt = earnedAt,
+            AvailableAt = availableAt,
+            Released = released,
+            ExpiresAt = program.ExpiryFor(earnedAt),
+        });
 
     private LedgerEntry AddEntry(PointsAccount account, LedgerEntryType type, long points, LedgerReference reference, string? reason, DateTimeOffset? availableAt)
     {
