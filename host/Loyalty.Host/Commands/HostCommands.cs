@@ -1,17 +1,19 @@
 using Loyalty.Administration.Contracts;
 using Loyalty.Host.Startup;
+using Loyalty.Members.Contracts;
 using Loyalty.Shared.Persistence;
 using Loyalty.Shared.Security;
 
 namespace Loyalty.Host.Commands;
 
 /// <summary>
-/// Command verbs: <c>migrate</c>, <c>create-admin --user-name NAME [--roles Admin,Support] [--password …]</c>, <c>seed-demo</c>.
+/// Command verbs: <c>migrate</c>, <c>create-admin --user-name NAME [--roles Admin,Support] [--password …]</c>, <c>seed-demo</c>,
+/// <c>check-ledger [--program CODE]</c>.
 /// They run against the configured database and exit; options are ordinary configuration keys.
 /// </summary>
 internal static class HostCommands
 {
-    private static readonly string[] Verbs = ["migrate", "create-admin", "seed-demo"];
+    private static readonly string[] Verbs = ["migrate", "create-admin", "seed-demo", "check-ledger"];
 
     public static (string? Command, string[] HostArgs) Split(string[] args) =>
         args.Length > 0 && Verbs.Contains(args[0]) ? (args[0], args[1..]) : (null, args);
@@ -29,9 +31,28 @@ internal static class HostCommands
                 await DatabaseSetup.SeedDemoAsync(app.Services);
                 Console.WriteLine("Demo program seeded.");
                 return 0;
+            case "check-ledger":
+                return await CheckLedgerAsync(app);
             default:
                 return await CreateAdminAsync(app);
         }
+    }
+
+    /// <summary>Exit 0 when every balance matches its ledger, 1 with a line per mismatch otherwise.</summary>
+    private static async Task<int> CheckLedgerAsync(WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var program = app.Configuration["program"];
+        var mismatches = await scope.ServiceProvider.GetRequiredService<ILedgerConsistency>().CheckAsync(program, CancellationToken.None);
+        foreach (var m in mismatches)
+        {
+            Console.WriteLine($"account {m.AccountId} (member {m.MemberId}, {m.Currency}): {m.Problem}");
+        }
+
+        Console.WriteLine(mismatches.Count == 0
+            ? $"Ledger consistent{(program is null ? string.Empty : $" for program '{program}'")}."
+            : $"{mismatches.Count} account(s) disagree with their ledger.");
+        return mismatches.Count == 0 ? 0 : 1;
     }
 
     private static async Task<int> CreateAdminAsync(WebApplication app)

@@ -1,3 +1,4 @@
+using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Persistence;
@@ -23,6 +24,7 @@ public sealed class MembersModule : LoyaltyModule
             configuration, Name);
         services.AddScoped<IDemoDataSeeder, DemoProgramSeeder>();
         services.AddScoped<PointsLedger>();
+        services.AddScoped<ILedgerConsistency, LedgerConsistency>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)

@@ -37,7 +37,15 @@ internal static class LedgerEndpoints
         member.MapGet("/expiring-points", Expiring).RequireAuthorization(Policies.SupportMembers);
         member.MapPost("/adjustments", Adjust).RequireAuthorization(Policies.SupportMembers).WithIdempotencyKey<MembersDbContext>();
         member.MapPost("/redemptions", Redeem).RequireAuthorization(Policies.Integrate).WithIdempotencyKey<MembersDbContext>();
+        api.MapGet("/programs/{program}/ledger-check", Check).RequireAuthorization(Policies.Administer);
     }
+
+    /// <summary>Recomputes the program's balances from the ledger; an empty list means all agree.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<LedgerMismatch>>, ProblemHttpResult>> Check(
+        string program, MembersDbContext db, ILedgerConsistency consistency, CancellationToken cancellationToken) =>
+        await db.FindProgramAsync(program, cancellationToken) is null
+            ? ProgramLookup.UnknownProgram(program)
+            : TypedResults.Ok(await consistency.CheckAsync(program, cancellationToken));
 
     private static async Task<Results<Ok<List<BalanceDto>>, ProblemHttpResult, NotFound>> Balances(
         string program, Guid memberId, MembersDbContext db, CancellationToken cancellationToken)
