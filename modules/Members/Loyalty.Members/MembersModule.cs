@@ -1,14 +1,17 @@
+using Loyalty.Campaigns.Contracts;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
 using Loyalty.Members.Transactions;
+using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
 namespace Loyalty.Members;
@@ -25,6 +28,10 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<IDemoDataSeeder, DemoProgramSeeder>();
         services.AddScoped<PointsLedger>();
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();
+        services.AddScoped<TransactionRecorder>();
+        // The fallback until earning rules decide; the Campaigns module's registration replaces it.
+        services.TryAddScoped<IEarningEngine, BaseRateEarning>();
+        services.AddIntegrationEventHandler<MemberEnrolled, CreditHeldTransactionsOnMemberEnrolled, MembersDbContext>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -39,6 +46,11 @@ public sealed class MembersModule : LoyaltyModule
             .ForJob(ExpireDuePointsJob.Key)
             .WithIdentity($"{ExpireDuePointsJob.Key.Name}.hourly", Name)
             .WithCronSchedule("0 5 * * * ?"));
+        quartz.AddJob<PurgeUnclaimedHeldTransactionsJob>(job => job.WithIdentity(PurgeUnclaimedHeldTransactionsJob.Key));
+        quartz.AddTrigger<PurgeUnclaimedHeldTransactionsJob>(trigger => trigger
+            .ForJob(PurgeUnclaimedHeldTransactionsJob.Key)
+            .WithIdentity($"{PurgeUnclaimedHeldTransactionsJob.Key.Name}.daily", Name)
+            .WithCronSchedule("0 30 3 * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)

@@ -25,6 +25,8 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<PurchaseTransaction> Transactions => Set<PurchaseTransaction>();
 
+    public DbSet<HeldTransaction> HeldTransactions => Set<HeldTransaction>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         LoyaltyProgram.Configure(modelBuilder);
@@ -33,6 +35,7 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
         LedgerEntry.Configure(modelBuilder);
         PointsLot.Configure(modelBuilder);
         PurchaseTransaction.Configure(modelBuilder);
+        HeldTransaction.Configure(modelBuilder);
     }
 }
 
