@@ -1,6 +1,8 @@
+using Loyalty.Members.Attributes;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
+using Loyalty.Members.Merge;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
 using Loyalty.Members.Transactions;
@@ -47,5 +49,7 @@ public sealed class MembersModule : LoyaltyModule
         api.MapMemberEndpoints();
         api.MapLedgerEndpoints();
         api.MapTransactionEndpoints();
+        api.MapMergeEndpoints();
+        api.MapAttributeDefinitionEndpoints();
     }
 }

@@ -1,3 +1,4 @@
+using Loyalty.Members.Attributes;
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Programs;
@@ -25,6 +26,8 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<PurchaseTransaction> Transactions => Set<PurchaseTransaction>();
 
+    public DbSet<AttributeDefinition> AttributeDefinitions => Set<AttributeDefinition>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         LoyaltyProgram.Configure(modelBuilder);
@@ -33,6 +36,7 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
         LedgerEntry.Configure(modelBuilder);
         PointsLot.Configure(modelBuilder);
         PurchaseTransaction.Configure(modelBuilder);
+        AttributeDefinition.Configure(modelBuilder);
     }
 }
 
