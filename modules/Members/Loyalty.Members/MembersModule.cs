@@ -1,7 +1,9 @@
 using Loyalty.Campaigns.Contracts;
+using Loyalty.Members.Attributes;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
+using Loyalty.Members.Merge;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
 using Loyalty.Members.Transactions;
@@ -59,5 +61,7 @@ public sealed class MembersModule : LoyaltyModule
         api.MapMemberEndpoints();
         api.MapLedgerEndpoints();
         api.MapTransactionEndpoints();
+        api.MapMergeEndpoints();
+        api.MapAttributeDefinitionEndpoints();
     }
 }

@@ -1,3 +1,4 @@
+using Loyalty.Members.Attributes;
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Programs;
@@ -27,6 +28,8 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<HeldTransaction> HeldTransactions => Set<HeldTransaction>();
 
+    public DbSet<AttributeDefinition> AttributeDefinitions => Set<AttributeDefinition>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         LoyaltyProgram.Configure(modelBuilder);
@@ -36,6 +39,7 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
         PointsLot.Configure(modelBuilder);
         PurchaseTransaction.Configure(modelBuilder);
         HeldTransaction.Configure(modelBuilder);
+        AttributeDefinition.Configure(modelBuilder);
     }
 }
 
