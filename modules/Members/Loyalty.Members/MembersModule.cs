@@ -3,6 +3,7 @@ using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Tiers;
 using Loyalty.Members.Transactions;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
@@ -25,6 +26,8 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<IDemoDataSeeder, DemoProgramSeeder>();
         services.AddScoped<PointsLedger>();
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();
+        services.AddScoped<TierEvaluation>();
+        services.AddScoped<TierBenefits>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -39,6 +42,11 @@ public sealed class MembersModule : LoyaltyModule
             .ForJob(ExpireDuePointsJob.Key)
             .WithIdentity($"{ExpireDuePointsJob.Key.Name}.hourly", Name)
             .WithCronSchedule("0 5 * * * ?"));
+        quartz.AddJob<EvaluateTiersJob>(job => job.WithIdentity(EvaluateTiersJob.Key));
+        quartz.AddTrigger<EvaluateTiersJob>(trigger => trigger
+            .ForJob(EvaluateTiersJob.Key)
+            .WithIdentity($"{EvaluateTiersJob.Key.Name}.daily", Name)
+            .WithCronSchedule("0 15 2 * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
@@ -47,5 +55,6 @@ public sealed class MembersModule : LoyaltyModule
         api.MapMemberEndpoints();
         api.MapLedgerEndpoints();
         api.MapTransactionEndpoints();
+        api.MapTierEndpoints();
     }
 }

@@ -1,6 +1,7 @@
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Tiers;
 using Loyalty.Members.Transactions;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,14 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<PurchaseTransaction> Transactions => Set<PurchaseTransaction>();
 
+    public DbSet<TierSettings> TierSettings => Set<TierSettings>();
+
+    public DbSet<TierDefinition> TierDefinitions => Set<TierDefinition>();
+
+    public DbSet<MemberTier> MemberTiers => Set<MemberTier>();
+
+    public DbSet<TierChange> TierHistory => Set<TierChange>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         LoyaltyProgram.Configure(modelBuilder);
@@ -33,6 +42,7 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
         LedgerEntry.Configure(modelBuilder);
         PointsLot.Configure(modelBuilder);
         PurchaseTransaction.Configure(modelBuilder);
+        Tiers.TierSettings.Configure(modelBuilder);
     }
 }
 

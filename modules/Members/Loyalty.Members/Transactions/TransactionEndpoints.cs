@@ -3,6 +3,7 @@ using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Tiers;
 using Loyalty.Shared.Http;
 using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Persistence;
@@ -30,7 +31,7 @@ internal static class TransactionEndpoints
     /// nothing; another transaction under the same id is a conflict (409).
     /// </summary>
     private static async Task<Results<Created<TransactionResultDto>, Ok<TransactionResultDto>, ValidationProblem, ProblemHttpResult>> Record(
-        string program, TransactionRequest request, MembersDbContext db, PointsLedger ledger, TimeProvider clock, CancellationToken cancellationToken)
+        string program, TransactionRequest request, MembersDbContext db, PointsLedger ledger, TierEvaluation tiers, TimeProvider clock, CancellationToken cancellationToken)
     {
         var loyaltyProgram = await db.FindProgramAsync(program, cancellationToken);
         if (loyaltyProgram is null)
@@ -49,7 +50,7 @@ internal static class TransactionEndpoints
         {
             try
             {
-                return await ConcurrencyRetry.RunAsync(db, ct => RecordOnceAsync(loyaltyProgram, request, hash, db, ledger, clock, ct), cancellationToken);
+                return await ConcurrencyRetry.RunAsync(db, ct => RecordOnceAsync(loyaltyProgram, request, hash, db, ledger, tiers, clock, ct), cancellationToken);
             }
             catch (DbUpdateException) when (attempt == 1)
             {
@@ -60,7 +61,7 @@ internal static class TransactionEndpoints
     }
 
     private static async Task<Results<Created<TransactionResultDto>, Ok<TransactionResultDto>, ValidationProblem, ProblemHttpResult>> RecordOnceAsync(
-        LoyaltyProgram program, TransactionRequest request, string hash, MembersDbContext db, PointsLedger ledger, TimeProvider clock, CancellationToken cancellationToken)
+        LoyaltyProgram program, TransactionRequest request, string hash, MembersDbContext db, PointsLedger ledger, TierEvaluation tiers, TimeProvider clock, CancellationToken cancellationToken)
     {
         var existing = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.ProgramId == program.Id && t.ExternalId == request.ExternalId, cancellationToken);
         if (existing is not null)
@@ -115,6 +116,7 @@ internal static class TransactionEndpoints
         }
 
         db.Transactions.Add(transaction);
+        await tiers.UpgradeAsync(program, member.Id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/members/programs/{program.Code}/transactions/{transaction.ExternalId}", ToDto(transaction));
     }
