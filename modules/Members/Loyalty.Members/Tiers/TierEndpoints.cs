@@ -198,7 +198,8 @@ internal static class TierEndpoints
 
         var changes = await db.TierHistory.AsNoTracking()
             .Where(c => c.MemberId == memberId)
-            .OrderByDescending(c => c.Id)
+            .OrderByDescending(c => c.At)
+            .ThenByDescending(c => c.Id)
             .Take(HistoryPageSize)
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(changes.ConvertAll(c => new TierChangeDto(c.FromTier, c.ToTier, c.Reason.ToString(), c.At, c.QualifyingValue, c.Actor, c.Note)));
