@@ -6,6 +6,7 @@ using Loyalty.Members.Ledger;
 using Loyalty.Members.Merge;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Tiers;
 using Loyalty.Members.Transactions;
 using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Modules;
@@ -34,6 +35,8 @@ public sealed class MembersModule : LoyaltyModule
         // The fallback until earning rules decide; the Campaigns module's registration replaces it.
         services.TryAddScoped<IEarningEngine, BaseRateEarning>();
         services.AddIntegrationEventHandler<MemberEnrolled, CreditHeldTransactionsOnMemberEnrolled, MembersDbContext>();
+        services.AddScoped<TierEvaluation>();
+        services.AddScoped<TierBenefits>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -53,6 +56,11 @@ public sealed class MembersModule : LoyaltyModule
             .ForJob(PurgeUnclaimedHeldTransactionsJob.Key)
             .WithIdentity($"{PurgeUnclaimedHeldTransactionsJob.Key.Name}.daily", Name)
             .WithCronSchedule("0 30 3 * * ?"));
+        quartz.AddJob<EvaluateTiersJob>(job => job.WithIdentity(EvaluateTiersJob.Key));
+        quartz.AddTrigger<EvaluateTiersJob>(trigger => trigger
+            .ForJob(EvaluateTiersJob.Key)
+            .WithIdentity($"{EvaluateTiersJob.Key.Name}.daily", Name)
+            .WithCronSchedule("0 15 2 * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
@@ -63,5 +71,6 @@ public sealed class MembersModule : LoyaltyModule
         api.MapTransactionEndpoints();
         api.MapMergeEndpoints();
         api.MapAttributeDefinitionEndpoints();
+        api.MapTierEndpoints();
     }
 }

@@ -56,6 +56,9 @@ internal sealed class Member
 
     public List<MemberIdentifier> Identifiers { get; init; } = [];
 
+    /// <summary>The member's tier, if they have one; always loaded with the member.</summary>
+    public Tiers.MemberTier? TierState { get; set; }
+
     public static void Configure(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Member>(member =>

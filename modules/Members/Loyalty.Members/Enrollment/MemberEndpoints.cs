@@ -222,6 +222,7 @@ internal static class MemberEndpoints
         string? card,
         string? name,
         string? status,
+        string? tier,
         Guid? after,
         int? limit,
         MembersDbContext db,
@@ -263,6 +264,11 @@ internal static class MemberEndpoints
         if (status is not null)
         {
             query = query.Where(m => m.Status == parsedStatus);
+        }
+
+        if (tier is not null)
+        {
+            query = query.Where(m => m.TierState != null && m.TierState.TierCode == tier);
         }
 
         if (after is not null)

@@ -2,6 +2,7 @@ using Loyalty.Members.Attributes;
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Tiers;
 using Loyalty.Members.Transactions;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,14 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<AttributeDefinition> AttributeDefinitions => Set<AttributeDefinition>();
 
+    public DbSet<TierSettings> TierSettings => Set<TierSettings>();
+
+    public DbSet<TierDefinition> TierDefinitions => Set<TierDefinition>();
+
+    public DbSet<MemberTier> MemberTiers => Set<MemberTier>();
+
+    public DbSet<TierChange> TierHistory => Set<TierChange>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         LoyaltyProgram.Configure(modelBuilder);
@@ -40,6 +49,7 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
         PurchaseTransaction.Configure(modelBuilder);
         HeldTransaction.Configure(modelBuilder);
         AttributeDefinition.Configure(modelBuilder);
+        Tiers.TierSettings.Configure(modelBuilder);
     }
 }
 
