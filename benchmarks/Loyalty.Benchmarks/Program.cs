@@ -1,7 +1,7 @@
 using System.Globalization;
 using Loyalty.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/Loyalty.Benchmarks -- accrual [--provider Sqlite|Postgres] [--seconds 20] [--members 2000]
+// dotnet run -c Release --project benchmarks/Loyalty.Benchmarks -- accrual [--provider Sqlite,Postgres] [--seconds 20] [--members 2000] [--clients 16,64]
 // benchmarks/run.sh builds the host in Release first and runs every benchmark on both databases.
 var scenario = args.FirstOrDefault() ?? "accrual";
 string Option(string name, string fallback)
@@ -21,12 +21,13 @@ if (!File.Exists(hostDll))
 var providers = Option("provider", "Sqlite,Postgres").Split(',');
 var seconds = TimeSpan.FromSeconds(int.Parse(Option("seconds", "20"), CultureInfo.InvariantCulture));
 var members = int.Parse(Option("members", "2000"), CultureInfo.InvariantCulture);
+int[] clients = [.. Option("clients", "16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
 foreach (var provider in providers)
 {
     Console.Error.WriteLine($"{scenario} on {provider}…");
     var report = scenario switch
     {
-        "accrual" => await AccrualBenchmark.RunAsync(hostDll, provider, members, seconds, [16, 64]),
+        "accrual" => await AccrualBenchmark.RunAsync(hostDll, provider, members, seconds, clients),
         _ => throw new ArgumentException($"Unknown benchmark '{scenario}'; use accrual."),
     };
     Console.WriteLine(report);

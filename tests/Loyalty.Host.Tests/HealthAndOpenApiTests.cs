@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Loyalty.Shared.Persistence;
 using Loyalty.Testing;
 
@@ -29,5 +30,26 @@ public sealed class HealthAndOpenApiTests
         Assert.Contains("\"/api/members/programs\"", document, StringComparison.Ordinal);
         Assert.Contains("\"/api/admin/api-keys\"", document, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/scalar/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_operation_that_takes_a_JSON_body_has_a_summary_and_an_example_body()
+    {
+        await using var host = await LoyaltyHost.StartAsync(DatabaseProvider.Sqlite);
+        using var client = host.CreateClient();
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(op => (Name: $"{op.Key.ToUpperInvariant()} {path.Key}", Operation: op.Value!)))
+            .Where(o => o.Operation["requestBody"]?["content"]?["application/json"] is not null)
+            .ToList();
+        Assert.NotEmpty(operations);
+        Assert.All(operations, o =>
+        {
+            Assert.False(string.IsNullOrEmpty((string?)o.Operation["summary"]), $"{o.Name} has no summary");
+            Assert.True(o.Operation["requestBody"]!["content"]!["application/json"]!["example"] is JsonObject, $"{o.Name} has no example body");
+        });
+        var transaction = document["paths"]!["/api/members/programs/{program}/transactions"]!["post"]!["requestBody"]!["content"]!["application/json"]!["example"]!;
+        Assert.Equal(("T-1001", 999, "latte"), ((string?)transaction["externalId"], (int?)transaction["total"], (string?)transaction["lines"]![0]!["sku"]));
     }
 }

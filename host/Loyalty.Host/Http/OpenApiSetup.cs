@@ -1,3 +1,8 @@
+using System.Text.Json;
+using Loyalty.Shared.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -6,7 +11,7 @@ namespace Loyalty.Host.Http;
 internal static class OpenApiSetup
 {
     public static IServiceCollection AddLoyaltyOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddOperationTransformer(AddRequestExample).AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
@@ -26,6 +31,18 @@ internal static class OpenApiSetup
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("apiKey", document)] = [] }];
             return Task.CompletedTask;
         }));
+
+    private static Task AddRequestExample(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var example = context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestExample>().LastOrDefault();
+        if (example is not null && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
+        {
+            var json = context.ApplicationServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            body.Example = JsonSerializer.SerializeToNode(example.Value, json);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public static WebApplication MapLoyaltyOpenApi(this WebApplication app)
     {

@@ -24,7 +24,8 @@ internal static class ApiKeyEndpoints
         var keys = api.MapGroup("/api-keys").RequireAuthorization(Policies.Administer);
         keys.MapGet("/", ListKeys);
         // No Idempotency-Key here: a replay would have to keep the clear key, and the database keeps only its hash.
-        keys.MapPost("/", CreateKey);
+        keys.MapPost("/", CreateKey)
+            .WithExample("Create an API key (shown once)", new CreateApiKeyRequest("berlin-pos", ["Integrator"], null));
         keys.MapPost("/{id:guid}/revoke", RevokeKey);
     }
 

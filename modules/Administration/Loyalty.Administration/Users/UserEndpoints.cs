@@ -21,7 +21,8 @@ internal static class UserEndpoints
     {
         var users = api.MapGroup("/users").RequireAuthorization(Policies.Administer);
         users.MapGet("/", ListUsers);
-        users.MapPost("/", CreateUser);
+        users.MapPost("/", CreateUser)
+            .WithExample("Create a user", new CreateUserRequest("dora", "a long passphrase of her own", ["DataProtectionOfficer"]));
         users.MapPost("/{id:guid}/disable", DisableUser);
     }
 

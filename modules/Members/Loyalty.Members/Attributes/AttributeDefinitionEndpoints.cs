@@ -27,7 +27,8 @@ internal static class AttributeDefinitionEndpoints
     {
         var definitions = api.MapGroup("/programs/{program}/attribute-definitions");
         definitions.MapGet("/", List).RequireAuthorization(Policies.ViewPrograms);
-        definitions.MapPut("/{key}", Save).RequireAuthorization(Policies.ManagePrograms);
+        definitions.MapPut("/{key}", Save).RequireAuthorization(Policies.ManagePrograms)
+            .WithExample("Define a custom attribute", new SaveAttributeDefinitionRequest("enum", false, null, ["oat", "soy", "dairy"]));
         definitions.MapDelete("/{key}", Delete).RequireAuthorization(Policies.ManagePrograms);
     }
 

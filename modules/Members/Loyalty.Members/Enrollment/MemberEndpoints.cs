@@ -25,13 +25,21 @@ internal static class MemberEndpoints
     public static void MapMemberEndpoints(this RouteGroupBuilder api)
     {
         var members = api.MapGroup("/programs/{program}/members");
-        members.MapPost("/", Enroll).RequireAuthorization(Policies.Integrate).WithIdempotencyKey<MembersDbContext>();
+        members.MapPost("/", Enroll).RequireAuthorization(Policies.Integrate).WithIdempotencyKey<MembersDbContext>()
+            .WithExample("Enrol a member (or answer the one already enrolled)", new EnrollRequest(
+                "ada@example.com", "+49301234567", "Ada", "Lovelace", new DateOnly(1990, 12, 10), "de-DE",
+                new AddressDto("Unter den Linden 1", null, "10117", "Berlin", "DE"), new Dictionary<string, string> { ["milk"] = "oat" },
+                "shop-4711", "C-123", "web"));
         members.MapGet("/", Search).RequireAuthorization(Policies.SupportMembers);
         members.MapGet("/{memberId:guid}", Get).RequireAuthorization(Policies.SupportMembers).WithName("GetMember");
         members.MapGet("/by/{kind}/{value}", GetByIdentifier).RequireAuthorization(Policies.SupportMembers);
-        members.MapPut("/{memberId:guid}/profile", UpdateProfile).RequireAuthorization(Policies.SupportMembers);
-        members.MapPost("/{memberId:guid}/status", ChangeStatus).RequireAuthorization(Policies.SupportMembers);
-        members.MapPost("/{memberId:guid}/identifiers", AddIdentifier).RequireAuthorization(Policies.SupportMembers);
+        members.MapPut("/{memberId:guid}/profile", UpdateProfile).RequireAuthorization(Policies.SupportMembers)
+            .WithExample("Replace the profile (send If-Match with the ETag)", new UpdateProfileRequest(
+                "ada@example.com", null, "Ada", "King", new DateOnly(1990, 12, 10), "en-GB", null, null));
+        members.MapPost("/{memberId:guid}/status", ChangeStatus).RequireAuthorization(Policies.SupportMembers)
+            .WithExample("Suspend, reactivate or close a membership", new ChangeStatusRequest("suspended", "Card reported stolen"));
+        members.MapPost("/{memberId:guid}/identifiers", AddIdentifier).RequireAuthorization(Policies.SupportMembers)
+            .WithExample("Add a card number or external id", new AddIdentifierRequest("card", "C-456"));
     }
 
     /// <summary>

@@ -37,8 +37,10 @@ internal static class LedgerEndpoints
         member.MapGet("/balances", Balances).RequireAuthorization(Policies.SupportMembers);
         member.MapGet("/ledger", History).RequireAuthorization(Policies.SupportMembers);
         member.MapGet("/expiring-points", Expiring).RequireAuthorization(Policies.SupportMembers);
-        member.MapPost("/adjustments", Adjust).RequireAuthorization(Policies.SupportMembers).WithIdempotencyKey<MembersDbContext>();
-        member.MapPost("/redemptions", Redeem).RequireAuthorization(Policies.Integrate).WithIdempotencyKey<MembersDbContext>();
+        member.MapPost("/adjustments", Adjust).RequireAuthorization(Policies.SupportMembers).WithIdempotencyKey<MembersDbContext>()
+            .WithExample("Credit or debit points by hand, with a reason", new AdjustPointsRequest(50, "Goodwill: coffee machine was broken", "points"));
+        member.MapPost("/redemptions", Redeem).RequireAuthorization(Policies.Integrate).WithIdempotencyKey<MembersDbContext>()
+            .WithExample("Spend points (idempotent on the reference)", new RedeemPointsRequest(300, "R-7"));
         api.MapGet("/programs/{program}/ledger-check", Check).RequireAuthorization(Policies.Administer);
     }
 

@@ -26,7 +26,8 @@ internal static class MergeEndpoints
     public static void MapMergeEndpoints(this RouteGroupBuilder api) =>
         api.MapPost("/programs/{program}/members/{survivorId:guid}/merges", Merge)
             .RequireAuthorization(Policies.SupportMembers)
-            .WithIdempotencyKey<MembersDbContext>();
+            .WithIdempotencyKey<MembersDbContext>()
+            .WithExample("Merge a duplicate into this member", new MergeRequest(Guid.Parse("01a2331b-c9bd-7120-9ee1-e9241afd09c5"), "Same person, enrolled twice at two stores"));
 
     /// <summary>The answer for a write addressed to a merged member: 422, naming the survivor to address instead.</summary>
     public static ProblemHttpResult MergedInto(Member member) =>

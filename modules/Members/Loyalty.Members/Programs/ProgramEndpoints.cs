@@ -72,7 +72,10 @@ internal static partial class ProgramEndpoints
         var programs = api.MapGroup("/programs");
         programs.MapGet("/", ListPrograms).RequireAuthorization(Policies.ViewPrograms);
         programs.MapGet("/{code}", GetProgram).RequireAuthorization(Policies.ViewPrograms).WithName("GetProgram");
-        programs.MapPost("/", CreateProgram).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<MembersDbContext>();
+        programs.MapPost("/", CreateProgram).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<MembersDbContext>()
+            .WithExample("Create a loyalty program", new CreateProgramRequest(
+                "coffee-club", "Coffee Club", "Europe/Berlin", "EUR", PointsPerCurrencyUnit: 1, BaseRateScope: "PerLine", PendingDays: 14,
+                ExpiryPolicy: "RollingMonths", ExpiryMonths: 24, ReturnPolicy: "AllowDebt", RetroClaimDays: 30));
     }
 
     private static async Task<Ok<List<LoyaltyProgramDto>>> ListPrograms(MembersDbContext db, CancellationToken cancellationToken)

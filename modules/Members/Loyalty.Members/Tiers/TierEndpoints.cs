@@ -21,11 +21,17 @@ internal static class TierEndpoints
     {
         var tiers = api.MapGroup("/programs/{program}/tiers");
         tiers.MapGet("/", GetLadder).RequireAuthorization(Policies.ViewPrograms);
-        tiers.MapPut("/", DefineLadder).RequireAuthorization(Policies.ManagePrograms);
+        tiers.MapPut("/", DefineLadder).RequireAuthorization(Policies.ManagePrograms)
+            .WithExample("Define or replace the tier ladder", new DefineTiersRequest("QualifyingPoints", "Rolling12Months", 1,
+            [
+                new TierRequest("silver", "Silver", 1, 500, 1.25m, null),
+                new TierRequest("gold", "Gold", 2, 1000, 1.5m, "Free upgrade to a large cup"),
+            ]));
         var member = api.MapGroup("/programs/{program}/members/{memberId:guid}");
         member.MapGet("/tier", Progress).RequireAuthorization(Policies.SupportMembers);
         member.MapGet("/tier-history", History).RequireAuthorization(Policies.SupportMembers);
-        member.MapPost("/tier", Assign).RequireAuthorization(Policies.SupportMembers).WithIdempotencyKey<MembersDbContext>();
+        member.MapPost("/tier", Assign).RequireAuthorization(Policies.SupportMembers).WithIdempotencyKey<MembersDbContext>()
+            .WithExample("Assign a tier by hand", new AssignTierRequest("gold", "Status match from a partner airline"));
     }
 
     private static async Task<Results<Ok<TierLadderDto>, ProblemHttpResult>> GetLadder(
