@@ -24,6 +24,7 @@ public sealed class MembersModule : LoyaltyModule
             configuration, Name);
         services.AddScoped<IDemoDataSeeder, DemoProgramSeeder>();
         services.AddScoped<PointsLedger>();
+        services.AddScoped<MemberEnrollment>();
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();
     }
 
