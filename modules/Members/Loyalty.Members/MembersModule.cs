@@ -1,5 +1,6 @@
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
+using Loyalty.Members.Import;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
@@ -25,6 +26,7 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<IDemoDataSeeder, DemoProgramSeeder>();
         services.AddScoped<PointsLedger>();
         services.AddScoped<MemberEnrollment>();
+        services.AddImports(configuration);
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();
     }
 
@@ -48,5 +50,6 @@ public sealed class MembersModule : LoyaltyModule
         api.MapMemberEndpoints();
         api.MapLedgerEndpoints();
         api.MapTransactionEndpoints();
+        api.MapImportEndpoints();
     }
 }

@@ -1,4 +1,5 @@
 using Loyalty.Members.Enrollment;
+using Loyalty.Members.Import;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Programs;
 using Loyalty.Members.Transactions;
@@ -25,6 +26,10 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<PurchaseTransaction> Transactions => Set<PurchaseTransaction>();
 
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
+    public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         LoyaltyProgram.Configure(modelBuilder);
@@ -33,6 +38,7 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
         LedgerEntry.Configure(modelBuilder);
         PointsLot.Configure(modelBuilder);
         PurchaseTransaction.Configure(modelBuilder);
+        ImportJob.Configure(modelBuilder);
     }
 }
 
