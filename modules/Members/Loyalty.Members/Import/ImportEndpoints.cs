@@ -169,12 +169,12 @@ internal static class ImportEndpoints
         }
 
         var query = db.ImportRowErrors.AsNoTracking().Where(e => e.JobId == id);
-        if (after is not null)
+        if (after is not null && await db.ImportRowErrors.Where(e => e.Id == after && e.JobId == id).Select(e => (long?)e.LineNumber).SingleOrDefaultAsync(cancellationToken) is { } line)
         {
-            query = query.Where(e => e.Id.CompareTo(after.Value) > 0);
+            query = query.Where(e => e.LineNumber > line || (e.LineNumber == line && e.Id.CompareTo(after.Value) > 0));
         }
 
-        var page = await query.OrderBy(e => e.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var page = await query.OrderBy(e => e.LineNumber).ThenBy(e => e.Id).Take(size + 1).ToListAsync(cancellationToken);
         var items = page.Take(size).Select(e => new ImportErrorDto(e.Id, e.LineNumber, e.Field, e.Reason)).ToList();
         return TypedResults.Ok(new ImportErrorPage(items, page.Count > size ? items[^1].Id : null));
     }
