@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Quartz;
 
 namespace Loyalty.Host.Tests;
 
@@ -17,18 +18,23 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
     private readonly TestDatabase _database;
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    private LoyaltyHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings)
+    private readonly Action<IServiceCollection>? _services;
+
+    private LoyaltyHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         _database = database;
         _settings = settings;
+        _services = services;
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
 
-    public static async Task<LoyaltyHost> StartAsync(Loyalty.Shared.Persistence.DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Changes to the host's services after its own registrations, such as a replaced module service.</param>
+    public static async Task<LoyaltyHost> StartAsync(
+        Loyalty.Shared.Persistence.DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var host = new LoyaltyHost(database, settings ?? new Dictionary<string, string?>());
+        var host = new LoyaltyHost(database, settings ?? new Dictionary<string, string?>(), services);
         _ = host.Server; // starts the host: migrations, bootstrap admin
         return host;
     }
@@ -69,7 +75,21 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            _services?.Invoke(services);
+        });
+    }
+
+    /// <summary>Runs a scheduled job once, as the scheduler would, in a job scope of its own.</summary>
+    public async Task RunJobAsync(string group, string job)
+    {
+        var scheduler = await Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var jobType = (await scheduler.GetJobDetail(new JobKey(job, group)))!.JobType;
+        await using var scope = Services.CreateAsyncScope();
+        var instance = (IJob)ActivatorUtilities.CreateInstance(scope.ServiceProvider, jobType.Type);
+        await instance.Execute(null!, CancellationToken.None);
     }
 
     public override async ValueTask DisposeAsync()

@@ -2,7 +2,8 @@ namespace Loyalty.Members.Contracts;
 
 /// <summary>
 /// A loyalty program as other modules and API clients see it: where it is, what it earns in, and its points policy
-/// (base rate, return window, expiry, what a return of spent points does). Policies are named as in the API docs.
+/// (base rate, return window, expiry, what a return of spent points does, how long a purchase of a not yet enrolled
+/// member is held for a retro-claim). Policies are named as in the API docs.
 /// </summary>
 public sealed record LoyaltyProgramDto(
     Guid Id,
@@ -18,4 +19,5 @@ public sealed record LoyaltyProgramDto(
     int PendingDays,
     string ExpiryPolicy,
     int ExpiryMonths,
-    string ReturnPolicy);
+    string ReturnPolicy,
+    int RetroClaimDays);

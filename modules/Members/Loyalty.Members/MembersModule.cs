@@ -1,3 +1,4 @@
+using Loyalty.Campaigns.Contracts;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Import;
@@ -5,11 +6,13 @@ using Loyalty.Members.Ledger;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
 using Loyalty.Members.Transactions;
+using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
 namespace Loyalty.Members;
@@ -28,6 +31,10 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<MemberEnrollment>();
         services.AddImports(configuration);
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();
+        services.AddScoped<TransactionRecorder>();
+        // The fallback until earning rules decide; the Campaigns module's registration replaces it.
+        services.TryAddScoped<IEarningEngine, BaseRateEarning>();
+        services.AddIntegrationEventHandler<MemberEnrolled, CreditHeldTransactionsOnMemberEnrolled, MembersDbContext>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -42,6 +49,11 @@ public sealed class MembersModule : LoyaltyModule
             .ForJob(ExpireDuePointsJob.Key)
             .WithIdentity($"{ExpireDuePointsJob.Key.Name}.hourly", Name)
             .WithCronSchedule("0 5 * * * ?"));
+        quartz.AddJob<PurgeUnclaimedHeldTransactionsJob>(job => job.WithIdentity(PurgeUnclaimedHeldTransactionsJob.Key));
+        quartz.AddTrigger<PurgeUnclaimedHeldTransactionsJob>(trigger => trigger
+            .ForJob(PurgeUnclaimedHeldTransactionsJob.Key)
+            .WithIdentity($"{PurgeUnclaimedHeldTransactionsJob.Key.Name}.daily", Name)
+            .WithCronSchedule("0 30 3 * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Loyalty.Shared.Persistence;
 using Loyalty.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 
 namespace Loyalty.Host.Tests.Members;
 
@@ -100,28 +98,18 @@ public sealed class PointsTests
         Assert.Equal(new MembersApi.Balance("points", 0, 25), await api.PointsAsync(member));
 
         host.Clock.Advance(TimeSpan.FromDays(15));
-        await RunJobAsync(host, "ReleasePendingPointsJob");
-        await RunJobAsync(host, "ReleasePendingPointsJob");
+        await host.RunJobAsync("members", "ReleasePendingPointsJob");
+        await host.RunJobAsync("members", "ReleasePendingPointsJob");
         Assert.Equal(new MembersApi.Balance("points", 25, 0), await api.PointsAsync(member));
         var expiring = await api.Admin.GetFromJsonAsync<List<Expiring>>($"{api.Members}/{member}/expiring-points?days=365");
         Assert.Equal(25, Assert.Single(expiring!).Points);
 
         host.Clock.Advance(TimeSpan.FromDays(365));
-        await RunJobAsync(host, "ExpireDuePointsJob");
-        await RunJobAsync(host, "ExpireDuePointsJob");
+        await host.RunJobAsync("members", "ExpireDuePointsJob");
+        await host.RunJobAsync("members", "ExpireDuePointsJob");
         Assert.Equal(new MembersApi.Balance("points", 0, 0), await api.PointsAsync(member));
         var ledger = await api.Admin.GetFromJsonAsync<LedgerPage>($"{api.Members}/{member}/ledger");
         Assert.Equal(1, ledger!.Items.Count(e => e.Type == "Expiry" && e.Currency == "points"));
-    }
-
-    /// <summary>Runs a Members job as the scheduler would, in the host's own job scope.</summary>
-    private static async Task RunJobAsync(LoyaltyHost host, string job)
-    {
-        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var jobType = (await scheduler.GetJobDetail(new JobKey(job, "members")))!.JobType;
-        await using var scope = host.Services.CreateAsyncScope();
-        var instance = (IJob)ActivatorUtilities.CreateInstance(scope.ServiceProvider, jobType.Type);
-        await instance.Execute(null!, CancellationToken.None);
     }
 
     private sealed record Expiring(DateTimeOffset ExpiresAt, long Points);

@@ -26,6 +26,8 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<PurchaseTransaction> Transactions => Set<PurchaseTransaction>();
 
+    public DbSet<HeldTransaction> HeldTransactions => Set<HeldTransaction>();
+
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
 
     public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
@@ -38,6 +40,7 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
         LedgerEntry.Configure(modelBuilder);
         PointsLot.Configure(modelBuilder);
         PurchaseTransaction.Configure(modelBuilder);
+        HeldTransaction.Configure(modelBuilder);
         ImportJob.Configure(modelBuilder);
     }
 }

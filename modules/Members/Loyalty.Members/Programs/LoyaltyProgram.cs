@@ -45,9 +45,15 @@ internal sealed class LoyaltyProgram
 
     public ReturnPolicy ReturnPolicy { get; set; } = ReturnPolicy.AllowDebt;
 
+    /// <summary>
+    /// How many days a purchase for a card or external id that no member has yet is held, to be credited when a member
+    /// enrols with it (a retro-claim); 0 refuses such purchases as unknown.
+    /// </summary>
+    public int RetroClaimDays { get; set; }
+
     public LoyaltyProgramDto ToDto() => new(
         Id, Code, Name, TimeZone, Currency, CreatedAt, PointsCurrency, QualifyingCurrency, PointsPerCurrencyUnit,
-        BaseRateScope.ToString(), PendingDays, ExpiryPolicy.ToString(), ExpiryMonths, ReturnPolicy.ToString());
+        BaseRateScope.ToString(), PendingDays, ExpiryPolicy.ToString(), ExpiryMonths, ReturnPolicy.ToString(), RetroClaimDays);
 
     public static void Configure(ModelBuilder modelBuilder) => modelBuilder.Entity<LoyaltyProgram>(program =>
     {

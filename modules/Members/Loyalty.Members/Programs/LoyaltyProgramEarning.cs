@@ -1,15 +1,8 @@
 namespace Loyalty.Members.Programs;
 
-/// <summary>The program's own arithmetic: base points for an amount, and when points earned at a time expire.</summary>
+/// <summary>The program's own arithmetic: when points earned at a time expire.</summary>
 internal static class LoyaltyProgramEarning
 {
-    /// <summary>Whole points for an amount in minor units at the program's base rate, rounded down.</summary>
-    public static long BasePoints(this LoyaltyProgram program, long amountMinor)
-    {
-        var units = (decimal)amountMinor / Currencies.MinorUnitsPerUnit(program.Currency);
-        return (long)decimal.Floor(units * program.PointsPerCurrencyUnit);
-    }
-
     public static DateTimeOffset? ExpiryFor(this LoyaltyProgram program, DateTimeOffset earnedAt)
     {
         switch (program.ExpiryPolicy)

@@ -24,7 +24,8 @@ internal sealed record CreateProgramRequest(
     int? PendingDays = null,
     string? ExpiryPolicy = null,
     int? ExpiryMonths = null,
-    string? ReturnPolicy = null)
+    string? ReturnPolicy = null,
+    int? RetroClaimDays = null)
 {
     public ValidationErrors Validate() => new ValidationErrors()
         .Check(Code is not null && ProgramEndpoints.CodePattern().IsMatch(Code), "code", "Use 2-50 lowercase letters, digits and dashes.")
@@ -36,7 +37,8 @@ internal sealed record CreateProgramRequest(
         .Check(PendingDays is null or (>= 0 and <= 365), "pendingDays", "Give 0 to 365 days.")
         .Check(ExpiryPolicy is null || Enum.TryParse<ExpiryPolicy>(ExpiryPolicy, ignoreCase: true, out _), "expiryPolicy", "Use Never, RollingMonths or EndOfFollowingYear.")
         .Check(!string.Equals(ExpiryPolicy, nameof(Programs.ExpiryPolicy.RollingMonths), StringComparison.OrdinalIgnoreCase) || ExpiryMonths is >= 1 and <= 120, "expiryMonths", "Rolling expiry needs 1 to 120 months.")
-        .Check(ReturnPolicy is null || Enum.TryParse<ReturnPolicy>(ReturnPolicy, ignoreCase: true, out _), "returnPolicy", "Use AllowDebt or CapAtBalance.");
+        .Check(ReturnPolicy is null || Enum.TryParse<ReturnPolicy>(ReturnPolicy, ignoreCase: true, out _), "returnPolicy", "Use AllowDebt or CapAtBalance.")
+        .Check(RetroClaimDays is null or (>= 0 and <= 365), "retroClaimDays", "Give 0 (off) to 365 days.");
 
     /// <summary>The program this request describes, with defaults for the settings it leaves out.</summary>
     public LoyaltyProgram ToProgram(Guid id, DateTimeOffset now) => new()
@@ -53,6 +55,7 @@ internal sealed record CreateProgramRequest(
         ExpiryPolicy = ExpiryPolicy is null ? Programs.ExpiryPolicy.Never : Enum.Parse<ExpiryPolicy>(ExpiryPolicy, ignoreCase: true),
         ExpiryMonths = ExpiryMonths ?? 0,
         ReturnPolicy = ReturnPolicy is null ? Programs.ReturnPolicy.AllowDebt : Enum.Parse<ReturnPolicy>(ReturnPolicy, ignoreCase: true),
+        RetroClaimDays = RetroClaimDays ?? 0,
     };
 }
 

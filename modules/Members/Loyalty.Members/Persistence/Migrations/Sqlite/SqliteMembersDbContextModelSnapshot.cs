@@ -307,6 +307,9 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("RetroClaimDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ReturnPolicy")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -323,6 +326,66 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("members_Programs", (string)null);
+                });
+
+            modelBuilder.Entity("Loyalty.Members.Transactions.HeldTransaction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ClaimableUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClaimedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ClaimedByMemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeldAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IdentifierKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdentifierValue")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Request")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClaimableUntil");
+
+                    b.HasIndex("ProgramId", "ExternalId")
+                        .IsUnique();
+
+                    b.HasIndex("ProgramId", "IdentifierKind", "IdentifierValue");
+
+                    b.ToTable("members_HeldTransactions", (string)null);
                 });
 
             modelBuilder.Entity("Loyalty.Members.Transactions.PurchaseTransaction", b =>

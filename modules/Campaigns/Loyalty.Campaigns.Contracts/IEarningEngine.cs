@@ -1,0 +1,43 @@
+namespace Loyalty.Campaigns.Contracts;
+
+/// <summary>
+/// Decides what a purchase earns. Members asks it for every purchase, inside the transaction that credits the points,
+/// so an implementation reads only what the request carries and what its own module owns, and does not write.
+/// Members registers a base-rate implementation as the fallback; the Campaigns module's earning rules replace it by
+/// registering theirs (the last registration wins).
+/// </summary>
+public interface IEarningEngine
+{
+    Task<EarningDecision> DecideAsync(EarningRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Everything the decision may depend on, as Members knows it when the purchase arrives.</summary>
+public sealed record EarningRequest(EarningProgram Program, EarningMember Member, EarningPurchase Purchase);
+
+/// <summary>
+/// The program's settings that matter for earning. <see cref="PointsPerCurrencyUnit"/> and <see cref="BaseRateScope"/>
+/// are the base rate (<c>PerLine</c> or <c>PerTransaction</c>); <see cref="MinorUnitsPerUnit"/> is 100 for EUR.
+/// </summary>
+public sealed record EarningProgram(
+    Guid Id, string Code, string TimeZone, string Currency, long MinorUnitsPerUnit, decimal PointsPerCurrencyUnit, string BaseRateScope);
+
+/// <summary>
+/// The member as earning sees them: <see cref="TierCode"/> is null without a tier, and <see cref="TierEarningMultiplier"/>
+/// is the tier's benefit (1 without one) for the engine to apply.
+/// </summary>
+public sealed record EarningMember(
+    Guid Id, DateTimeOffset EnrolledAt, string EnrollmentChannel, DateOnly? BirthDate, string? TierCode, decimal TierEarningMultiplier,
+    IReadOnlyDictionary<string, string> Attributes);
+
+public sealed record EarningPurchase(
+    string ExternalId, DateTimeOffset OccurredAt, string Channel, string? Store, long TotalMinor, IReadOnlyList<EarningLine> Lines);
+
+/// <summary>A purchase line; <see cref="AmountMinor"/> is quantity × unit price rounded to the minor unit.</summary>
+public sealed record EarningLine(int LineNumber, string Sku, string? Category, decimal Quantity, long UnitPriceMinor, long AmountMinor);
+
+/// <summary>
+/// Whole points per line, in the order of the request's lines (what a return of a line takes back), and the total.
+/// With lines, <see cref="Points"/> is their sum: a bonus on the whole purchase is shared out over its lines, so a return
+/// of every line takes back everything. With no lines, <see cref="LinePoints"/> is empty.
+/// </summary>
+public sealed record EarningDecision(long Points, IReadOnlyList<long> LinePoints);
