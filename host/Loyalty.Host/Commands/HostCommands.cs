@@ -8,7 +8,7 @@ namespace Loyalty.Host.Commands;
 
 /// <summary>
 /// Command verbs: <c>migrate</c>, <c>create-admin --user-name NAME [--roles Admin,Support] [--password …]</c>, <c>seed-demo</c>,
-/// <c>check-ledger [--program CODE]</c>, <c>import --program CODE --kind members --file PATH [--format csv|ndjson]</c>.
+/// <c>check-ledger [--program CODE]</c>, <c>import --program CODE --kind members|transactions --file PATH [--format csv|ndjson]</c>.
 /// They run against the configured database and exit; options are ordinary configuration keys.
 /// </summary>
 internal static class HostCommands
@@ -63,7 +63,7 @@ internal static class HostCommands
         var (program, kind, file) = (app.Configuration["program"], app.Configuration["kind"], app.Configuration["file"]);
         if (string.IsNullOrWhiteSpace(program) || string.IsNullOrWhiteSpace(kind) || string.IsNullOrWhiteSpace(file))
         {
-            await Console.Error.WriteLineAsync("Usage: import --program CODE --kind members --file PATH [--format csv|ndjson]");
+            await Console.Error.WriteLineAsync("Usage: import --program CODE --kind members|transactions --file PATH [--format csv|ndjson]");
             return 2;
         }
 

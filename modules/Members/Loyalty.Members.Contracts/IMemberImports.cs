@@ -7,7 +7,7 @@ public interface IMemberImports
     /// Imports <paramref name="filePath"/> into the program, in the foreground, reporting each committed batch. The
     /// same file again resumes its unfinished job from the checkpoint, or answers the completed one.
     /// </summary>
-    /// <param name="kind"><c>members</c>.</param>
+    /// <param name="kind"><c>members</c> or <c>transactions</c>.</param>
     /// <param name="format"><c>csv</c> or <c>ndjson</c>; null means by the file's extension.</param>
     Task<ImportRunResult> ImportFileAsync(
         string programCode, string kind, string filePath, string? format, Action<ImportProgress> onProgress, CancellationToken cancellationToken);

@@ -76,6 +76,44 @@ public sealed class ImportTests : IDisposable
         Assert.Equal("yes", (await api.Admin.GetFromJsonAsync<ImportedMember>($"{api.Members}/by/externalId/shop-1"))!.Attributes["newsletter"]);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Transactions_import_through_the_accrual_path_once_each_with_csv_lines_grouped_by_external_id(DatabaseProvider provider)
+    {
+        await using var host = await StartAsync(provider);
+        var api = await MembersApi.CreateAsync(host);
+        var member = (await (await api.Pos.PostAsJsonAsync(api.Members, new { externalId = "shop-1", cardNumber = "C-1" })).Content.ReadFromJsonAsync<MembersApi.MemberView>())!.Id;
+        var csv = """
+            externalId,cardNumber,occurredAt,currency,total,sku,category,quantity,unitPrice
+            T-1,C-1,2026-11-01T10:00:00Z,EUR,999,latte,coffee,2,350
+            T-1,,,,,cake,,1,299
+            T-2,C-1,2026-11-01T11:00:00Z,EUR,500,,,,
+            T-3,C-404,2026-11-01T11:00:00Z,EUR,500,,,,
+            T-4,C-1,2026-11-01T11:00:00Z,EUR,abc,,,,
+            T-5,C-1,2026-11-01T11:00:00Z,EUR,1000,tea,,1,100
+            T-6,C-1,2026-11-01T12:00:00Z,USD,100,,,,
+            """;
+        var ndjson = string.Join('\n',
+            """{"externalId":"T-1","cardNumber":"C-1","occurredAt":"2026-11-01T10:00:00Z","currency":"EUR","total":999,"lines":[{"sku":"latte","category":"coffee","quantity":2,"unitPrice":350},{"sku":"cake","quantity":1,"unitPrice":299}]}""",
+            """{"externalId":"T-7","memberExternalId":"shop-1","occurredAt":"2026-11-01T13:00:00Z","currency":"EUR","total":2000}""",
+            """{"externalId":"T-2","cardNumber":"C-1","occurredAt":"2026-11-01T11:00:00Z","currency":"EUR","total":600}""");
+
+        var first = await UploadAndWaitAsync(api, csv, "text/csv", "transactions.csv", "transactions");
+        var pointsAfterCsv = await api.PointsAsync(member);
+        var again = await api.Pos.PostAsync($"/api/members/programs/{api.Program}/imports?kind=transactions&format=csv", new StringContent(csv, Encoding.UTF8));
+        var second = await UploadAndWaitAsync(api, ndjson, "application/x-ndjson", "transactions.ndjson", "transactions");
+
+        Assert.Equal(("completed", 6L, 2L, 0L, 4L), (first.Status, first.RowsRead, first.RowsSucceeded, first.RowsSkipped, first.RowsFailed));
+        Assert.Equal(
+            [(5L, "memberId"), (6L, "total"), (7L, "lines"), (8L, "currency")],
+            (await ErrorsAsync(api, first.Id)).Select(e => (e.LineNumber, e.Field)).ToList());
+        Assert.Equal(9 + 5, pointsAfterCsv.Available);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal((1L, 1L, 1L), (second.RowsSucceeded, second.RowsSkipped, second.RowsFailed));
+        Assert.Equal([(3L, "externalId")], (await ErrorsAsync(api, second.Id)).Select(e => (e.LineNumber, e.Field)).ToList());
+        Assert.Equal(9 + 5 + 20, (await api.PointsAsync(member)).Available);
+    }
+
     [Fact]
     public async Task An_upload_names_what_is_wrong_with_it_and_a_bad_header_fails_the_job_with_the_reason()
     {
@@ -166,10 +204,10 @@ public sealed class ImportTests : IDisposable
         ["Modules:Members:Imports:BatchSize"] = "3",
     });
 
-    private static async Task<Job> UploadAndWaitAsync(MembersApi api, string content, string contentType, string fileName)
+    private static async Task<Job> UploadAndWaitAsync(MembersApi api, string content, string contentType, string fileName, string kind = "members")
     {
         var response = await api.Pos.PostAsync(
-            $"/api/members/programs/{api.Program}/imports?kind=members&fileName={fileName}", new StringContent(content, Encoding.UTF8, contentType));
+            $"/api/members/programs/{api.Program}/imports?kind={kind}&fileName={fileName}", new StringContent(content, Encoding.UTF8, contentType));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var location = response.Headers.Location!;
         var deadline = Stopwatch.StartNew();

@@ -44,7 +44,7 @@ internal static class ImportEndpoints
     }
 
     /// <summary>
-    /// Takes a file as the raw request body (<c>?kind=members&amp;format=csv&amp;fileName=…</c>), streams it to the imports
+    /// Takes a file as the raw request body (<c>?kind=members|transactions&amp;format=csv|ndjson&amp;fileName=…</c>), streams it to the imports
     /// folder while hashing it, and queues its import (202, with the job's location to poll). The same file again
     /// answers its existing job: 200 when it is done, 202 when it is still to finish (a failed one is resumed).
     /// </summary>
@@ -64,7 +64,7 @@ internal static class ImportEndpoints
         var name = fileName ?? "upload";
         var parsedFormat = ImportFile.FormatOf(format ?? FormatOfContentType(request.ContentType), name);
         var errors = new ValidationErrors()
-            .Check(string.Equals(kind, "members", StringComparison.OrdinalIgnoreCase), "kind", "Use members.")
+            .Check(Enum.TryParse<ImportKind>(kind, ignoreCase: true, out var parsedKind) && Enum.IsDefined(parsedKind), "kind", "Use members or transactions.")
             .Check(parsedFormat is not null, "format", "Use csv or ndjson (or send Content-Type text/csv or application/x-ndjson).");
         if (!errors.IsEmpty)
         {
@@ -123,7 +123,7 @@ internal static class ImportEndpoints
                 statusCode: size == 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status413PayloadTooLarge);
         }
 
-        var (job, created) = await jobs.QueueAsync(loyaltyProgram, ImportKind.Members, parsedFormat.Value, name, path, size, sha256, cancellationToken);
+        var (job, created) = await jobs.QueueAsync(loyaltyProgram, parsedKind, parsedFormat.Value, name, path, size, sha256, cancellationToken);
         if (!created && job.FilePath != path)
         {
             File.Delete(path);

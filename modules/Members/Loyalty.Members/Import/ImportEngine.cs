@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,7 +15,7 @@ namespace Loyalty.Members.Import;
 /// flight, which the next run does again from its first row; nothing is half-written and nothing is done twice.
 /// </summary>
 internal sealed class ImportEngine(
-    MembersDbContext db, MemberEnrollment enrollment, IOptions<ImportOptions> options, TimeProvider clock, ILogger<ImportEngine> logger)
+    MembersDbContext db, MemberEnrollment enrollment, TransactionRecorder recorder, IOptions<ImportOptions> options, TimeProvider clock, ILogger<ImportEngine> logger)
 {
     private const int BatchAttempts = 3;
 
@@ -42,15 +44,16 @@ internal sealed class ImportEngine(
         try
         {
             await using var file = new CountingStream(File.OpenRead(job.FilePath));
-            var batch = new List<ImportRow>(options.Value.BatchSize);
-            await foreach (var row in ImportFile.ReadAsync(file, job.Format, MemberRows.CheckHeader, cancellationToken))
+            var batch = new List<IReadOnlyList<ImportRow>>(options.Value.BatchSize);
+            var checkHeader = job.Kind == ImportKind.Members ? (Func<IReadOnlyList<string>, string?>)MemberRows.CheckHeader : TransactionRows.CheckHeader;
+            await foreach (var record in RecordsAsync(ImportFile.ReadAsync(file, job.Format, checkHeader, cancellationToken), job.Kind))
             {
-                if (row.Line <= job.CheckpointLine)
+                if (record[^1].Line <= job.CheckpointLine)
                 {
                     continue;
                 }
 
-                batch.Add(row);
+                batch.Add(record);
                 if (batch.Count == options.Value.BatchSize)
                 {
                     job = await CommitBatchAsync(job, program, batch, file.BytesRead, runner, cancellationToken);
@@ -82,18 +85,46 @@ internal sealed class ImportEngine(
         }
     }
 
-    private async Task<ImportJob> CommitBatchAsync(ImportJob job, LoyaltyProgram program, List<ImportRow> batch, long bytesRead, string runner, CancellationToken cancellationToken)
+    /// <summary>
+    /// The file's records: one row each, except a transaction in CSV, which is its consecutive rows with the same
+    /// external id (one per line of the transaction). A batch ends only between records.
+    /// </summary>
+    private static async IAsyncEnumerable<IReadOnlyList<ImportRow>> RecordsAsync(IAsyncEnumerable<ImportRow> rows, ImportKind kind)
+    {
+        var current = new List<ImportRow>();
+        await foreach (var row in rows)
+        {
+            if (current.Count > 0 && !(kind == ImportKind.Transactions && TransactionRows.SameTransaction(current[0], row)))
+            {
+                yield return current;
+                current = [];
+            }
+
+            current.Add(row);
+        }
+
+        if (current.Count > 0)
+        {
+            yield return current;
+        }
+    }
+
+    private async Task<ImportJob> CommitBatchAsync(ImportJob job, LoyaltyProgram program, List<IReadOnlyList<ImportRow>> batch, long bytesRead, string runner, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var (succeeded, skipped, failed) = (0L, 0L, 0L);
+            // A record (one member, one transaction) counts as one row read, so read = imported + skipped + bad.
+            long rowsRead = batch.Count;
             var errors = new List<ImportRowError>();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
             {
-                foreach (var row in batch)
+                foreach (var record in batch)
                 {
-                    var rowErrors = await ImportRowAsync(program, row, cancellationToken);
+                    var rowErrors = job.Kind == ImportKind.Members
+                        ? await ImportMemberAsync(program, record[0], cancellationToken)
+                        : await ImportTransactionAsync(program, record, cancellationToken);
                     db.ChangeTracker.Clear();
                     if (rowErrors is null)
                     {
@@ -106,18 +137,18 @@ internal sealed class ImportEngine(
                     else
                     {
                         failed++;
-                        errors.AddRange(rowErrors.Select(e => new ImportRowError { Id = Guid.CreateVersion7(clock.GetUtcNow()), JobId = job.Id, LineNumber = row.Line, Field = e.Field, Reason = e.Reason }));
+                        errors.AddRange(rowErrors.Select(e => new ImportRowError { Id = Guid.CreateVersion7(clock.GetUtcNow()), JobId = job.Id, LineNumber = record[0].Line, Field = e.Field, Reason = e.Reason }));
                     }
                 }
 
                 db.ImportRowErrors.AddRange(errors);
                 await db.SaveChangesAsync(cancellationToken);
-                var checkpoint = batch[^1].Line;
+                var checkpoint = batch[^1][^1].Line;
                 var leaseUntil = clock.GetUtcNow() + options.Value.LeaseDuration;
                 var updated = await db.ImportJobs
                     .Where(j => j.Id == job.Id && j.LockedBy == runner && j.Status == ImportStatus.Running)
                     .ExecuteUpdateAsync(set => set
-                        .SetProperty(j => j.RowsRead, j => j.RowsRead + batch.Count)
+                        .SetProperty(j => j.RowsRead, j => j.RowsRead + rowsRead)
                         .SetProperty(j => j.RowsSucceeded, j => j.RowsSucceeded + succeeded)
                         .SetProperty(j => j.RowsSkipped, j => j.RowsSkipped + skipped)
                         .SetProperty(j => j.RowsFailed, j => j.RowsFailed + failed)
@@ -131,7 +162,7 @@ internal sealed class ImportEngine(
 
                 await transaction.CommitAsync(cancellationToken);
                 db.ChangeTracker.Clear();
-                job.RowsRead += batch.Count;
+                job.RowsRead += rowsRead;
                 job.RowsSucceeded += succeeded;
                 job.RowsSkipped += skipped;
                 job.RowsFailed += failed;
@@ -139,9 +170,10 @@ internal sealed class ImportEngine(
                 job.BytesDone = Math.Min(bytesRead, job.FileSize);
                 return job;
             }
-            catch (DbUpdateException) when (attempt < BatchAttempts)
+            catch (Exception e) when (e is DbUpdateException or DbException && attempt < BatchAttempts)
             {
-                // A concurrent writer took an email, card or id first; the batch runs again and finds that record.
+                // A concurrent writer took an email, card or id first (on PostgreSQL, that aborts the transaction, so a
+                // later statement fails too); the batch runs again from its first row and finds that record.
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
             }
@@ -149,7 +181,7 @@ internal sealed class ImportEngine(
     }
 
     /// <summary>Null when the row was imported, empty when it was there already, otherwise what is wrong with it.</summary>
-    private async Task<List<(string Field, string Reason)>?> ImportRowAsync(LoyaltyProgram program, ImportRow row, CancellationToken cancellationToken)
+    private async Task<List<(string Field, string Reason)>?> ImportMemberAsync(LoyaltyProgram program, ImportRow row, CancellationToken cancellationToken)
     {
         var (request, field, reason) = MemberRows.Parse(row);
         if (request is null)
@@ -164,6 +196,30 @@ internal sealed class ImportEngine(
             EnrollOutcome.Existing => [],
             EnrollOutcome.Conflict => [("externalId", "The external id, card number and email belong to different members.")],
             _ => [.. result.Errors!.ToProblem().ProblemDetails.Errors.Select(e => (e.Key, e.Value[0]))],
+        };
+    }
+
+    /// <summary>
+    /// Through <see cref="TransactionRecorder"/>, the path of <c>POST …/transactions</c>: the same validation, earning,
+    /// idempotency on the external id, and holding for retro-claims (a held purchase counts as imported).
+    /// </summary>
+    private async Task<List<(string Field, string Reason)>?> ImportTransactionAsync(LoyaltyProgram program, IReadOnlyList<ImportRow> rows, CancellationToken cancellationToken)
+    {
+        var (request, field, reason) = TransactionRows.Parse(rows);
+        if (request is null)
+        {
+            return [(field!, reason!)];
+        }
+
+        return await recorder.RecordAsync(program, request, cancellationToken) switch
+        {
+            TransactionOutcome.Recorded { IsNew: true } or TransactionOutcome.Held => null,
+            TransactionOutcome.Recorded => [],
+            TransactionOutcome.Invalid invalid => [.. invalid.Errors.ToProblem().ProblemDetails.Errors.Select(e => (e.Key, e.Value[0]))],
+            TransactionOutcome.Conflict => [("externalId", "Another transaction with other content has this external id.")],
+            TransactionOutcome.UnknownMember => [("memberId", "No member of this program has the id, card or external id given.")],
+            TransactionOutcome.Refused refused => [("transaction", refused.Title)],
+            var other => [("transaction", $"Not recorded ({other.GetType().Name}).")],
         };
     }
 

@@ -10,9 +10,9 @@ internal sealed class MemberImports(MembersDbContext db, ImportJobs jobs, Import
     public async Task<ImportRunResult> ImportFileAsync(
         string programCode, string kind, string filePath, string? format, Action<ImportProgress> onProgress, CancellationToken cancellationToken)
     {
-        if (!string.Equals(kind, "members", StringComparison.OrdinalIgnoreCase))
+        if (!Enum.TryParse<ImportKind>(kind, ignoreCase: true, out var parsedKind) || !Enum.IsDefined(parsedKind))
         {
-            return Refused("--kind: Use members.");
+            return Refused("--kind: Use members or transactions.");
         }
 
         var parsedFormat = ImportFile.FormatOf(format, filePath);
@@ -34,7 +34,7 @@ internal sealed class MemberImports(MembersDbContext db, ImportJobs jobs, Import
 
         var path = Path.GetFullPath(filePath);
         var (size, sha256) = await ImportFile.HashAsync(path, cancellationToken);
-        var (job, created) = await jobs.QueueAsync(program, ImportKind.Members, parsedFormat.Value, Path.GetFileName(path), path, size, sha256, cancellationToken);
+        var (job, created) = await jobs.QueueAsync(program, parsedKind, parsedFormat.Value, Path.GetFileName(path), path, size, sha256, cancellationToken);
         if (job.Status == ImportStatus.Completed)
         {
             return new ImportRunResult(ToProgress(job), AlreadyCompleted: true, Resumed: false, null);
