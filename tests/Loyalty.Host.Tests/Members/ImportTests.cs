@@ -74,6 +74,13 @@ public sealed class ImportTests : IDisposable
         var members = await api.Admin.GetFromJsonAsync<MemberPage>($"{api.Members}?limit=100");
         Assert.Equal(3, members!.Items.Count);
         Assert.Equal("yes", (await api.Admin.GetFromJsonAsync<ImportedMember>($"{api.Members}/by/externalId/shop-1"))!.Attributes["newsletter"]);
+        // The runner deletes a completed upload's copy just after it marked the job completed.
+        for (var wait = Stopwatch.StartNew(); Directory.EnumerateFiles(_folder).Any() && wait.Elapsed < TimeSpan.FromSeconds(10);)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(_folder));
     }
 
     [Theory]

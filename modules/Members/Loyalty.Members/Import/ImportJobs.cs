@@ -46,7 +46,11 @@ internal sealed class ImportJobs(MembersDbContext db, TimeProvider clock)
                 if (existing.Status is ImportStatus.Failed or ImportStatus.Cancelled)
                 {
                     existing.Status = ImportStatus.Queued;
-                    existing.FilePath = filePath;
+                    if (!File.Exists(existing.FilePath))
+                    {
+                        existing.FilePath = filePath;
+                    }
+
                     existing.FailureReason = null;
                     existing.FinishedAt = null;
                     await db.SaveChangesAsync(cancellationToken);

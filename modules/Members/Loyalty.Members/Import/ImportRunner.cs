@@ -10,9 +10,10 @@ namespace Loyalty.Members.Import;
 /// <summary>
 /// Runs uploaded imports in the background, one at a time per node. It starts at once when an upload is queued,
 /// and looks every <see cref="ImportOptions.PollInterval"/> (and at start) for queued jobs and for running jobs whose
-/// runner died, so an import interrupted by a restart resumes from its checkpoint once its lease ran out.
+/// runner died, so an import interrupted by a restart resumes from its checkpoint once its lease ran out. A completed
+/// upload's file is deleted.
 /// </summary>
-internal sealed class ImportRunner(IServiceScopeFactory scopes, IOptions<ImportOptions> options, TimeProvider clock, ILogger<ImportRunner> logger) : BackgroundService
+internal sealed class ImportRunner(IServiceScopeFactory scopes, ImportStorage storage, IOptions<ImportOptions> options, TimeProvider clock, ILogger<ImportRunner> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0);
     private readonly string _runner = ImportEngine.NewRunnerId();
@@ -73,7 +74,13 @@ internal sealed class ImportRunner(IServiceScopeFactory scopes, IOptions<ImportO
         {
             if (await engine.TryClaimAsync(id, _runner, stoppingToken))
             {
-                await engine.RunAsync(id, _runner, _ => { }, stoppingToken);
+                var job = await engine.RunAsync(id, _runner, _ => { }, stoppingToken);
+                if (job.Status == ImportStatus.Completed && Path.GetDirectoryName(job.FilePath) == storage.Directory)
+                {
+                    // The upload's copy is no longer needed; a repeat of the same file is answered from the job.
+                    File.Delete(job.FilePath);
+                }
+
                 return true;
             }
         }
