@@ -1,10 +1,13 @@
 using Loyalty.Campaigns.Contracts;
+using Loyalty.Members.Attributes;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Import;
 using Loyalty.Members.Ledger;
+using Loyalty.Members.Merge;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Tiers;
 using Loyalty.Members.Transactions;
 using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Modules;
@@ -35,6 +38,8 @@ public sealed class MembersModule : LoyaltyModule
         // The fallback until earning rules decide; the Campaigns module's registration replaces it.
         services.TryAddScoped<IEarningEngine, BaseRateEarning>();
         services.AddIntegrationEventHandler<MemberEnrolled, CreditHeldTransactionsOnMemberEnrolled, MembersDbContext>();
+        services.AddScoped<TierEvaluation>();
+        services.AddScoped<TierBenefits>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -54,6 +59,11 @@ public sealed class MembersModule : LoyaltyModule
             .ForJob(PurgeUnclaimedHeldTransactionsJob.Key)
             .WithIdentity($"{PurgeUnclaimedHeldTransactionsJob.Key.Name}.daily", Name)
             .WithCronSchedule("0 30 3 * * ?"));
+        quartz.AddJob<EvaluateTiersJob>(job => job.WithIdentity(EvaluateTiersJob.Key));
+        quartz.AddTrigger<EvaluateTiersJob>(trigger => trigger
+            .ForJob(EvaluateTiersJob.Key)
+            .WithIdentity($"{EvaluateTiersJob.Key.Name}.daily", Name)
+            .WithCronSchedule("0 15 2 * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
@@ -62,6 +72,9 @@ public sealed class MembersModule : LoyaltyModule
         api.MapMemberEndpoints();
         api.MapLedgerEndpoints();
         api.MapTransactionEndpoints();
+        api.MapMergeEndpoints();
+        api.MapAttributeDefinitionEndpoints();
+        api.MapTierEndpoints();
         api.MapImportEndpoints();
     }
 }

@@ -7,6 +7,9 @@ internal enum MemberStatus
     Active,
     Suspended,
     Closed,
+
+    /// <summary>Merged into another member (<see cref="Member.MergedIntoId"/>): final, everything it had moved there.</summary>
+    Merged,
 }
 
 /// <summary>A person enrolled in one program. Personal data lives here and in <see cref="MemberIdentifier"/> only.</summary>
@@ -43,10 +46,18 @@ internal sealed class Member
 
     public MemberStatus Status { get; set; }
 
+    /// <summary>For a <see cref="MemberStatus.Merged"/> member: the survivor its identifiers, points and history moved to.</summary>
+    public Guid? MergedIntoId { get; set; }
+
+    public DateTimeOffset? MergedAt { get; set; }
+
     /// <summary>Incremented by every change; the ETag of the member resource and its optimistic concurrency token.</summary>
     public int Version { get; set; }
 
     public List<MemberIdentifier> Identifiers { get; init; } = [];
+
+    /// <summary>The member's tier, if they have one; always loaded with the member.</summary>
+    public Tiers.MemberTier? TierState { get; set; }
 
     public static void Configure(ModelBuilder modelBuilder)
     {

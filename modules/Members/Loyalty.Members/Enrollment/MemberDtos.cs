@@ -22,13 +22,15 @@ internal sealed record MemberDto(
     IReadOnlyDictionary<string, string> Attributes,
     string EnrollmentChannel,
     DateTimeOffset EnrolledAt,
-    IReadOnlyList<IdentifierDto> Identifiers)
+    IReadOnlyList<IdentifierDto> Identifiers,
+    string? Tier)
 {
     public static MemberDto From(Member m, string programCode) => new(
         m.Id, programCode, m.Status.ToString(), m.Email, m.Phone, m.FirstName, m.LastName, m.BirthDate, m.Locale,
         new AddressDto(m.Address.Line1, m.Address.Line2, m.Address.PostalCode, m.Address.City, m.Address.Country),
         m.Attributes, m.EnrollmentChannel, m.EnrolledAt,
-        [.. m.Identifiers.OrderBy(i => i.AddedAt).Select(i => new IdentifierDto(i.Kind.ToString(), i.Value))]);
+        [.. m.Identifiers.OrderBy(i => i.AddedAt).Select(i => new IdentifierDto(i.Kind.ToString(), i.Value))],
+        m.TierState?.TierCode);
 
     /// <summary>The member's version as an HTTP entity tag, for If-Match on updates.</summary>
     public static string ETag(Member m) => $"\"{m.Version}\"";

@@ -1,4 +1,6 @@
+using Loyalty.Members.Attributes;
 using Loyalty.Members.Contracts;
+using Loyalty.Members.Merge;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
 using Loyalty.Shared.Auditing;
@@ -58,7 +60,7 @@ internal static class MemberEndpoints
         };
     }
 
-    private static async Task<Results<Ok<MemberDto>, ProblemHttpResult, NotFound>> Get(
+    private static async Task<Results<Ok<MemberDto>, ProblemHttpResult, NotFound, RedirectHttpResult>> Get(
         string program, Guid memberId, HttpContext http, MembersDbContext db, CancellationToken cancellationToken)
     {
         var (loyaltyProgram, member) = await LoadAsync(db, program, memberId, tracked: false, cancellationToken);
@@ -70,6 +72,11 @@ internal static class MemberEndpoints
         if (member is null)
         {
             return TypedResults.NotFound();
+        }
+
+        if (member.MergedIntoId is { } survivorId)
+        {
+            return TypedResults.Redirect($"/api/members/programs/{program}/members/{survivorId}", permanent: true);
         }
 
         http.Response.Headers.ETag = MemberDto.ETag(member);
@@ -114,6 +121,7 @@ internal static class MemberEndpoints
         string? card,
         string? name,
         string? status,
+        string? tier,
         Guid? after,
         int? limit,
         MembersDbContext db,
@@ -157,6 +165,11 @@ internal static class MemberEndpoints
             query = query.Where(m => m.Status == parsedStatus);
         }
 
+        if (tier is not null)
+        {
+            query = query.Where(m => m.TierState != null && m.TierState.TierCode == tier);
+        }
+
         if (after is not null)
         {
             query = query.Where(m => m.Id.CompareTo(after.Value) > 0);
@@ -184,12 +197,6 @@ internal static class MemberEndpoints
             return TypedResults.Problem(title: "If-Match is required.", detail: "Send the member's ETag in If-Match, so a concurrent change is not overwritten.", statusCode: StatusCodes.Status428PreconditionRequired);
         }
 
-        var errors = request.Validate(new ValidationErrors(), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
-        if (!errors.IsEmpty)
-        {
-            return errors.ToProblem();
-        }
-
         var (loyaltyProgram, member) = await LoadAsync(db, program, memberId, tracked: true, cancellationToken);
         if (loyaltyProgram is null)
         {
@@ -199,6 +206,18 @@ internal static class MemberEndpoints
         if (member is null)
         {
             return TypedResults.NotFound();
+        }
+
+        var errors = AttributeValidation.Validate(
+            await db.AttributeDefinitionsAsync(loyaltyProgram.Id, cancellationToken), request.Attributes, request.Validate(new ValidationErrors(), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        if (member.Status == MemberStatus.Merged)
+        {
+            return MergeEndpoints.MergedInto(member);
         }
 
         if (ifMatch != MemberDto.ETag(member))
@@ -236,7 +255,7 @@ internal static class MemberEndpoints
     {
         MemberStatus status = default;
         var errors = new ValidationErrors()
-            .Check(request.Status is not null && Enum.TryParse(request.Status, ignoreCase: true, out status), "status", "Use active, suspended or closed.")
+            .Check(request.Status is not null && Enum.TryParse(request.Status, ignoreCase: true, out status) && status != MemberStatus.Merged, "status", "Use active, suspended or closed; a merge has its own endpoint.")
             .Check(!string.IsNullOrWhiteSpace(request.Reason) && request.Reason.Length <= 500, "reason", "Say why, in at most 500 characters.");
         if (!errors.IsEmpty)
         {
@@ -252,6 +271,11 @@ internal static class MemberEndpoints
         if (member is null)
         {
             return TypedResults.NotFound();
+        }
+
+        if (member.Status == MemberStatus.Merged)
+        {
+            return MergeEndpoints.MergedInto(member);
         }
 
         if (member.Status == MemberStatus.Closed && status != MemberStatus.Closed)
@@ -294,6 +318,11 @@ internal static class MemberEndpoints
         if (member is null)
         {
             return TypedResults.NotFound();
+        }
+
+        if (member.Status == MemberStatus.Merged)
+        {
+            return MergeEndpoints.MergedInto(member);
         }
 
         var owner = await db.MemberIdentifiers.Where(i => i.ProgramId == member.ProgramId && i.Kind == kind && i.Value == request.Value).Select(i => (Guid?)i.MemberId).SingleOrDefaultAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Loyalty.Members.Attributes;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Persistence;
@@ -34,7 +35,8 @@ internal sealed class MemberEnrollment(MembersDbContext db, AuditTrail audit, Ti
 {
     public async Task<EnrollResult> EnrollAsync(LoyaltyProgram program, EnrollRequest request, CancellationToken cancellationToken)
     {
-        var errors = request.Validate(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        var errors = AttributeValidation.Validate(
+            await db.AttributeDefinitionsAsync(program.Id, cancellationToken), request.Attributes, request.Validate(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
         if (!errors.IsEmpty)
         {
             return new EnrollResult(EnrollOutcome.Invalid, Errors: errors);

@@ -1,5 +1,6 @@
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
+using Loyalty.Members.Merge;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
 using Loyalty.Shared.Auditing;
@@ -160,6 +161,11 @@ internal static class LedgerEndpoints
             if (member is null)
             {
                 return TypedResults.NotFound();
+            }
+
+            if (member.Status == MemberStatus.Merged)
+            {
+                return MergeEndpoints.MergedInto(member);
             }
 
             var currency = request.Currency ?? loyaltyProgram.PointsCurrency;

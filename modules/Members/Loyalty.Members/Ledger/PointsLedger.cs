@@ -128,6 +128,32 @@ internal sealed class PointsLedger(MembersDbContext db, CurrentActor actor, Time
         return AddEntry(account, LedgerEntryType.Reversal, -reversed, reference, reason: null, availableAt: null);
     }
 
+    /// <summary>
+    /// Moves everything <paramref name="from"/> holds to <paramref name="to"/> (a merge): a <c>Transfer</c> debit and
+    /// credit of the whole balance, and the lots themselves, so each point keeps its earning date, expiry and pending
+    /// state, is spent in the same oldest-first order and expires once. Returns the credit, or null when nothing moved.
+    /// </summary>
+    public async Task<LedgerEntry?> MoveAllAsync(PointsAccount from, PointsAccount to, LedgerReference reference, CancellationToken cancellationToken)
+    {
+        foreach (var lot in await db.PointsLots.Where(l => l.AccountId == from.Id).ToListAsync(cancellationToken))
+        {
+            lot.AccountId = to.Id;
+        }
+
+        var total = from.Available + from.Pending;
+        (to.Available, to.Pending) = (to.Available + from.Available, to.Pending + from.Pending);
+        (from.Available, from.Pending) = (0, 0);
+        from.Version++;
+        to.Version++;
+        if (total == 0)
+        {
+            return null;
+        }
+
+        AddEntry(from, LedgerEntryType.Transfer, -total, reference, reason: null, availableAt: null);
+        return AddEntry(to, LedgerEntryType.Transfer, total, reference, reason: null, availableAt: null);
+    }
+
     private async Task ConsumeLotsAsync(PointsAccount account, long points, CancellationToken cancellationToken)
     {
         var lots = await db.PointsLots

@@ -1,7 +1,9 @@
+using Loyalty.Members.Attributes;
 using Loyalty.Members.Enrollment;
 using Loyalty.Members.Import;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Tiers;
 using Loyalty.Members.Transactions;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -28,6 +30,15 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<HeldTransaction> HeldTransactions => Set<HeldTransaction>();
 
+    public DbSet<AttributeDefinition> AttributeDefinitions => Set<AttributeDefinition>();
+
+    public DbSet<TierSettings> TierSettings => Set<TierSettings>();
+
+    public DbSet<TierDefinition> TierDefinitions => Set<TierDefinition>();
+
+    public DbSet<MemberTier> MemberTiers => Set<MemberTier>();
+
+    public DbSet<TierChange> TierHistory => Set<TierChange>();
     public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
 
     public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
@@ -41,6 +52,8 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
         PointsLot.Configure(modelBuilder);
         PurchaseTransaction.Configure(modelBuilder);
         HeldTransaction.Configure(modelBuilder);
+        AttributeDefinition.Configure(modelBuilder);
+        Tiers.TierSettings.Configure(modelBuilder);
         ImportJob.Configure(modelBuilder);
     }
 }

@@ -5,6 +5,7 @@ using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Tiers;
 using Loyalty.Shared.Http;
 using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Persistence;
@@ -36,7 +37,8 @@ internal abstract record TransactionOutcome
 /// Records a purchase (its points decided by <see cref="IEarningEngine"/>) or a return (taking back what the returned
 /// lines earned), with its ledger entries and events, in one transaction. Idempotent on the external id.
 /// </summary>
-internal sealed class TransactionRecorder(MembersDbContext db, PointsLedger ledger, IEarningEngine earning, TimeProvider clock)
+internal sealed class TransactionRecorder(
+    MembersDbContext db, PointsLedger ledger, IEarningEngine earning, TierEvaluation tiers, TierBenefits tierBenefits, TimeProvider clock)
 {
     public async Task<TransactionOutcome> RecordAsync(LoyaltyProgram program, TransactionRequest request, CancellationToken cancellationToken)
     {
@@ -113,6 +115,7 @@ internal sealed class TransactionRecorder(MembersDbContext db, PointsLedger ledg
         }
 
         db.Transactions.Add(transaction);
+        await tiers.UpgradeAsync(program, member.Id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new TransactionOutcome.Recorded(transaction, IsNew: true);
     }
@@ -164,7 +167,8 @@ internal sealed class TransactionRecorder(MembersDbContext db, PointsLedger ledg
             return new TransactionOutcome.Refused("The member cannot earn points.", $"The membership is {member.Status.ToString().ToLowerInvariant()}.");
         }
 
-        var decision = await earning.DecideAsync(EarningRequestFor(program, member, transaction), cancellationToken);
+        var multiplier = await tierBenefits.EarningMultiplierAsync(program.Id, member.Id, cancellationToken);
+        var decision = await earning.DecideAsync(EarningRequestFor(program, member, multiplier, transaction), cancellationToken);
         for (var i = 0; i < transaction.Lines.Count; i++)
         {
             transaction.Lines[i].Points = decision.LinePoints[i];
@@ -190,11 +194,11 @@ internal sealed class TransactionRecorder(MembersDbContext db, PointsLedger ledg
         return null;
     }
 
-    private static EarningRequest EarningRequestFor(LoyaltyProgram program, Member member, PurchaseTransaction transaction) => new(
+    private static EarningRequest EarningRequestFor(LoyaltyProgram program, Member member, decimal tierMultiplier, PurchaseTransaction transaction) => new(
         new EarningProgram(
             program.Id, program.Code, program.TimeZone, program.Currency, Currencies.MinorUnitsPerUnit(program.Currency),
             program.PointsPerCurrencyUnit, program.BaseRateScope.ToString()),
-        new EarningMember(member.Id, member.EnrolledAt, member.EnrollmentChannel, member.BirthDate, TierCode: null, TierEarningMultiplier: 1m, member.Attributes),
+        new EarningMember(member.Id, member.EnrolledAt, member.EnrollmentChannel, member.BirthDate, member.TierState?.TierCode, tierMultiplier, member.Attributes),
         new EarningPurchase(
             transaction.ExternalId, transaction.OccurredAt, transaction.Channel, transaction.Store, transaction.TotalMinor,
             [.. transaction.Lines.Select(l => new EarningLine(l.LineNumber, l.Sku, l.Category, l.Quantity, l.UnitPriceMinor, l.AmountMinor))]));

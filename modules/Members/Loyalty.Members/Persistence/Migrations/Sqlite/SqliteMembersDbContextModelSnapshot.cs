@@ -17,6 +17,46 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("Loyalty.Members.Attributes.AttributeDefinition", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("AllowedValues")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MaxLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Required")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("members_AttributeDefinitions", (string)null);
+                });
+
             modelBuilder.Entity("Loyalty.Members.Enrollment.Member", b =>
                 {
                     b.Property<Guid>("Id")
@@ -52,6 +92,12 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
 
                     b.Property<string>("Locale")
                         .HasMaxLength(35)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("MergedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("MergedIntoId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("NormalizedEmail")
@@ -326,6 +372,156 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("members_Programs", (string)null);
+                });
+
+            modelBuilder.Entity("Loyalty.Members.Tiers.MemberTier", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastEvaluatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextEvaluationAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TierCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MemberId");
+
+                    b.HasIndex("ProgramId", "NextEvaluationAt");
+
+                    b.HasIndex("ProgramId", "TierCode");
+
+                    b.ToTable("members_MemberTiers", (string)null);
+                });
+
+            modelBuilder.Entity("Loyalty.Members.Tiers.TierChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FromTier")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("QualifyingValue")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToTier")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId", "At");
+
+                    b.ToTable("members_TierHistory", (string)null);
+                });
+
+            modelBuilder.Entity("Loyalty.Members.Tiers.TierDefinition", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Benefits")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("EarningMultiplier")
+                        .HasPrecision(9, 4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Threshold")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Code")
+                        .IsUnique();
+
+                    b.ToTable("members_Tiers", (string)null);
+                });
+
+            modelBuilder.Entity("Loyalty.Members.Tiers.TierSettings", b =>
+                {
+                    b.Property<Guid>("ProgramId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Basis")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxLevelsDown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Window")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProgramId");
+
+                    b.ToTable("members_TierSettings", (string)null);
                 });
 
             modelBuilder.Entity("Loyalty.Members.Transactions.HeldTransaction", b =>
@@ -664,6 +860,24 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Loyalty.Members.Tiers.MemberTier", b =>
+                {
+                    b.HasOne("Loyalty.Members.Enrollment.Member", null)
+                        .WithOne("TierState")
+                        .HasForeignKey("Loyalty.Members.Tiers.MemberTier", "MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Loyalty.Members.Tiers.TierDefinition", b =>
+                {
+                    b.HasOne("Loyalty.Members.Tiers.TierSettings", null)
+                        .WithMany("Tiers")
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Loyalty.Members.Transactions.PurchaseTransaction", b =>
                 {
                     b.OwnsMany("Loyalty.Members.Transactions.TransactionLine", "Lines", b1 =>
@@ -718,6 +932,13 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
             modelBuilder.Entity("Loyalty.Members.Enrollment.Member", b =>
                 {
                     b.Navigation("Identifiers");
+
+                    b.Navigation("TierState");
+                });
+
+            modelBuilder.Entity("Loyalty.Members.Tiers.TierSettings", b =>
+                {
+                    b.Navigation("Tiers");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,209 @@
+using Loyalty.Members.Contracts;
+using Loyalty.Members.Ledger;
+using Loyalty.Members.Persistence;
+using Loyalty.Members.Programs;
+using Loyalty.Members.Transactions;
+using Loyalty.Shared.Messaging;
+using Loyalty.Shared.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Loyalty.Members.Tiers;
+
+/// <summary>
+/// Decides members' tiers from their qualifying value, which is always recomputed from the ledger (qualifying points)
+/// or the transactions (spend) inside the window, so it decays as the window moves on.
+/// </summary>
+internal sealed class TierEvaluation(MembersDbContext db, CurrentActor actor, TimeProvider clock)
+{
+    public Task<TierSettings?> SettingsAsync(Guid programId, CancellationToken cancellationToken) =>
+        db.TierSettings.AsNoTracking().SingleOrDefaultAsync(s => s.ProgramId == programId, cancellationToken);
+
+    /// <summary>
+    /// Upgrades the member if their qualifying value now reaches a higher tier. Call it after the change that raised
+    /// the value was added to the context and before <c>SaveChanges</c>: it counts what is about to be saved, and its
+    /// changes commit in the same transaction.
+    /// </summary>
+    public async Task UpgradeAsync(LoyaltyProgram program, Guid memberId, CancellationToken cancellationToken)
+    {
+        var settings = await SettingsAsync(program.Id, cancellationToken);
+        if (settings is null)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        var value = await QualifyingValueAsync(program, settings, memberId, TierRules.WindowStart(settings.Window, zone, now), until: null, cancellationToken);
+        var state = await db.MemberTiers.SingleOrDefaultAsync(s => s.MemberId == memberId, cancellationToken);
+        var ladder = settings.Ladder;
+        var current = IndexOf(ladder, state);
+        var reached = TierRules.Reached(ladder, value);
+        if (reached > current)
+        {
+            Move(program, settings, state, memberId, ladder[reached], state is null ? TierChangeReason.Initial : TierChangeReason.Upgrade, value, note: null);
+        }
+    }
+
+    /// <summary>
+    /// Evaluates one member whose evaluation is due, every due period in turn, and saves. Returns false when there
+    /// was nothing due (already evaluated, by this or another node) or a concurrent change won; the next run retries then.
+    /// </summary>
+    public async Task<bool> EvaluateAsync(LoyaltyProgram program, TierSettings settings, Guid memberId, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var now = clock.GetUtcNow();
+        var state = await db.MemberTiers.SingleOrDefaultAsync(s => s.MemberId == memberId, cancellationToken);
+        if (state is null || state.NextEvaluationAt > now)
+        {
+            return false;
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        var ladder = settings.Ladder;
+        while (state is not null && state.NextEvaluationAt <= now)
+        {
+            var evaluatedAt = state.NextEvaluationAt;
+            var value = await QualifyingValueAsync(program, settings, memberId, TierRules.WindowStart(settings.Window, zone, evaluatedAt), evaluatedAt, cancellationToken);
+            var current = IndexOf(ladder, state);
+            var target = TierRules.Evaluate(ladder, current, value, settings.MaxLevelsDown);
+            state.LastEvaluatedAt = now;
+            state.NextEvaluationAt = TierRules.NextEvaluation(settings.Window, zone, evaluatedAt);
+            state.Version++;
+            if (target != current)
+            {
+                state = Move(program, settings, state, memberId, target < 0 ? null : ladder[target],
+                    target < current ? TierChangeReason.Downgrade : TierChangeReason.Upgrade, value, note: null);
+            }
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The member's qualifying value from <paramref name="from"/> (inclusive) until <paramref name="until"/>
+    /// (exclusive; null: up to now), including changes added to the context but not saved yet.
+    /// Qualifying points count from when they were credited; spend from when the purchase or return took place.
+    /// Expiry of qualifying points does not lower the value: the window does that.
+    /// </summary>
+    public async Task<long> QualifyingValueAsync(
+        LoyaltyProgram program, TierSettings settings, Guid memberId, DateTimeOffset from, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        bool InWindow(DateTimeOffset at) => at >= from && (until == null || at < until);
+        if (settings.Basis == TierBasis.Spend)
+        {
+            var transactions = db.Transactions.Where(t => t.MemberId == memberId && t.ProgramId == program.Id && t.OccurredAt >= from && (until == null || t.OccurredAt < until));
+            var purchases = await transactions.Where(t => t.Type == TransactionType.Purchase).SumAsync(t => t.TotalMinor, cancellationToken);
+            var returns = await transactions.Where(t => t.Type == TransactionType.Return).SumAsync(t => t.TotalMinor, cancellationToken);
+            var unsaved = db.ChangeTracker.Entries<PurchaseTransaction>()
+                .Where(e => e.State == EntityState.Added && e.Entity.MemberId == memberId && InWindow(e.Entity.OccurredAt))
+                .Sum(e => e.Entity.Type == TransactionType.Purchase ? e.Entity.TotalMinor : -e.Entity.TotalMinor);
+            return purchases - returns + unsaved;
+        }
+
+        var account = await db.PointsAccounts.AsNoTracking()
+            .Where(a => a.MemberId == memberId && a.Currency == program.QualifyingCurrency)
+            .Select(a => (Guid?)a.Id)
+            .SingleOrDefaultAsync(cancellationToken);
+        if (account is null)
+        {
+            return 0;
+        }
+
+        var saved = await db.LedgerEntries
+            .Where(e => e.AccountId == account && e.CreatedAt >= from && (until == null || e.CreatedAt < until)
+                && e.Type != LedgerEntryType.Expiry && e.Type != LedgerEntryType.Redemption)
+            .SumAsync(e => e.Points, cancellationToken);
+        var pending = db.ChangeTracker.Entries<LedgerEntry>()
+            .Where(e => e.State == EntityState.Added && e.Entity.AccountId == account && InWindow(e.Entity.CreatedAt)
+                && e.Entity.Type is not LedgerEntryType.Expiry and not LedgerEntryType.Redemption)
+            .Sum(e => e.Entity.Points);
+        return saved + pending;
+    }
+
+    /// <summary>
+    /// Moves a member to <paramref name="to"/> (null: out of the ladder) with its history entry and
+    /// <see cref="TierChanged"/> event, for the caller's <c>SaveChanges</c>. Returns the member's tier state after the move.
+    /// </summary>
+    public MemberTier? Move(LoyaltyProgram program, TierSettings settings, MemberTier? state, Guid memberId, TierDefinition? to, TierChangeReason reason, long value, string? note)
+    {
+        var now = clock.GetUtcNow();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        var from = state?.TierCode;
+        if (to is null)
+        {
+            if (state is not null)
+            {
+                db.MemberTiers.Remove(state);
+            }
+
+            state = null;
+        }
+        else if (state is null)
+        {
+            state = new MemberTier
+            {
+                MemberId = memberId,
+                ProgramId = program.Id,
+                TierCode = to.Code,
+                Since = now,
+                NextEvaluationAt = TierRules.NextEvaluation(settings.Window, zone, now),
+                Version = 1,
+            };
+            db.MemberTiers.Add(state);
+        }
+        else
+        {
+            state.TierCode = to.Code;
+            state.Since = now;
+            // A tier reached (or given) is kept for a whole period; a downgrade keeps the evaluation's own schedule.
+            if (reason != TierChangeReason.Downgrade)
+            {
+                state.NextEvaluationAt = TierRules.NextEvaluation(settings.Window, zone, now);
+            }
+
+            state.Version++;
+        }
+
+        db.TierHistory.Add(new TierChange
+        {
+            Id = Guid.CreateVersion7(now),
+            ProgramId = program.Id,
+            MemberId = memberId,
+            FromTier = from,
+            ToTier = to?.Code,
+            Reason = reason,
+            At = now,
+            QualifyingValue = value,
+            Actor = actor.Name,
+            Note = note,
+        });
+        db.Publish(new TierChanged(Guid.CreateVersion7(now), now, program.Id, memberId, from, to?.Code, reason.ToString(), value));
+        return state;
+    }
+
+    private static int IndexOf(IReadOnlyList<TierDefinition> ladder, MemberTier? state)
+    {
+        if (state is null)
+        {
+            return -1;
+        }
+
+        for (var i = 0; i < ladder.Count; i++)
+        {
+            if (ladder[i].Code == state.TierCode)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
