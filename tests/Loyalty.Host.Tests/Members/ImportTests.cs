@@ -12,6 +12,8 @@ namespace Loyalty.Host.Tests.Members;
 
 public sealed class ImportTests : IDisposable
 {
+    private static readonly string[] MilkValues = ["oat", "soy"];
+
     private readonly string _folder = Directory.CreateTempSubdirectory("loyalty-import-tests-").FullName;
 
     [Theory]
@@ -119,6 +121,23 @@ public sealed class ImportTests : IDisposable
         Assert.Equal((1L, 1L, 1L), (second.RowsSucceeded, second.RowsSkipped, second.RowsFailed));
         Assert.Equal([(3L, "externalId")], (await ErrorsAsync(api, second.Id)).Select(e => (e.LineNumber, e.Field)).ToList());
         Assert.Equal(9 + 5 + 20, (await api.PointsAsync(member)).Available);
+    }
+
+    [Fact]
+    public async Task Imported_attributes_are_checked_against_the_programs_attribute_definitions()
+    {
+        await using var host = await StartAsync(DatabaseProvider.Sqlite);
+        var api = await MembersApi.CreateAsync(host);
+        var defined = await api.Admin.PutAsJsonAsync(
+            $"/api/members/programs/{api.Program}/attribute-definitions/milk", new { type = "enum", allowedValues = MilkValues });
+
+        var job = await UploadAndWaitAsync(api, "externalId,attr.milk\nshop-1,oat\nshop-2,rice", "text/csv", "members.csv");
+
+        Assert.Equal(HttpStatusCode.Created, defined.StatusCode);
+        Assert.Equal((1L, 1L), (job.RowsSucceeded, job.RowsFailed));
+        var error = Assert.Single(await ErrorsAsync(api, job.Id));
+        Assert.Equal((3L, "attributes.milk"), (error.LineNumber, error.Field));
+        Assert.DoesNotContain("rice", error.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
