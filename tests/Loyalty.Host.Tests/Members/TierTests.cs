@@ -5,7 +5,6 @@ using Loyalty.Shared.Security;
 using Loyalty.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 
 namespace Loyalty.Host.Tests.Members;
 
@@ -46,6 +45,24 @@ public sealed class TierTests
         var events = await TierChangedEventsAsync(host);
         Assert.Equal(2, events.Count);
         Assert.Contains(events, e => e.Contains($"\"memberId\":\"{member}\"") && e.Contains("\"fromTier\":\"silver\"") && e.Contains("\"toTier\":\"gold\""));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_goodwill_status_adjustment_and_a_merge_upgrade_at_once(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var api = await MembersApi.CreateAsync(host);
+        await DefineAsync(api, new { basis = "QualifyingPoints", window = "Rolling12Months", tiers = Ladder });
+        var survivor = await api.EnrollAsync("shop-1");
+        var duplicate = await api.EnrollAsync("shop-2");
+
+        (await api.Admin.PostAsJsonAsync($"{api.Members}/{survivor}/adjustments", new { points = 600, currency = "status", reason = "status match" })).EnsureSuccessStatusCode();
+        Assert.Equal("silver", (await MemberAsync(api, survivor)).Tier);
+
+        (await api.PurchaseAsync("T-1", duplicate, 45_000, host.Clock.GetUtcNow())).EnsureSuccessStatusCode();
+        (await api.Admin.PostAsJsonAsync($"{api.Members}/{survivor}/merges", new { duplicateId = duplicate, reason = "same person" })).EnsureSuccessStatusCode();
+        Assert.Equal("gold", (await MemberAsync(api, survivor)).Tier);
     }
 
     [Theory]
@@ -247,15 +264,7 @@ public sealed class TierTests
         return await members.OutboxMessages.Where(m => m.EventType.EndsWith(".TierChanged")).Select(m => m.Payload).ToListAsync();
     }
 
-    /// <summary>Runs the tier evaluation as the scheduler would, in the host's own job scope.</summary>
-    private static async Task RunJobAsync(LoyaltyHost host)
-    {
-        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var jobType = (await scheduler.GetJobDetail(new JobKey("EvaluateTiersJob", "members")))!.JobType;
-        await using var scope = host.Services.CreateAsyncScope();
-        var instance = (IJob)ActivatorUtilities.CreateInstance(scope.ServiceProvider, jobType.Type);
-        await instance.Execute(null!, CancellationToken.None);
-    }
+    private static Task RunJobAsync(LoyaltyHost host) => host.RunJobAsync("members", "EvaluateTiersJob");
 
     private sealed record MemberWithTier(Guid Id, string? Tier);
 

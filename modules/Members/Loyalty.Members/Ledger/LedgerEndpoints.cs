@@ -3,6 +3,7 @@ using Loyalty.Members.Enrollment;
 using Loyalty.Members.Merge;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Tiers;
 using Loyalty.Shared.Auditing;
 using Loyalty.Shared.Http;
 using Loyalty.Shared.Messaging;
@@ -140,7 +141,8 @@ internal static class LedgerEndpoints
 
     /// <summary>A manual correction with a mandatory reason, audited. A debit may not overdraw (422).</summary>
     private static async Task<Results<Ok<BalanceDto>, ProblemHttpResult, NotFound, ValidationProblem>> Adjust(
-        string program, Guid memberId, AdjustPointsRequest request, MembersDbContext db, PointsLedger ledger, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+        string program, Guid memberId, AdjustPointsRequest request, MembersDbContext db, PointsLedger ledger, TierEvaluation tiers, AuditTrail audit, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors()
             .Check(request.Points is not null and not 0 && Math.Abs(request.Points.Value) <= 100_000_000, "points", "Give a non-zero number of points, at most 100,000,000 either way.")
@@ -183,6 +185,11 @@ internal static class LedgerEndpoints
 
             audit.Record(db, "members.points.adjusted", "member", memberId.ToString(), new { points = request.Points, currency, entry = entry.Id });
             PublishChange(db, clock, loyaltyProgram, account, entry);
+            if (currency == loyaltyProgram.QualifyingCurrency && entry.Points > 0)
+            {
+                await tiers.UpgradeAsync(loyaltyProgram, memberId, ct);
+            }
+
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(new BalanceDto(currency, account.Available, account.Pending));
         }, cancellationToken);

@@ -3,6 +3,7 @@ using Loyalty.Members.Enrollment;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Tiers;
 using Loyalty.Shared.Auditing;
 using Loyalty.Shared.Http;
 using Loyalty.Shared.Messaging;
@@ -41,7 +42,8 @@ internal static class MergeEndpoints
     /// the survivor. Repeating a merge that already happened answers its result again.
     /// </summary>
     private static async Task<Results<Ok<MergeResultDto>, ValidationProblem, ProblemHttpResult>> Merge(
-        string program, Guid survivorId, MergeRequest request, MembersDbContext db, PointsLedger ledger, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+        string program, Guid survivorId, MergeRequest request, MembersDbContext db, PointsLedger ledger, TierEvaluation tiers, AuditTrail audit, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors()
             .Check(request.DuplicateId is not null && request.DuplicateId != Guid.Empty, "duplicateId", "Give the id of the member to merge into this one.")
@@ -126,6 +128,9 @@ internal static class MergeEndpoints
                 await db.SaveChangesAsync(ct);
             }
 
+            // The duplicate's qualifying points now count for the survivor, who may reach a higher tier with them.
+            await tiers.UpgradeAsync(loyaltyProgram, survivor.Id, ct);
+            await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return TypedResults.Ok(new MergeResultDto(survivor.Id, duplicate.Id, now, await BalancesAsync(db, loyaltyProgram, survivor.Id, ct)));
         }, cancellationToken);

@@ -1,0 +1,126 @@
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Loyalty.Benchmarks;
+
+/// <summary>
+/// Issue target 2: sustained online accrual over HTTP on loopback (POST transaction with Idempotency-Key, 10 %
+/// repeats) at 16 and 64 clients, against the same SQL run by pgbench (PostgreSQL) or by plain ADO.NET (SQLite) with
+/// the same client count; then the latency at half of the highest rate, and a count of double credits.
+/// </summary>
+public static class AccrualBenchmark
+{
+    public const string Program = "bench";
+
+    public static async Task<string> RunAsync(string hostDll, string provider, int members, TimeSpan duration, int[] clientCounts)
+    {
+        await using var database = await BenchDatabase.CreateAsync(provider);
+        var results = new List<LoadResult>();
+        LoadResult atHalf;
+        AccrualLoad load;
+        long peakMiB, seeded;
+        await using (var host = await HostProcess.StartAsync(hostDll, database))
+        {
+            using var client = await host.ApiKeyClientAsync(clientCounts.Max() + 8, "Admin", "Integrator");
+            seeded = await SetUpAsync(client, members);
+            load = new AccrualLoad(client, Program, members, duplicateShare: 0.1);
+            await load.ClosedLoopAsync("warm-up", 16, TimeSpan.FromSeconds(5));
+            foreach (var clients in clientCounts)
+            {
+                results.Add(await load.ClosedLoopAsync($"closed loop, {clients} clients", clients, duration));
+                Console.Error.WriteLine($"  {results[^1]}");
+            }
+
+            var half = results.Max(r => r.RequestsPerSecond) / 2;
+            atHalf = await load.OpenLoopAsync($"open loop at half the highest rate ({half:F0}/s)", half, 64, duration);
+            Console.Error.WriteLine($"  {atHalf}");
+            peakMiB = host.PeakMemoryMiB();
+        }
+
+        // Every purchase answered 201 has exactly one accrual in the points ledger, and no reference has two.
+        var entries = database.Table("members", "LedgerEntries");
+        var accounts = database.Table("members", "PointsAccounts");
+        var accruals = await database.ScalarAsync(
+            $"SELECT COUNT(*) FROM {entries} e JOIN {accounts} a ON a.\"Id\" = e.\"AccountId\" WHERE a.\"Currency\" = 'points' AND e.\"Type\" = 'Accrual' AND e.\"ReferenceType\" = 'transaction'");
+        var doubled = await database.ScalarAsync(
+            $"SELECT COUNT(*) FROM (SELECT e.\"ReferenceId\" FROM {entries} e JOIN {accounts} a ON a.\"Id\" = e.\"AccountId\" WHERE a.\"Currency\" = 'points' AND e.\"ReferenceType\" = 'transaction' GROUP BY e.\"ReferenceId\" HAVING COUNT(*) > 1) d");
+
+        var anchors = new List<double>();
+        foreach (var clients in clientCounts)
+        {
+            anchors.Add(await AnchorAsync(database, members, clients, duration));
+            Console.Error.WriteLine($"  anchor, {clients} clients: {anchors[^1]:F0}/s");
+        }
+
+        var report = new StringBuilder();
+        report.AppendLine(FormattableString.Invariant($"### Online accrual over HTTP, {provider} ({members:N0} members, {duration.TotalSeconds:F0} s per run, 10 % repeated requests)"));
+        report.AppendLine();
+        report.AppendLine("| run | requests/s | p50 ms | p99 ms | anchor/s | ratio to anchor | errors |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (var i = 0; i < results.Count; i++)
+        {
+            var r = results[i];
+            report.AppendLine(FormattableString.Invariant($"| {r.Name} | {r.RequestsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {anchors[i]:F0} | {r.RequestsPerSecond / anchors[i]:F2} | {r.Errors} |"));
+        }
+
+        report.AppendLine(FormattableString.Invariant($"| {atHalf.Name} | {atHalf.RequestsPerSecond:F0} | {atHalf.P50Ms:F1} | {atHalf.P99Ms:F1} | | | {atHalf.Errors} |"));
+        report.AppendLine();
+        report.AppendLine(FormattableString.Invariant(
+            $"Purchases recorded: {seeded + load.Recorded:N0}; accruals in the ledger: {accruals:N0}; references credited twice: {doubled}; repeats answered with another transaction: {load.WrongReplays}. Host peak memory: {peakMiB} MiB."));
+        return report.ToString();
+    }
+
+    /// <summary>Creates the program and its members, with one purchase each; returns how many purchases that recorded.</summary>
+    private static async Task<long> SetUpAsync(HttpClient client, int members)
+    {
+        (await client.PostAsJsonAsync("/api/members/programs", new { code = Program, name = "Benchmark", timeZone = "Europe/Berlin", currency = "EUR" })).EnsureSuccessStatusCode();
+        var next = 0;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            for (var i = Interlocked.Increment(ref next); i <= members; i = Interlocked.Increment(ref next))
+            {
+                var response = await client.PostAsJsonAsync($"/api/members/programs/{Program}/members", new { externalId = $"m{i}", firstName = "Bench", channel = "pos" });
+                response.EnsureSuccessStatusCode();
+            }
+        })));
+
+        // Purchases for random members open most points accounts first, as in a program that has run for a while.
+        var seed = new AccrualLoad(client, Program, members, duplicateShare: 0);
+        await seed.ClosedLoopAsync("accounts", 16, TimeSpan.FromSeconds(Math.Max(5, members / 400)));
+        return seed.Recorded;
+    }
+
+    private static async Task<double> AnchorAsync(BenchDatabase database, int members, int clients, TimeSpan duration)
+    {
+        var idempotency = database.Table("members", "IdempotencyRecords");
+        var keys = database.Table("admin", "ApiKeys");
+        string caller, replayKey, lookup;
+        await using (var connection = database.Open())
+        {
+            caller = await ScalarTextAsync(connection, $"SELECT \"Caller\" FROM {idempotency} LIMIT 1");
+            replayKey = await ScalarTextAsync(connection, $"SELECT \"Key\" FROM {idempotency} LIMIT 1");
+            lookup = await ScalarTextAsync(connection, $"SELECT \"LookupId\" FROM {keys} ORDER BY \"CreatedAt\" DESC LIMIT 1");
+        }
+
+        var anchors = Path.Combine(AppContext.BaseDirectory, "Anchors");
+        if (database.IsPostgres)
+        {
+            var variables = new Dictionary<string, string> { ["members"] = $"{members}", ["caller"] = caller, ["replaykey"] = replayKey, ["lookup"] = lookup };
+            return await PgBench.RunAsync(database, clients, duration, variables,
+                (Path.Combine(anchors, "accrual.pgbench.sql"), 9), (Path.Combine(anchors, "replay.pgbench.sql"), 1));
+        }
+
+        var constants = new Dictionary<string, object> { ["members"] = (long)members, ["caller"] = caller, ["replaykey"] = replayKey, ["lookup"] = lookup };
+        return await new SqliteScriptAnchor(database.ConnectionString + ";Default Timeout=60", constants)
+            .Add(Path.Combine(anchors, "accrual.sqlite.sql"), 9)
+            .Add(Path.Combine(anchors, "replay.sqlite.sql"), 1)
+            .RunAsync(clients, duration);
+    }
+
+    private static async Task<string> ScalarTextAsync(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using Loyalty.Benchmarks;
+
+// dotnet run -c Release --project benchmarks/Loyalty.Benchmarks -- accrual [--provider Sqlite|Postgres] [--seconds 20] [--members 2000]
+// benchmarks/run.sh builds the host in Release first and runs every benchmark on both databases.
+var scenario = args.FirstOrDefault() ?? "accrual";
+string Option(string name, string fallback)
+{
+    var i = Array.IndexOf(args, $"--{name}");
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+var root = Option("root", FindRoot());
+var hostDll = Path.Combine(root, "host", "Loyalty.Host", "bin", "Release", "net10.0", "Loyalty.Host.dll");
+if (!File.Exists(hostDll))
+{
+    Console.Error.WriteLine($"Build the host in Release first: dotnet build -c Release host/Loyalty.Host ({hostDll} is missing).");
+    return 2;
+}
+
+var providers = Option("provider", "Sqlite,Postgres").Split(',');
+var seconds = TimeSpan.FromSeconds(int.Parse(Option("seconds", "20"), CultureInfo.InvariantCulture));
+var members = int.Parse(Option("members", "2000"), CultureInfo.InvariantCulture);
+foreach (var provider in providers)
+{
+    Console.Error.WriteLine($"{scenario} on {provider}…");
+    var report = scenario switch
+    {
+        "accrual" => await AccrualBenchmark.RunAsync(hostDll, provider, members, seconds, [16, 64]),
+        _ => throw new ArgumentException($"Unknown benchmark '{scenario}'; use accrual."),
+    };
+    Console.WriteLine(report);
+}
+
+return 0;
+
+static string FindRoot()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "Loyalty.Monolith.sln")))
+        {
+            return directory.FullName;
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}
