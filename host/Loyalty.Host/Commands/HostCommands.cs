@@ -8,12 +8,12 @@ namespace Loyalty.Host.Commands;
 
 /// <summary>
 /// Command verbs: <c>migrate</c>, <c>create-admin --user-name NAME [--roles Admin,Support] [--password …]</c>, <c>seed-demo</c>,
-/// <c>check-ledger [--program CODE]</c>.
+/// <c>check-ledger [--program CODE]</c>, <c>import --program CODE --kind members|transactions --file PATH [--format csv|ndjson]</c>.
 /// They run against the configured database and exit; options are ordinary configuration keys.
 /// </summary>
 internal static class HostCommands
 {
-    private static readonly string[] Verbs = ["migrate", "create-admin", "seed-demo", "check-ledger"];
+    private static readonly string[] Verbs = ["migrate", "create-admin", "seed-demo", "check-ledger", "import"];
 
     public static (string? Command, string[] HostArgs) Split(string[] args) =>
         args.Length > 0 && Verbs.Contains(args[0]) ? (args[0], args[1..]) : (null, args);
@@ -33,6 +33,8 @@ internal static class HostCommands
                 return 0;
             case "check-ledger":
                 return await CheckLedgerAsync(app);
+            case "import":
+                return await ImportAsync(app);
             default:
                 return await CreateAdminAsync(app);
         }
@@ -53,6 +55,50 @@ internal static class HostCommands
             ? $"Ledger consistent{(program is null ? string.Empty : $" for program '{program}'")}."
             : $"{mismatches.Count} account(s) disagree with their ledger.");
         return mismatches.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>Exit 0 when the import completed (bad rows are reported, not fatal), 1 when it failed or could not start, 2 for usage.</summary>
+    private static async Task<int> ImportAsync(WebApplication app)
+    {
+        var (program, kind, file) = (app.Configuration["program"], app.Configuration["kind"], app.Configuration["file"]);
+        if (string.IsNullOrWhiteSpace(program) || string.IsNullOrWhiteSpace(kind) || string.IsNullOrWhiteSpace(file))
+        {
+            await Console.Error.WriteLineAsync("Usage: import --program CODE --kind members|transactions --file PATH [--format csv|ndjson]");
+            return 2;
+        }
+
+        if (DatabaseOptions.From(app.Configuration).MigrateOnStartup)
+        {
+            await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
+        }
+
+        static string Counts(ImportProgress p) =>
+            $"{p.RowsRead} rows read: {p.RowsSucceeded} imported, {p.RowsSkipped} already there, {p.RowsFailed} bad";
+        await using var scope = app.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<IMemberImports>().ImportFileAsync(
+            program, kind, file, app.Configuration["format"],
+            p => Console.WriteLine($"line {p.CheckpointLine}, {(p.BytesTotal == 0 ? 100 : p.BytesDone * 100 / p.BytesTotal)}%: {Counts(p)}"),
+            CancellationToken.None);
+        if (result.Job is not { } job)
+        {
+            await Console.Error.WriteLineAsync(result.Error);
+            return 1;
+        }
+
+        Console.WriteLine(result.AlreadyCompleted
+            ? $"Import {job.JobId} of this file already completed: {Counts(job)}."
+            : $"Import {job.JobId} {job.Status}{(result.Resumed ? " (resumed)" : string.Empty)}: {Counts(job)}.");
+        if (job.RowsFailed > 0)
+        {
+            Console.WriteLine($"Bad rows are listed at GET /api/members/programs/{program}/imports/{job.JobId}/errors.");
+        }
+
+        if (job.FailureReason is not null)
+        {
+            await Console.Error.WriteLineAsync(job.FailureReason);
+        }
+
+        return job.Status == "completed" ? 0 : 1;
     }
 
     private static async Task<int> CreateAdminAsync(WebApplication app)

@@ -2,6 +2,7 @@ using Loyalty.Campaigns.Contracts;
 using Loyalty.Members.Attributes;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
+using Loyalty.Members.Import;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Merge;
 using Loyalty.Members.Persistence;
@@ -30,6 +31,8 @@ public sealed class MembersModule : LoyaltyModule
             configuration, Name);
         services.AddScoped<IDemoDataSeeder, DemoProgramSeeder>();
         services.AddScoped<PointsLedger>();
+        services.AddScoped<MemberEnrollment>();
+        services.AddImports(configuration);
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();
         services.AddScoped<TransactionRecorder>();
         // The fallback until earning rules decide; the Campaigns module's registration replaces it.
@@ -72,5 +75,6 @@ public sealed class MembersModule : LoyaltyModule
         api.MapMergeEndpoints();
         api.MapAttributeDefinitionEndpoints();
         api.MapTierEndpoints();
+        api.MapImportEndpoints();
     }
 }

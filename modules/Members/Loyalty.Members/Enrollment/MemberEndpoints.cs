@@ -47,7 +47,7 @@ internal static class MemberEndpoints
     /// so a client may repeat an enrolment safely. Two different members matching is a conflict (409).
     /// </summary>
     private static async Task<Results<CreatedAtRoute<MemberDto>, Ok<MemberDto>, ValidationProblem, ProblemHttpResult>> Enroll(
-        string program, EnrollRequest request, MembersDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+        string program, EnrollRequest request, MembersDbContext db, MemberEnrollment enrollment, CancellationToken cancellationToken)
     {
         var loyaltyProgram = await db.FindProgramAsync(program, cancellationToken);
         if (loyaltyProgram is null)
@@ -55,118 +55,17 @@ internal static class MemberEndpoints
             return ProgramLookup.UnknownProgram(program);
         }
 
-        var errors = AttributeValidation.Validate(
-            await db.AttributeDefinitionsAsync(loyaltyProgram.Id, cancellationToken), request.Attributes, request.Validate(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
-        if (!errors.IsEmpty)
+        var result = await enrollment.EnrollAsync(loyaltyProgram, request, cancellationToken);
+        return result.Outcome switch
         {
-            return errors.ToProblem();
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
-            var existing = await FindExistingAsync(db, loyaltyProgram.Id, request, cancellationToken);
-            if (existing.Count > 1)
-            {
-                return TypedResults.Problem(
-                    title: "The identifiers belong to different members.",
-                    detail: "The external id, card number and email given match more than one member; merge them first or correct the request.",
-                    statusCode: StatusCodes.Status409Conflict);
-            }
-
-            if (existing.Count == 1)
-            {
-                return TypedResults.Ok(MemberDto.From(existing[0], program));
-            }
-
-            var member = NewMember(loyaltyProgram.Id, request, clock.GetUtcNow());
-            db.Members.Add(member);
-            // Both accounts exist from the start, so concurrent first earnings conflict on a version, not an insert.
-            foreach (var currency in new[] { loyaltyProgram.PointsCurrency, loyaltyProgram.QualifyingCurrency })
-            {
-                db.PointsAccounts.Add(new Ledger.PointsAccount { Id = Guid.CreateVersion7(member.EnrolledAt), ProgramId = loyaltyProgram.Id, MemberId = member.Id, Currency = currency });
-            }
-
-            audit.Record(db, "members.member.enrolled", "member", member.Id.ToString(), new { program, channel = member.EnrollmentChannel });
-            db.Publish(new MemberEnrolled(Guid.CreateVersion7(member.EnrolledAt), member.EnrolledAt, loyaltyProgram.Id, member.Id, member.EnrollmentChannel));
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return TypedResults.CreatedAtRoute(MemberDto.From(member, program), "GetMember", new { program, memberId = member.Id });
-            }
-            catch (DbUpdateException) when (attempt == 1)
-            {
-                // A concurrent enrolment of the same person won the unique index; answer with that member.
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
-
-    private static async Task<List<Member>> FindExistingAsync(MembersDbContext db, Guid programId, EnrollRequest request, CancellationToken cancellationToken)
-    {
-        var email = request.Email?.ToLowerInvariant();
-        var ids = await db.MemberIdentifiers
-            .Where(i => i.ProgramId == programId
-                && ((i.Kind == IdentifierKind.ExternalId && i.Value == request.ExternalId) || (i.Kind == IdentifierKind.Card && i.Value == request.CardNumber)))
-            .Select(i => i.MemberId)
-            .ToListAsync(cancellationToken);
-        return await db.Members.Include(m => m.Identifiers)
-            .Where(m => m.ProgramId == programId && (ids.Contains(m.Id) || (email != null && m.NormalizedEmail == email)))
-            .ToListAsync(cancellationToken);
-    }
-
-    private static Member NewMember(Guid programId, EnrollRequest request, DateTimeOffset now)
-    {
-        var member = new Member
-        {
-            Id = Guid.CreateVersion7(now),
-            ProgramId = programId,
-            EnrollmentChannel = request.Channel ?? "api",
-            EnrolledAt = now,
-            Status = MemberStatus.Active,
-            Version = 1,
+            EnrollOutcome.Invalid => result.Errors!.ToProblem(),
+            EnrollOutcome.Conflict => TypedResults.Problem(
+                title: "The identifiers belong to different members.",
+                detail: "The external id, card number and email given match more than one member; merge them first or correct the request.",
+                statusCode: StatusCodes.Status409Conflict),
+            EnrollOutcome.Existing => TypedResults.Ok(MemberDto.From(result.Member!, program)),
+            _ => TypedResults.CreatedAtRoute(MemberDto.From(result.Member!, program), "GetMember", new { program, memberId = result.Member!.Id }),
         };
-        Apply(member, request);
-        foreach (var (kind, value) in new[] { (IdentifierKind.ExternalId, request.ExternalId), (IdentifierKind.Card, request.CardNumber) })
-        {
-            if (value is not null)
-            {
-                member.Identifiers.Add(new MemberIdentifier { Id = Guid.CreateVersion7(now), ProgramId = programId, MemberId = member.Id, Kind = kind, Value = value, AddedAt = now });
-            }
-        }
-
-        return member;
-    }
-
-    private static List<string> Apply(Member member, ProfileFields profile)
-    {
-        var changed = new List<string>();
-        void Set<T>(string field, T current, T value, Action<T> assign)
-        {
-            if (!EqualityComparer<T>.Default.Equals(current, value))
-            {
-                assign(value);
-                changed.Add(field);
-            }
-        }
-
-        Set("email", member.Email, profile.Email, v => (member.Email, member.NormalizedEmail) = (v, v?.ToLowerInvariant()));
-        Set("phone", member.Phone, profile.Phone, v => member.Phone = v);
-        Set("firstName", member.FirstName, profile.FirstName, v => member.FirstName = v);
-        Set("lastName", member.LastName, profile.LastName, v => member.LastName = v);
-        Set("birthDate", member.BirthDate, profile.BirthDate, v => member.BirthDate = v);
-        Set("locale", member.Locale, profile.Locale, v => member.Locale = v);
-        var address = profile.Address ?? new AddressDto(null, null, null, null, null);
-        Set("address", (member.Address.Line1, member.Address.Line2, member.Address.PostalCode, member.Address.City, member.Address.Country),
-            (address.Line1, address.Line2, address.PostalCode, address.City, address.Country),
-            _ => member.Address = new PostalAddress { Line1 = address.Line1, Line2 = address.Line2, PostalCode = address.PostalCode, City = address.City, Country = address.Country });
-        var attributes = profile.Attributes ?? [];
-        if (attributes.Count != member.Attributes.Count || attributes.Except(member.Attributes).Any())
-        {
-            member.Attributes = new Dictionary<string, string>(attributes);
-            changed.Add("attributes");
-        }
-
-        return changed;
     }
 
     private static async Task<Results<Ok<MemberDto>, ProblemHttpResult, NotFound, RedirectHttpResult>> Get(
@@ -334,7 +233,7 @@ internal static class MemberEndpoints
             return StaleWrite();
         }
 
-        var changed = Apply(member, request);
+        var changed = MemberProfile.Apply(member, request);
         if (changed.Count > 0)
         {
             member.Version++;

@@ -1,5 +1,6 @@
 using Loyalty.Members.Attributes;
 using Loyalty.Members.Enrollment;
+using Loyalty.Members.Import;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Programs;
 using Loyalty.Members.Tiers;
@@ -38,6 +39,9 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
     public DbSet<MemberTier> MemberTiers => Set<MemberTier>();
 
     public DbSet<TierChange> TierHistory => Set<TierChange>();
+    public DbSet<ImportJob> ImportJobs => Set<ImportJob>();
+
+    public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
@@ -50,6 +54,7 @@ internal class MembersDbContext(DbContextOptions options) : ModuleDbContext(opti
         HeldTransaction.Configure(modelBuilder);
         AttributeDefinition.Configure(modelBuilder);
         Tiers.TierSettings.Configure(modelBuilder);
+        ImportJob.Configure(modelBuilder);
     }
 }
 
