@@ -2,6 +2,7 @@ using System.Globalization;
 using Loyalty.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/Loyalty.Benchmarks -- accrual [--provider Sqlite,Postgres] [--seconds 20] [--members 2000] [--clients 16,64]
+//                                                            -- import [--provider Sqlite,Postgres] [--members 100000] [--transactions 1000000]
 // benchmarks/run.sh builds the host in Release first and runs every benchmark on both databases.
 var scenario = args.FirstOrDefault() ?? "accrual";
 string Option(string name, string fallback)
@@ -28,7 +29,9 @@ foreach (var provider in providers)
     var report = scenario switch
     {
         "accrual" => await AccrualBenchmark.RunAsync(hostDll, provider, members, seconds, clients),
-        _ => throw new ArgumentException($"Unknown benchmark '{scenario}'; use accrual."),
+        "import" => await ImportBenchmark.RunAsync(
+            hostDll, provider, int.Parse(Option("members", "100000"), CultureInfo.InvariantCulture), int.Parse(Option("transactions", "1000000"), CultureInfo.InvariantCulture)),
+        _ => throw new ArgumentException($"Unknown benchmark '{scenario}'; use accrual or import."),
     };
     Console.WriteLine(report);
 }
