@@ -120,10 +120,10 @@ public sealed class HostProcess : IAsyncDisposable
 
 public static class ProcStatus
 {
-    /// <summary>Peak resident set (VmHWM) of a process, from /proc, in MiB.</summary>
+    /// <summary>Peak resident set (VmHWM) of a process, from /proc, in MiB; 0 once it has exited.</summary>
     public static long PeakResidentMiB(int processId)
     {
-        var line = File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+        var line = File.ReadLines($"/proc/{processId}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
     }
 }
