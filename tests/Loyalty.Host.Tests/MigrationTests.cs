@@ -1,6 +1,9 @@
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -42,4 +45,29 @@ public sealed class MigrationTests
             Assert.False(db.Database.HasPendingModelChanges(), $"{registration.Schema} on {provider}: run host/add-migration.sh for the model change.");
         }
     }
+
+    [Fact]
+    public async Task Moving_the_SQLite_address_table_into_the_member_row_keeps_every_address_both_ways()
+    {
+        await using var host = await LoyaltyHost.StartAsync(DatabaseProvider.Sqlite);
+        var api = await Members.MembersApi.CreateAsync(host);
+        var enrolled = await api.Pos.PostAsJsonAsync(api.Members, new { externalId = "shop-1", firstName = "Ada", address = new { line1 = "1 Main St", postalCode = "10117", city = "Berlin", country = "DE" } });
+        enrolled.EnsureSuccessStatusCode();
+        var member = (await enrolled.Content.ReadFromJsonAsync<Members.MembersApi.MemberView>())!.Id;
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var registration = scope.ServiceProvider.GetRequiredService<IEnumerable<ModuleDbContextRegistration>>().Single(r => r.Schema == "members");
+            var migrator = ((DbContext)scope.ServiceProvider.GetRequiredService(registration.ServiceType)).GetService<IMigrator>();
+            await migrator.MigrateAsync("20261201201145_AddImports");
+            await migrator.MigrateAsync();
+        }
+
+        var view = await api.Admin.GetFromJsonAsync<MemberWithAddress>($"{api.Members}/{member}");
+        Assert.Equal(new Address("1 Main St", null, "10117", "Berlin", "DE"), view!.Address);
+    }
+
+    private sealed record Address(string? Line1, string? Line2, string? PostalCode, string? City, string? Country);
+
+    private sealed record MemberWithAddress(Guid Id, Address Address);
 }

@@ -2,6 +2,7 @@ using Loyalty.Shared.Auditing;
 using Loyalty.Shared.Http;
 using Loyalty.Shared.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Loyalty.Shared.Persistence;
@@ -39,7 +40,8 @@ public abstract class ModuleDbContext : DbContext
 
         if (Database.IsSqlite())
         {
-            foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => e.GetTableName() is not null))
+            // An owned type kept in its owner's table follows the owner's name; prefixing it too would split it into a table of its own.
+            foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => e.GetTableName() is not null && !SharesOwnersTable(e)))
             {
                 entity.SetTableName($"{Schema}_{entity.GetTableName()}");
                 entity.SetSchema(null);
@@ -50,6 +52,9 @@ public abstract class ModuleDbContext : DbContext
             modelBuilder.HasDefaultSchema(Schema);
         }
     }
+
+    private static bool SharesOwnersTable(IMutableEntityType entity) =>
+        entity.FindOwnership() is { } ownership && ownership.PrincipalEntityType.GetTableName() == entity.GetTableName();
 
     /// <summary>The module's own entities.</summary>
     protected abstract void ConfigureModel(ModelBuilder modelBuilder);

@@ -965,7 +965,7 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
 
                             b1.HasKey("MemberId");
 
-                            b1.ToTable("members_members_Members", (string)null);
+                            b1.ToTable("members_Members");
 
                             b1.WithOwner()
                                 .HasForeignKey("MemberId");
