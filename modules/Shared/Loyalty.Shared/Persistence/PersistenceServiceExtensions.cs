@@ -29,7 +29,8 @@ public static class PersistenceServiceExtensions
             case DatabaseProvider.Sqlite:
                 services.AddDbContext<TContext, TSqlite>((sp, options) => options.UseSqlite(
                     ConnectionString(sp, database),
-                    sqlite => sqlite.MigrationsHistoryTable($"{schema}_{historyTable}")));
+                    sqlite => sqlite.MigrationsHistoryTable($"{schema}_{historyTable}"))
+                    .AddInterceptors(SqliteBusyTimeout.Instance));
                 break;
             case DatabaseProvider.Postgres:
                 services.AddDbContext<TContext, TPostgres>((sp, options) => options.UseNpgsql(
