@@ -120,12 +120,12 @@ internal sealed class ImportEngine(
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
             {
-                foreach (var record in batch)
+                var results = job.Kind == ImportKind.Members
+                    ? await ImportMembersAsync(program, batch, cancellationToken)
+                    : await ImportTransactionsAsync(program, batch, cancellationToken);
+                db.ChangeTracker.Clear();
+                foreach (var (record, rowErrors) in batch.Zip(results))
                 {
-                    var rowErrors = job.Kind == ImportKind.Members
-                        ? await ImportMemberAsync(program, record[0], cancellationToken)
-                        : await ImportTransactionAsync(program, record, cancellationToken);
-                    db.ChangeTracker.Clear();
                     if (rowErrors is null)
                     {
                         succeeded++;
@@ -173,14 +173,27 @@ internal sealed class ImportEngine(
             catch (Exception e) when (e is DbUpdateException or DbException && attempt < BatchAttempts)
             {
                 // A concurrent writer took an email, card or id first (on PostgreSQL, that aborts the transaction, so a
-                // later statement fails too); the batch runs again from its first row and finds that record.
+                // later statement fails too), or changed a points account or tier the batch writes (their versions
+                // conflict); the batch runs again from its first row on fresh data.
                 await transaction.RollbackAsync(cancellationToken);
                 db.ChangeTracker.Clear();
             }
         }
     }
 
-    /// <summary>Null when the row was imported, empty when it was there already, otherwise what is wrong with it.</summary>
+    /// <summary>For each record: null when it was imported, empty when it was there already, otherwise what is wrong with it.</summary>
+    private async Task<List<List<(string Field, string Reason)>?>> ImportMembersAsync(LoyaltyProgram program, List<IReadOnlyList<ImportRow>> batch, CancellationToken cancellationToken)
+    {
+        var results = new List<List<(string Field, string Reason)>?>(batch.Count);
+        foreach (var record in batch)
+        {
+            results.Add(await ImportMemberAsync(program, record[0], cancellationToken));
+            db.ChangeTracker.Clear();
+        }
+
+        return results;
+    }
+
     private async Task<List<(string Field, string Reason)>?> ImportMemberAsync(LoyaltyProgram program, ImportRow row, CancellationToken cancellationToken)
     {
         var (request, field, reason) = MemberRows.Parse(row);
@@ -200,28 +213,34 @@ internal sealed class ImportEngine(
     }
 
     /// <summary>
-    /// Through <see cref="TransactionRecorder"/>, the path of <c>POST …/transactions</c>: the same validation, earning,
-    /// idempotency on the external id, and holding for retro-claims (a held purchase counts as imported).
+    /// Through <see cref="TransactionRecorder.RecordBatchAsync"/>, which gives each record the outcome
+    /// <c>POST …/transactions</c> would: the same validation, earning, idempotency on the external id, and holding for
+    /// retro-claims (a held purchase counts as imported).
     /// </summary>
-    private async Task<List<(string Field, string Reason)>?> ImportTransactionAsync(LoyaltyProgram program, IReadOnlyList<ImportRow> rows, CancellationToken cancellationToken)
+    private async Task<List<List<(string Field, string Reason)>?>> ImportTransactionsAsync(LoyaltyProgram program, List<IReadOnlyList<ImportRow>> batch, CancellationToken cancellationToken)
     {
-        var (request, field, reason) = TransactionRows.Parse(rows);
-        if (request is null)
+        var parsed = batch.Select(TransactionRows.Parse).ToList();
+        var outcomes = await recorder.RecordBatchAsync(program, [.. parsed.Where(p => p.Request is not null).Select(p => p.Request!)], cancellationToken);
+        var results = new List<List<(string Field, string Reason)>?>(batch.Count);
+        var next = 0;
+        foreach (var (request, field, reason) in parsed)
         {
-            return [(field!, reason!)];
+            results.Add(request is null ? [(field!, reason!)] : RowErrors(outcomes[next++]));
         }
 
-        return await recorder.RecordAsync(program, request, cancellationToken) switch
-        {
-            TransactionOutcome.Recorded { IsNew: true } or TransactionOutcome.Held => null,
-            TransactionOutcome.Recorded => [],
-            TransactionOutcome.Invalid invalid => [.. invalid.Errors.ToProblem().ProblemDetails.Errors.Select(e => (e.Key, e.Value[0]))],
-            TransactionOutcome.Conflict => [("externalId", "Another transaction with other content has this external id.")],
-            TransactionOutcome.UnknownMember => [("memberId", "No member of this program has the id, card or external id given.")],
-            TransactionOutcome.Refused refused => [("transaction", refused.Title)],
-            var other => [("transaction", $"Not recorded ({other.GetType().Name}).")],
-        };
+        return results;
     }
+
+    private static List<(string Field, string Reason)>? RowErrors(TransactionOutcome outcome) => outcome switch
+    {
+        TransactionOutcome.Recorded { IsNew: true } or TransactionOutcome.Held => null,
+        TransactionOutcome.Recorded => [],
+        TransactionOutcome.Invalid invalid => [.. invalid.Errors.ToProblem().ProblemDetails.Errors.Select(e => (e.Key, e.Value[0]))],
+        TransactionOutcome.Conflict => [("externalId", "Another transaction with other content has this external id.")],
+        TransactionOutcome.UnknownMember => [("memberId", "No member of this program has the id, card or external id given.")],
+        TransactionOutcome.Refused refused => [("transaction", refused.Title)],
+        var other => [("transaction", $"Not recorded ({other.GetType().Name}).")],
+    };
 
     private async Task<ImportJob> FinishAsync(ImportJob job, string runner, ImportStatus status, string? reason, CancellationToken cancellationToken)
     {

@@ -31,17 +31,51 @@ internal sealed class TierEvaluation(MembersDbContext db, CurrentActor actor, Ti
             return;
         }
 
-        var now = clock.GetUtcNow();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
-        var value = await QualifyingValueAsync(program, settings, memberId, TierRules.WindowStart(settings.Window, zone, now), until: null, cancellationToken);
+        var value = await QualifyingValueAsync(program, settings, memberId, CurrentWindowStart(program, settings), until: null, cancellationToken);
         var state = await db.MemberTiers.SingleOrDefaultAsync(s => s.MemberId == memberId, cancellationToken);
+        Upgrade(program, settings, state, memberId, value);
+    }
+
+    /// <summary>
+    /// Moves the member up to the highest tier <paramref name="value"/> reaches, if that is above their tier
+    /// <paramref name="state"/> (tracked). Returns the member's tier state after it.
+    /// </summary>
+    public MemberTier? Upgrade(LoyaltyProgram program, TierSettings settings, MemberTier? state, Guid memberId, long value)
+    {
         var ladder = settings.Ladder;
-        var current = IndexOf(ladder, state);
         var reached = TierRules.Reached(ladder, value);
-        if (reached > current)
+        return reached > IndexOf(ladder, state)
+            ? Move(program, settings, state, memberId, ladder[reached], state is null ? TierChangeReason.Initial : TierChangeReason.Upgrade, value, note: null)
+            : state;
+    }
+
+    /// <summary>Where the window that an upgrade counts ends now begins.</summary>
+    public DateTimeOffset CurrentWindowStart(LoyaltyProgram program, TierSettings settings) =>
+        TierRules.WindowStart(settings.Window, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone), clock.GetUtcNow());
+
+    /// <summary>
+    /// The saved qualifying value of each of <paramref name="memberIds"/> from <paramref name="from"/> up to now, in one
+    /// query (members without any are left out): what <see cref="QualifyingValueAsync"/> counts, for a context with no unsaved changes.
+    /// </summary>
+    public async Task<Dictionary<Guid, long>> SavedQualifyingValuesAsync(
+        LoyaltyProgram program, TierSettings settings, IReadOnlyCollection<Guid> memberIds, DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        if (settings.Basis == TierBasis.Spend)
         {
-            Move(program, settings, state, memberId, ladder[reached], state is null ? TierChangeReason.Initial : TierChangeReason.Upgrade, value, note: null);
+            return await db.Transactions
+                .Where(t => memberIds.Contains(t.MemberId) && t.ProgramId == program.Id && t.OccurredAt >= from)
+                .GroupBy(t => t.MemberId)
+                .Select(g => new { MemberId = g.Key, Value = g.Sum(t => t.Type == TransactionType.Purchase ? t.TotalMinor : -t.TotalMinor) })
+                .ToDictionaryAsync(x => x.MemberId, x => x.Value, cancellationToken);
         }
+
+        return await db.LedgerEntries
+            .Join(db.PointsAccounts, e => e.AccountId, a => a.Id, (e, a) => new { Entry = e, Account = a })
+            .Where(x => memberIds.Contains(x.Account.MemberId) && x.Account.Currency == program.QualifyingCurrency && x.Entry.CreatedAt >= from
+                && x.Entry.Type != LedgerEntryType.Expiry && x.Entry.Type != LedgerEntryType.Redemption)
+            .GroupBy(x => x.Account.MemberId)
+            .Select(g => new { MemberId = g.Key, Value = g.Sum(x => x.Entry.Points) })
+            .ToDictionaryAsync(x => x.MemberId, x => x.Value, cancellationToken);
     }
 
     /// <summary>

@@ -40,6 +40,9 @@ internal abstract record TransactionOutcome
 internal sealed class TransactionRecorder(
     MembersDbContext db, PointsLedger ledger, IEarningEngine earning, TierEvaluation tiers, TierBenefits tierBenefits, TimeProvider clock)
 {
+    /// <summary>The rows a batch of purchases only adds, saved at its end: on PostgreSQL they go in by binary COPY.</summary>
+    private static readonly Type[] InsertedOnly = [typeof(PurchaseTransaction), typeof(TransactionLine), typeof(LedgerEntry), typeof(PointsLot), typeof(OutboxMessage)];
+
     public async Task<TransactionOutcome> RecordAsync(LoyaltyProgram program, TransactionRequest request, CancellationToken cancellationToken)
     {
         var errors = request.Validate(program, clock.GetUtcNow());
@@ -63,6 +66,246 @@ internal sealed class TransactionRecorder(
         }
     }
 
+    /// <summary>
+    /// Records <paramref name="requests"/> in their order with the outcomes <see cref="RecordAsync"/> would give them one
+    /// after another, but loads what the purchases need for the whole batch in a few queries, keeps it up to date in
+    /// memory (accounts, tiers, qualifying values) and saves once. Returns, unknown members and an external id repeated
+    /// within the batch take the one-by-one path, after what came before them is saved. Call it inside a transaction:
+    /// a concurrency conflict fails the whole batch, for the caller to roll back and run again.
+    /// </summary>
+    public async Task<IReadOnlyList<TransactionOutcome>> RecordBatchAsync(
+        LoyaltyProgram program, IReadOnlyList<TransactionRequest> requests, CancellationToken cancellationToken)
+    {
+        var outcomes = new TransactionOutcome[requests.Count];
+        var hashes = new string?[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var errors = requests[i].Validate(program, clock.GetUtcNow());
+            if (errors.IsEmpty)
+            {
+                hashes[i] = requests[i].Hash();
+            }
+            else
+            {
+                outcomes[i] = new TransactionOutcome.Invalid(errors);
+            }
+        }
+
+        var batch = await LoadBatchAsync(program, [.. requests.Where((_, i) => hashes[i] is not null)], cancellationToken);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (hashes[i] is not { } hash)
+            {
+                continue;
+            }
+
+            var request = requests[i];
+            if (!seen.Add(request.ExternalId!))
+            {
+                outcomes[i] = await RecordOneInBatchAsync(program, batch, request, hash, cancellationToken);
+            }
+            else if (batch.Existing.TryGetValue(request.ExternalId!, out var existing))
+            {
+                outcomes[i] = existing.RequestHash == hash ? new TransactionOutcome.Recorded(existing, IsNew: false) : AnotherTransaction(request);
+            }
+            else if (request.ParsedType == TransactionType.Purchase && batch.MemberFor(request) is { } member)
+            {
+                outcomes[i] = RefusedToEarn(member) ?? await RecordPurchaseInBatchAsync(program, batch, member, request, hash, cancellationToken);
+            }
+            else
+            {
+                outcomes[i] = await RecordOneInBatchAsync(program, batch, request, hash, cancellationToken);
+            }
+        }
+
+        await db.SaveChangesCopyingAsync(InsertedOnly, cancellationToken);
+        return outcomes;
+    }
+
+    /// <summary>What a batch's purchases need, loaded for all of them at once and kept up to date as they are added.</summary>
+    private sealed class Batch
+    {
+        public required Dictionary<string, PurchaseTransaction> Existing { get; init; }
+
+        public required Dictionary<(IdentifierKind Kind, string Value), Guid> MemberIds { get; init; }
+
+        public required Dictionary<Guid, Member> Members { get; init; }
+
+        /// <summary>Tracked; by member and currency.</summary>
+        public required Dictionary<(Guid MemberId, string Currency), PointsAccount> Accounts { get; init; }
+
+        /// <summary>Tracked; members without a tier are left out.</summary>
+        public required Dictionary<Guid, MemberTier> Tiers { get; init; }
+
+        public required TierSettings? TierSettings { get; init; }
+
+        public required DateTimeOffset TierWindowStart { get; init; }
+
+        /// <summary>Members without a value are left out (it is 0).</summary>
+        public required Dictionary<Guid, long> QualifyingValues { get; init; }
+
+        /// <summary>Members the one-by-one path wrote for: their tier and qualifying value are read again before the next purchase.</summary>
+        public HashSet<Guid> Stale { get; } = [];
+
+        public Member? MemberFor(TransactionRequest request)
+        {
+            var id = request.MemberId ?? (MemberIds.TryGetValue(IdentifierOf(request), out var found) ? found : null);
+            return id is { } memberId ? Members.GetValueOrDefault(memberId) : null;
+        }
+
+        public decimal EarningMultiplierOf(Guid memberId) =>
+            Tiers.GetValueOrDefault(memberId) is { } tier && TierSettings?.Tiers.FirstOrDefault(t => t.Code == tier.TierCode) is { } definition
+                ? definition.EarningMultiplier
+                : 1m;
+
+        public static (IdentifierKind Kind, string Value) IdentifierOf(TransactionRequest request) =>
+            request.CardNumber is not null ? (IdentifierKind.Card, request.CardNumber) : (IdentifierKind.ExternalId, request.MemberExternalId ?? string.Empty);
+    }
+
+    private async Task<Batch> LoadBatchAsync(LoyaltyProgram program, IReadOnlyList<TransactionRequest> requests, CancellationToken cancellationToken)
+    {
+        var externalIds = requests.Select(r => r.ExternalId!).Distinct().ToList();
+        var existing = await db.Transactions.AsNoTracking()
+            .Where(t => t.ProgramId == program.Id && externalIds.Contains(t.ExternalId))
+            .ToDictionaryAsync(t => t.ExternalId, StringComparer.Ordinal, cancellationToken);
+
+        var identifiers = requests.Where(r => r.MemberId is null).Select(Batch.IdentifierOf).ToList();
+        var cards = identifiers.Where(i => i.Kind == IdentifierKind.Card).Select(i => i.Value).Distinct().ToList();
+        var memberExternalIds = identifiers.Where(i => i.Kind == IdentifierKind.ExternalId).Select(i => i.Value).Distinct().ToList();
+        var memberIds = (await db.MemberIdentifiers.AsNoTracking()
+                .Where(i => i.ProgramId == program.Id
+                    && ((i.Kind == IdentifierKind.Card && cards.Contains(i.Value)) || (i.Kind == IdentifierKind.ExternalId && memberExternalIds.Contains(i.Value))))
+                .Select(i => new { i.Kind, i.Value, i.MemberId })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(i => (i.Kind, i.Value), i => i.MemberId);
+
+        var ids = requests.Where(r => r.MemberId is not null).Select(r => r.MemberId!.Value).Concat(memberIds.Values).Distinct().ToList();
+        var members = await db.Members.AsNoTracking().IgnoreAutoIncludes()
+            .Where(m => m.ProgramId == program.Id && ids.Contains(m.Id))
+            .ToDictionaryAsync(m => m.Id, cancellationToken);
+        var accounts = await db.PointsAccounts
+            .Where(a => ids.Contains(a.MemberId) && (a.Currency == program.PointsCurrency || a.Currency == program.QualifyingCurrency))
+            .ToDictionaryAsync(a => (a.MemberId, a.Currency), cancellationToken);
+        var memberTiers = await db.MemberTiers.Where(s => ids.Contains(s.MemberId)).ToDictionaryAsync(s => s.MemberId, cancellationToken);
+        var settings = await tiers.SettingsAsync(program.Id, cancellationToken);
+        var windowStart = settings is null ? default : tiers.CurrentWindowStart(program, settings);
+        return new Batch
+        {
+            Existing = existing,
+            MemberIds = memberIds,
+            Members = members,
+            Accounts = accounts,
+            Tiers = memberTiers,
+            TierSettings = settings,
+            TierWindowStart = windowStart,
+            QualifyingValues = settings is null ? [] : await tiers.SavedQualifyingValuesAsync(program, settings, ids, windowStart, cancellationToken),
+        };
+    }
+
+    /// <summary>
+    /// A purchase of a known, active member, added to the context with its accruals; several of one member's purchases
+    /// accumulate on the same accounts, and a purchase that reaches a tier upgrades the member before the next one earns.
+    /// </summary>
+    private async Task<TransactionOutcome> RecordPurchaseInBatchAsync(
+        LoyaltyProgram program, Batch batch, Member member, TransactionRequest request, string hash, CancellationToken cancellationToken)
+    {
+        if (batch.Stale.Remove(member.Id))
+        {
+            await ReadTierAgainAsync(program, batch, member.Id, cancellationToken);
+        }
+
+        var transaction = NewTransaction(program, member.Id, request, hash);
+        await DecidePointsAsync(program, member, batch.Tiers.GetValueOrDefault(member.Id)?.TierCode, batch.EarningMultiplierOf(member.Id), transaction, cancellationToken);
+        if (transaction.Points != 0)
+        {
+            Credit(
+                program, transaction,
+                await BatchAccountAsync(program, batch, member.Id, program.PointsCurrency, cancellationToken),
+                await BatchAccountAsync(program, batch, member.Id, program.QualifyingCurrency, cancellationToken));
+        }
+
+        db.Transactions.Add(transaction);
+        if (batch.TierSettings is { } settings)
+        {
+            // What QualifyingValueAsync would count of this purchase: its qualifying accrual (credited now), or its spend in the window.
+            var value = batch.QualifyingValues.GetValueOrDefault(member.Id) + (settings.Basis == TierBasis.Spend
+                ? transaction.OccurredAt >= batch.TierWindowStart ? transaction.TotalMinor : 0
+                : transaction.Points);
+            batch.QualifyingValues[member.Id] = value;
+            if (tiers.Upgrade(program, settings, batch.Tiers.GetValueOrDefault(member.Id), member.Id, value) is { } tier)
+            {
+                batch.Tiers[member.Id] = tier;
+            }
+        }
+
+        return new TransactionOutcome.Recorded(transaction, IsNew: true);
+    }
+
+    private async Task<PointsAccount> BatchAccountAsync(LoyaltyProgram program, Batch batch, Guid memberId, string currency, CancellationToken cancellationToken)
+    {
+        if (!batch.Accounts.TryGetValue((memberId, currency), out var account))
+        {
+            account = await ledger.AccountAsync(program, memberId, currency, cancellationToken);
+            batch.Accounts[(memberId, currency)] = account;
+        }
+
+        return account;
+    }
+
+    private async Task ReadTierAgainAsync(LoyaltyProgram program, Batch batch, Guid memberId, CancellationToken cancellationToken)
+    {
+        batch.Tiers.Remove(memberId);
+        if (await db.MemberTiers.SingleOrDefaultAsync(s => s.MemberId == memberId, cancellationToken) is { } tier)
+        {
+            batch.Tiers[memberId] = tier;
+        }
+
+        if (batch.TierSettings is { } settings)
+        {
+            batch.QualifyingValues[memberId] = await tiers.QualifyingValueAsync(program, settings, memberId, batch.TierWindowStart, until: null, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Records one request the way <see cref="RecordAsync"/> does, inside the batch. That path reads the database, so
+    /// what the batch added before it is saved first.
+    /// </summary>
+    private async Task<TransactionOutcome> RecordOneInBatchAsync(
+        LoyaltyProgram program, Batch batch, TransactionRequest request, string hash, CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        var outcome = await RecordOnceAsync(program, request, hash, cancellationToken);
+        if (outcome is TransactionOutcome.Refused)
+        {
+            // A refused return may have changed the purchase it names before it found a line it could not take back.
+            DiscardUnsavedChanges();
+        }
+
+        if (batch.MemberFor(request) is { } member)
+        {
+            batch.Stale.Add(member.Id);
+        }
+
+        return outcome;
+    }
+
+    private void DiscardUnsavedChanges()
+    {
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList())
+        {
+            if (entry.State == EntityState.Added)
+            {
+                entry.State = EntityState.Detached;
+            }
+            else
+            {
+                entry.CurrentValues.SetValues(entry.OriginalValues);
+                entry.State = EntityState.Unchanged;
+            }
+        }
+    }
+
     private async Task<TransactionOutcome> RecordOnceAsync(LoyaltyProgram program, TransactionRequest request, string hash, CancellationToken cancellationToken)
     {
         var existing = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.ProgramId == program.Id && t.ExternalId == request.ExternalId, cancellationToken);
@@ -79,12 +322,29 @@ internal sealed class TransactionRecorder(
             return await HoldAsync(program, request, hash, cancellationToken);
         }
 
+        var transaction = NewTransaction(program, member.Id, request, hash);
+        var refusal = transaction.Type == TransactionType.Purchase
+            ? await EarnAsync(program, member, transaction, cancellationToken)
+            : await TakeBackAsync(program, member, transaction, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        db.Transactions.Add(transaction);
+        await tiers.UpgradeAsync(program, member.Id, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return new TransactionOutcome.Recorded(transaction, IsNew: true);
+    }
+
+    private PurchaseTransaction NewTransaction(LoyaltyProgram program, Guid memberId, TransactionRequest request, string hash)
+    {
         var now = clock.GetUtcNow();
-        var transaction = new PurchaseTransaction
+        return new PurchaseTransaction
         {
             Id = Guid.CreateVersion7(now),
             ProgramId = program.Id,
-            MemberId = member.Id,
+            MemberId = memberId,
             ExternalId = request.ExternalId!,
             Type = request.ParsedType,
             OriginalExternalId = request.OriginalExternalId,
@@ -105,19 +365,6 @@ internal sealed class TransactionRecorder(
             RequestHash = hash,
             RecordedAt = now,
         };
-
-        var refusal = transaction.Type == TransactionType.Purchase
-            ? await EarnAsync(program, member, transaction, cancellationToken)
-            : await TakeBackAsync(program, member, transaction, cancellationToken);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        db.Transactions.Add(transaction);
-        await tiers.UpgradeAsync(program, member.Id, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        return new TransactionOutcome.Recorded(transaction, IsNew: true);
     }
 
     /// <summary>
@@ -162,43 +409,60 @@ internal sealed class TransactionRecorder(
 
     private async Task<TransactionOutcome?> EarnAsync(LoyaltyProgram program, Member member, PurchaseTransaction transaction, CancellationToken cancellationToken)
     {
-        if (member.Status != MemberStatus.Active)
+        if (RefusedToEarn(member) is { } refused)
         {
-            return new TransactionOutcome.Refused("The member cannot earn points.", $"The membership is {member.Status.ToString().ToLowerInvariant()}.");
+            return refused;
         }
 
         var multiplier = await tierBenefits.EarningMultiplierAsync(program.Id, member.Id, cancellationToken);
-        var decision = await earning.DecideAsync(EarningRequestFor(program, member, multiplier, transaction), cancellationToken);
+        await DecidePointsAsync(program, member, member.TierState?.TierCode, multiplier, transaction, cancellationToken);
+        if (transaction.Points != 0)
+        {
+            Credit(
+                program, transaction,
+                await ledger.AccountAsync(program, member.Id, program.PointsCurrency, cancellationToken),
+                await ledger.AccountAsync(program, member.Id, program.QualifyingCurrency, cancellationToken));
+        }
+
+        return null;
+    }
+
+    private static TransactionOutcome.Refused? RefusedToEarn(Member member) => member.Status == MemberStatus.Active
+        ? null
+        : new TransactionOutcome.Refused("The member cannot earn points.", $"The membership is {member.Status.ToString().ToLowerInvariant()}.");
+
+    /// <summary>Sets the purchase's points and its lines' points as the earning engine decides, at the member's tier multiplier.</summary>
+    private async Task DecidePointsAsync(
+        LoyaltyProgram program, Member member, string? tierCode, decimal tierMultiplier, PurchaseTransaction transaction, CancellationToken cancellationToken)
+    {
+        var decision = await earning.DecideAsync(EarningRequestFor(program, member, tierCode, tierMultiplier, transaction), cancellationToken);
         for (var i = 0; i < transaction.Lines.Count; i++)
         {
             transaction.Lines[i].Points = decision.LinePoints[i];
         }
 
         transaction.Points = decision.Points;
-        if (transaction.Points == 0)
-        {
-            return null;
-        }
+    }
 
+    /// <summary>Credits a purchase's points to both accounts (each a lot of its own) and publishes <see cref="PointsAccrued"/>.</summary>
+    private void Credit(LoyaltyProgram program, PurchaseTransaction transaction, PointsAccount points, PointsAccount qualifying)
+    {
         var reference = new LedgerReference("transaction", transaction.ExternalId);
-        var points = await ledger.AccountAsync(program, member.Id, program.PointsCurrency, cancellationToken);
         var entry = ledger.Accrue(program, points, transaction.Points, reference, transaction.OccurredAt);
         transaction.LedgerEntryId = entry.Id;
-        var qualifying = await ledger.AccountAsync(program, member.Id, program.QualifyingCurrency, cancellationToken);
         ledger.Accrue(program, qualifying, transaction.Points, reference, transaction.OccurredAt);
 
         var now = clock.GetUtcNow();
         db.Publish(new PointsAccrued(
-            Guid.CreateVersion7(now), now, program.Id, member.Id, program.PointsCurrency, transaction.Points,
+            Guid.CreateVersion7(now), now, program.Id, transaction.MemberId, program.PointsCurrency, transaction.Points,
             reference.Type, reference.Id, entry.AvailableAt ?? transaction.OccurredAt, program.ExpiryFor(transaction.OccurredAt)));
-        return null;
     }
 
-    private static EarningRequest EarningRequestFor(LoyaltyProgram program, Member member, decimal tierMultiplier, PurchaseTransaction transaction) => new(
+    private static EarningRequest EarningRequestFor(LoyaltyProgram program, Member member, string? tierCode, decimal tierMultiplier, PurchaseTransaction transaction) => new(
         new EarningProgram(
             program.Id, program.Code, program.TimeZone, program.Currency, Currencies.MinorUnitsPerUnit(program.Currency),
             program.PointsPerCurrencyUnit, program.BaseRateScope.ToString()),
-        new EarningMember(member.Id, member.EnrolledAt, member.EnrollmentChannel, member.BirthDate, member.TierState?.TierCode, tierMultiplier, member.Attributes),
+        new EarningMember(member.Id, member.EnrolledAt, member.EnrollmentChannel, member.BirthDate, tierCode, tierMultiplier, member.Attributes),
         new EarningPurchase(
             transaction.ExternalId, transaction.OccurredAt, transaction.Channel, transaction.Store, transaction.TotalMinor,
             [.. transaction.Lines.Select(l => new EarningLine(l.LineNumber, l.Sku, l.Category, l.Quantity, l.UnitPriceMinor, l.AmountMinor))]));
