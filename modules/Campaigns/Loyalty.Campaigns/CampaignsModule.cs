@@ -1,3 +1,5 @@
+using Loyalty.Campaigns.Contracts;
+using Loyalty.Campaigns.EarningRules;
 using Loyalty.Campaigns.Persistence;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
@@ -16,9 +18,15 @@ public sealed class CampaignsModule : LoyaltyModule
     {
         services.AddModuleDbContext<CampaignsDbContext, SqliteCampaignsDbContext, PostgresCampaignsDbContext, SqlServerCampaignsDbContext>(
             configuration, Name);
+        services.AddSingleton<EarningRuleCache>();
+        services.AddScoped<ActiveRules>();
+        // Members registers its base-rate fallback with TryAdd before this module's services (LoyaltyModules.All
+        // lists Members first), so this registration is the one resolved: the last one wins.
+        services.AddScoped<IEarningEngine, RulesEarningEngine>();
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
     {
+        api.MapEarningRuleEndpoints();
     }
 }

@@ -1,3 +1,4 @@
+using Loyalty.Campaigns.EarningRules;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,8 +8,15 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
 {
     public const string SchemaName = "campaigns";
 
+    public DbSet<EarningRule> EarningRules => Set<EarningRule>();
+
+    public DbSet<EarningRuleVersion> EarningRuleVersions => Set<EarningRuleVersion>();
+
+    public DbSet<EarningRuleSetStamp> EarningRuleSetStamps => Set<EarningRuleSetStamp>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
+        EarningRule.Configure(modelBuilder);
     }
 }
 

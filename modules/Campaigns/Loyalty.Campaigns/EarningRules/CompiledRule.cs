@@ -1,0 +1,255 @@
+using Loyalty.Campaigns.Contracts;
+
+namespace Loyalty.Campaigns.EarningRules;
+
+/// <summary>
+/// One version of a rule turned into delegates once, so that evaluating a purchase parses nothing. A condition is
+/// asked per line (a null line stands for a purchase without lines); the lines it holds for are the rule's qualifying lines.
+/// </summary>
+internal sealed class CompiledRule
+{
+    private readonly Func<EarningContext, string?> _gate;
+    private readonly Func<EarningContext, EarningLine?, bool> _condition;
+    private readonly Func<EarningLine, bool> _excluded;
+
+    private CompiledRule(Guid ruleId, int version, RuleDefinition definition)
+    {
+        RuleId = ruleId;
+        Version = version;
+        Name = definition.Name!;
+        Priority = definition.Priority ?? 0;
+        Mode = StackingModes.Parse(definition.Stacking?.Mode) ?? StackingMode.Stack;
+        Group = definition.Stacking?.Group;
+        var effects = definition.Effects!;
+        FixedPoints = effects.FixedPoints;
+        Rate = effects.PointsPerCurrencyUnit?.Rate;
+        Rounding = Roundings.Parse(effects.PointsPerCurrencyUnit?.Rounding) ?? EarningRules.Rounding.Floor;
+        RateScope = RateScopes.Parse(effects.PointsPerCurrencyUnit?.Scope) ?? EarningRules.RateScope.PerLine;
+        Multiplier = effects.Multiplier;
+        Cap = effects.CapPerTransaction;
+        StopsEvaluation = effects.StopEvaluating ?? false;
+        _gate = Gate(definition.Window, definition.Audience);
+        _condition = definition.Conditions is null ? (_, _) => true : Compile(definition.Conditions);
+        _excluded = Excluded(definition.ExcludeLines);
+    }
+
+    public Guid RuleId { get; }
+
+    public int Version { get; }
+
+    public string Name { get; }
+
+    public int Priority { get; }
+
+    public StackingMode Mode { get; }
+
+    public string? Group { get; }
+
+    public long? FixedPoints { get; }
+
+    public decimal? Rate { get; }
+
+    public Rounding Rounding { get; }
+
+    public RateScope RateScope { get; }
+
+    public decimal? Multiplier { get; }
+
+    public long? Cap { get; }
+
+    public bool StopsEvaluation { get; }
+
+    /// <summary>Compiles a definition that passed <see cref="RuleDefinition.Validate"/>; anything else is refused.</summary>
+    public static CompiledRule Compile(Guid ruleId, int version, RuleDefinition definition)
+    {
+        if (!definition.Validate().IsEmpty)
+        {
+            throw new ArgumentException($"Rule {ruleId} version {version} is not valid.", nameof(definition));
+        }
+
+        return new CompiledRule(ruleId, version, definition);
+    }
+
+    /// <summary>Why the rule does not apply to this purchase and member at all (window, audience), or null.</summary>
+    public string? NotApplicable(EarningContext context) => _gate(context);
+
+    public bool Holds(EarningContext context, EarningLine? line) => _condition(context, line);
+
+    public bool Excludes(EarningLine line) => _excluded(line);
+
+    private static Func<EarningContext, string?> Gate(RuleWindow? window, RuleAudience? audience)
+    {
+        var checks = new List<Func<EarningContext, string?>>();
+        if (window?.From is { } from)
+        {
+            checks.Add(c => c.LocalTime >= from ? null : $"the purchase is before the window opens ({from:yyyy-MM-ddTHH:mm} program time)");
+        }
+
+        if (window?.To is { } to)
+        {
+            checks.Add(c => c.LocalTime < to ? null : $"the purchase is after the window closed ({to:yyyy-MM-ddTHH:mm} program time)");
+        }
+
+        if (window?.DaysOfWeek is { } days)
+        {
+            var set = days.Select(d => Enum.Parse<DayOfWeek>(d, ignoreCase: true)).ToHashSet();
+            checks.Add(c => set.Contains(c.LocalTime.DayOfWeek) ? null : $"the rule does not run on {c.LocalTime.DayOfWeek}");
+        }
+
+        if (window?.Hours is { From: { } start, To: { } end })
+        {
+            checks.Add(c => TimeOnly.FromDateTime(c.LocalTime) is var time && time >= start && time < end ? null : $"the purchase is outside the hours {start:HH:mm}-{end:HH:mm}");
+        }
+
+        if (audience?.Tiers is { } tiers)
+        {
+            var set = tiers.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            checks.Add(c => c.Request.Member.TierCode is { } tier && set.Contains(tier) ? null : "the member is not in one of the rule's tiers");
+        }
+
+        if (audience?.EnrollmentChannels is { } channels)
+        {
+            var set = channels.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            checks.Add(c => set.Contains(c.Request.Member.EnrollmentChannel) ? null : "the member enrolled through another channel");
+        }
+
+        if (audience?.NewMembersWithinDays is { } withinDays)
+        {
+            checks.Add(c => c.DaysSinceEnrollment < withinDays ? null : $"the member enrolled {withinDays} or more days before the purchase");
+        }
+
+        return c =>
+        {
+            foreach (var check in checks)
+            {
+                if (check(c) is { } reason)
+                {
+                    return reason;
+                }
+            }
+
+            return null;
+        };
+    }
+
+    private static Func<EarningContext, EarningLine?, bool> Compile(RuleCondition condition)
+    {
+        if (condition.All is { } all)
+        {
+            var parts = all.Select(Compile).ToArray();
+            return (c, l) => parts.All(p => p(c, l));
+        }
+
+        if (condition.Any is { } any)
+        {
+            var parts = any.Select(Compile).ToArray();
+            return (c, l) => parts.Any(p => p(c, l));
+        }
+
+        if (condition.Not is { } not)
+        {
+            var part = Compile(not);
+            return (c, l) => !part(c, l);
+        }
+
+        if (condition.Total is { } total)
+        {
+            return (c, _) => total.Contains(c.Request.Purchase.TotalMinor);
+        }
+
+        if (condition.Sku is { } skus)
+        {
+            var set = skus.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return (_, l) => l is not null && set.Contains(l.Sku);
+        }
+
+        if (condition.Category is { } categories)
+        {
+            var set = categories.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return (_, l) => l?.Category is { } category && set.Contains(category);
+        }
+
+        if (condition.Quantity is { } quantity)
+        {
+            return (_, l) => l is not null && quantity.Contains(l.Quantity);
+        }
+
+        if (condition.Channel is { } channels)
+        {
+            var set = channels.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return (c, _) => set.Contains(c.Request.Purchase.Channel);
+        }
+
+        if (condition.Store is { } stores)
+        {
+            var set = stores.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return (c, _) => c.Request.Purchase.Store is { } store && set.Contains(store);
+        }
+
+        if (condition.Tier is { } tiers)
+        {
+            var set = tiers.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return (c, _) => c.Request.Member.TierCode is { } tier && set.Contains(tier);
+        }
+
+        if (condition.Attribute is { Key: { } key, EqualTo: { } value })
+        {
+            return (c, _) => c.Request.Member.Attributes.TryGetValue(key, out var actual) && actual == value;
+        }
+
+        if (condition.Age is { } age)
+        {
+            return (c, _) => c.Age is { } years && age.Contains(years);
+        }
+
+        if (condition.DaysSinceEnrollment is { } days)
+        {
+            return (c, _) => days.Contains(c.DaysSinceEnrollment);
+        }
+
+        throw new ArgumentException("A condition with nothing set passed validation.", nameof(condition));
+    }
+
+    private static Func<EarningLine, bool> Excluded(LineFilter? filter)
+    {
+        if (filter is null)
+        {
+            return _ => false;
+        }
+
+        var skus = (filter.Skus ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var categories = (filter.Categories ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return l => skus.Contains(l.Sku) || (l.Category is { } category && categories.Contains(category));
+    }
+}
+
+/// <summary>What several rules ask about one request, worked out at most once per evaluation.</summary>
+internal sealed class EarningContext(EarningRequest request)
+{
+    private DateTime? _localTime;
+
+    public EarningRequest Request { get; } = request;
+
+    /// <summary>When the purchase occurred, in the program's time zone (an unknown zone throws, failing the rules that ask).</summary>
+    public DateTime LocalTime => _localTime ??=
+        TimeZoneInfo.ConvertTime(Request.Purchase.OccurredAt, TimeZoneInfo.FindSystemTimeZoneById(Request.Program.TimeZone)).DateTime;
+
+    /// <summary>Whole days from enrolment to the purchase.</summary>
+    public int DaysSinceEnrollment => (int)Math.Floor((Request.Purchase.OccurredAt - Request.Member.EnrolledAt).TotalDays);
+
+    /// <summary>The member's age in whole years on the day of the purchase, program time; null without a birth date.</summary>
+    public int? Age
+    {
+        get
+        {
+            if (Request.Member.BirthDate is not { } birth)
+            {
+                return null;
+            }
+
+            var today = DateOnly.FromDateTime(LocalTime);
+            var age = today.Year - birth.Year;
+            return birth.AddYears(age) > today ? age - 1 : age;
+        }
+    }
+}

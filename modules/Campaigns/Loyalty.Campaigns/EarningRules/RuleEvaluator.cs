@@ -1,0 +1,279 @@
+using Loyalty.Campaigns.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace Loyalty.Campaigns.EarningRules;
+
+/// <summary>What one rule did to a purchase: <c>applied</c>, <c>notMatched</c>, <c>notApplied</c> (another rule won) or <c>failed</c>.</summary>
+internal sealed record RuleOutcome(Guid RuleId, int Version, string Name, string Outcome, string? Reason, long Points);
+
+internal sealed record Evaluation(EarningDecision Decision, long BasePoints, decimal TierMultiplier, IReadOnlyList<RuleOutcome> Rules);
+
+/// <summary>
+/// Decides a purchase's points from the base rate and the program's active rules, in the order docs/earning-rules.md
+/// documents. Works on whole points per line (a purchase without lines is one slot), so the lines always add up to the total.
+/// </summary>
+internal static partial class RuleEvaluator
+{
+    /// <param name="rules">The program's active rules, in evaluation order (<see cref="Order"/>).</param>
+    public static Evaluation Evaluate(EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger)
+    {
+        var baseRate = BaseRate.Decide(request.Program, request.Purchase);
+        var tier = request.Member.TierEarningMultiplier;
+        if (rules.Count == 0)
+        {
+            return new Evaluation(baseRate, baseRate.Points, tier, []);
+        }
+
+        var lines = request.Purchase.Lines;
+        var hasLines = lines.Count > 0;
+        var amounts = hasLines ? lines.Select(l => l.AmountMinor).ToArray() : [request.Purchase.TotalMinor];
+        var state = new State(
+            hasLines ? [.. baseRate.LinePoints.Select(p => Floor(p * tier))] : [Floor(baseRate.Points * tier)],
+            new long[amounts.Length]);
+        var context = new EarningContext(request);
+
+        var outcomes = new RuleOutcome?[rules.Count];
+        var qualifying = new bool[rules.Count][];
+        for (var r = 0; r < rules.Count; r++)
+        {
+            var rule = rules[r];
+            try
+            {
+                var reason = rule.NotApplicable(context);
+                if (reason is null)
+                {
+                    var slots = hasLines
+                        ? lines.Select(l => !rule.Excludes(l) && rule.Holds(context, l)).ToArray()
+                        : [rule.Holds(context, null)];
+                    if (slots.Any(q => q))
+                    {
+                        qualifying[r] = slots;
+                        continue;
+                    }
+
+                    reason = hasLines ? "no line meets the rule's conditions" : "the rule's conditions do not hold";
+                }
+
+                outcomes[r] = Outcome(rule, "notMatched", reason, 0);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                outcomes[r] = Failed(rule, e, logger);
+            }
+        }
+
+        var matched = Enumerable.Range(0, rules.Count).Where(r => qualifying[r] is not null).ToList();
+        var exclusive = matched.Cast<int?>().FirstOrDefault(r => rules[r!.Value].Mode == StackingMode.Exclusive);
+        var losers = new Dictionary<int, string>();
+        if (exclusive is { } only)
+        {
+            foreach (var r in matched.Where(r => r != only))
+            {
+                losers[r] = $"the exclusive rule '{rules[only].Name}' applies alone";
+            }
+        }
+        else
+        {
+            // Best-of: each member of a group is measured alone on the base, and only the one giving most applies.
+            foreach (var group in matched.Where(r => rules[r].Mode == StackingMode.BestOf).GroupBy(r => rules[r].Group!, StringComparer.Ordinal))
+            {
+                var measured = new List<(int Rule, long Points)>();
+                foreach (var r in group)
+                {
+                    try
+                    {
+                        measured.Add((r, Apply(rules[r], qualifying[r], state.Copy(), amounts, request.Program)));
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        outcomes[r] = Failed(rules[r], e, logger);
+                    }
+                }
+
+                if (measured.Count == 0)
+                {
+                    continue;
+                }
+
+                var best = measured.MaxBy(m => m.Points);
+                foreach (var (r, _) in measured.Where(m => m.Rule != best.Rule))
+                {
+                    losers[r] = $"'{rules[best.Rule].Name}' gives more in the group '{group.Key}'";
+                }
+            }
+        }
+
+        string? stoppedBy = null;
+        for (var r = 0; r < rules.Count; r++)
+        {
+            if (outcomes[r] is not null)
+            {
+                continue;
+            }
+
+            var rule = rules[r];
+            if (stoppedBy is not null)
+            {
+                outcomes[r] = Outcome(rule, "notApplied", $"'{stoppedBy}' stops further rules", 0);
+            }
+            else if (losers.TryGetValue(r, out var reason))
+            {
+                outcomes[r] = Outcome(rule, "notApplied", reason, 0);
+            }
+            else
+            {
+                try
+                {
+                    var points = Apply(rule, qualifying[r], state, amounts, request.Program);
+                    outcomes[r] = Outcome(rule, "applied", null, points);
+                    stoppedBy = rule.StopsEvaluation ? rule.Name : null;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    outcomes[r] = Failed(rule, e, logger);
+                }
+            }
+        }
+
+        var perSlot = state.Multiplied.Zip(state.Bonus, (m, b) => m + b).ToList();
+        var decision = hasLines ? new EarningDecision(perSlot.Sum(), perSlot) : new EarningDecision(perSlot[0], []);
+        return new Evaluation(decision, baseRate.Points, tier, [.. outcomes.Select(o => o!)]);
+    }
+
+    /// <summary>Higher priority first; among equals the older rule (its id is time-ordered), so the order never depends on storage.</summary>
+    public static IReadOnlyList<CompiledRule> Order(IEnumerable<CompiledRule> rules) =>
+        [.. rules.OrderByDescending(r => r.Priority).ThenBy(r => r.RuleId)];
+
+    /// <summary>
+    /// Applies one rule to its qualifying slots and answers the points it added. A multiplier scales what the base and
+    /// earlier multipliers gave those slots; fixed points and points per currency unit are a bonus that no multiplier
+    /// scales. A cap limits the rule's whole addition; capped points are a bonus too.
+    /// </summary>
+    private static long Apply(CompiledRule rule, bool[] qualifying, State state, long[] amounts, EarningProgram program)
+    {
+        var n = amounts.Length;
+        var multiplied = new long[n];
+        var bonus = new long[n];
+        var weights = Enumerable.Range(0, n).Select(i => qualifying[i] ? Math.Max(amounts[i], 0) : 0).ToArray();
+        if (rule.Multiplier is { } multiplier)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                multiplied[i] = qualifying[i] ? checked(Floor(state.Multiplied[i] * multiplier) - state.Multiplied[i]) : 0;
+            }
+        }
+
+        if (rule.FixedPoints is { } fixedPoints)
+        {
+            AddTo(bonus, Share(fixedPoints, weights, qualifying));
+        }
+
+        if (rule.Rate is { } rate)
+        {
+            if (rule.RateScope == RateScope.PerLine)
+            {
+                AddTo(bonus, [.. Enumerable.Range(0, n).Select(i => qualifying[i] ? Round(rule.Rounding, (decimal)weights[i] / program.MinorUnitsPerUnit * rate) : 0)]);
+            }
+            else
+            {
+                AddTo(bonus, Share(Round(rule.Rounding, (decimal)weights.Sum() / program.MinorUnitsPerUnit * rate), weights, qualifying));
+            }
+        }
+
+        var added = checked(multiplied.Sum() + bonus.Sum());
+        if (rule.Cap is { } cap && added > cap)
+        {
+            AddTo(state.Bonus, Share(cap, [.. Enumerable.Range(0, n).Select(i => Math.Max(multiplied[i] + bonus[i], 0))], qualifying));
+            return cap;
+        }
+
+        AddTo(state.Multiplied, multiplied);
+        AddTo(state.Bonus, bonus);
+        return added;
+    }
+
+    /// <summary>Shares whole points by weight, rounding down, the remainder to the last slot that takes part (as the base rate does).</summary>
+    private static long[] Share(long total, long[] weights, bool[] takingPart)
+    {
+        var shares = new long[weights.Length];
+        var sum = weights.Sum();
+        var last = Array.FindLastIndex(takingPart, t => t);
+        if (last < 0)
+        {
+            return shares;
+        }
+
+        if (sum > 0)
+        {
+            for (var i = 0; i < weights.Length; i++)
+            {
+                shares[i] = (long)decimal.Floor((decimal)total * weights[i] / sum);
+            }
+        }
+
+        shares[last] += total - shares.Sum();
+        return shares;
+    }
+
+    private static void AddTo(long[] target, long[] values)
+    {
+        for (var i = 0; i < target.Length; i++)
+        {
+            target[i] = checked(target[i] + values[i]);
+        }
+    }
+
+    private static long Floor(decimal value) => (long)decimal.Floor(value);
+
+    private static long Round(Rounding rounding, decimal value) =>
+        (long)(rounding == Rounding.Nearest ? decimal.Round(value, MidpointRounding.AwayFromZero) : decimal.Floor(value));
+
+    private static RuleOutcome Outcome(CompiledRule rule, string outcome, string? reason, long points) =>
+        new(rule.RuleId, rule.Version, rule.Name, outcome, reason, points);
+
+    private static RuleOutcome Failed(CompiledRule rule, Exception e, ILogger logger)
+    {
+        // The exception's message may quote member data; only its type is logged.
+        LogRuleFailed(logger, rule.RuleId, rule.Version, e.GetType().Name);
+        return Outcome(rule, "failed", $"the rule could not be evaluated ({e.GetType().Name}); it was skipped", 0);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Earning rule {RuleId} version {Version} failed with {ExceptionType} and was skipped.")]
+    private static partial void LogRuleFailed(ILogger logger, Guid ruleId, int version, string exceptionType);
+
+    /// <summary>Points per line, or per slot: the multiplied part (base × tier × rule multipliers) and the bonus no multiplier scales.</summary>
+    private sealed record State(long[] Multiplied, long[] Bonus)
+    {
+        public State Copy() => new([.. Multiplied], [.. Bonus]);
+    }
+}
+
+/// <summary>
+/// The program's base rate, computed exactly as Members' fallback does (points per whole currency unit, rounded down,
+/// per line or on the total shared over the lines by amount), so a program without rules earns the same as before.
+/// </summary>
+internal static class BaseRate
+{
+    public static EarningDecision Decide(EarningProgram program, EarningPurchase purchase)
+    {
+        var lines = purchase.Lines;
+        if (program.BaseRateScope == "PerLine" && lines.Count > 0)
+        {
+            var perLine = lines.Select(l => Points(program, l.AmountMinor)).ToList();
+            return new EarningDecision(perLine.Sum(), perLine);
+        }
+
+        var total = Points(program, purchase.TotalMinor);
+        var lineAmounts = lines.Sum(l => l.AmountMinor);
+        var shares = lines.Select(l => lineAmounts == 0 ? 0 : total * l.AmountMinor / lineAmounts).ToList();
+        if (shares.Count > 0)
+        {
+            shares[^1] += total - shares.Sum();
+        }
+
+        return new EarningDecision(total, shares);
+    }
+
+    private static long Points(EarningProgram program, long amountMinor) =>
+        (long)decimal.Floor((decimal)amountMinor / program.MinorUnitsPerUnit * program.PointsPerCurrencyUnit);
+}

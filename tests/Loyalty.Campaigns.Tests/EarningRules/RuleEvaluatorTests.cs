@@ -1,0 +1,153 @@
+using Loyalty.Campaigns.Contracts;
+using Loyalty.Campaigns.EarningRules;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Loyalty.Campaigns.Tests.EarningRules;
+
+public sealed class RuleEvaluatorTests
+{
+    private static readonly DateTimeOffset November = new(2026, 11, 14, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Without_rules_the_decision_is_the_base_rate_even_for_a_tier_with_a_multiplier()
+    {
+        var perLine = Request(tier: ("gold", 1.5m), lines: [Line("a", null, 999), Line("b", null, 1001)]);
+        var perTransaction = perLine with { Program = perLine.Program with { BaseRateScope = "PerTransaction" } };
+
+        Assert.Equal([9L, 10L], Evaluate(perLine).Decision.LinePoints);
+        Assert.Equal(20, Evaluate(perTransaction).Decision.Points);
+        Assert.Equal([9L, 11L], Evaluate(perTransaction).Decision.LinePoints);
+    }
+
+    [Fact]
+    public void Triple_points_on_shoes_for_gold_in_november_multiply_the_shoe_line_after_the_tier_multiplier()
+    {
+        var rule = Rule("""
+            { "name": "3x shoes for Gold in November", "window": { "from": "2026-11-01T00:00:00", "to": "2026-12-01T00:00:00" },
+              "audience": { "tiers": ["gold"] }, "conditions": { "category": ["Shoes"] }, "effects": { "multiplier": 3 } }
+            """);
+        var gold = Request(tier: ("gold", 1.5m), lines: [Line("runner", "shoes", 10_000), Line("socks", "apparel", 1_000)]);
+
+        // Base 100 and 10, the tier's 1.5 → 150 and 15, the rule's 3 on the shoes → 450.
+        var evaluation = Evaluate(gold, rule);
+        Assert.Equal(465, evaluation.Decision.Points);
+        Assert.Equal([450L, 15L], evaluation.Decision.LinePoints);
+        Assert.Equal(300, Assert.Single(evaluation.Rules).Points);
+
+        var silver = Evaluate(Request(tier: ("silver", 1.25m), lines: [Line("runner", "shoes", 10_000)]), rule);
+        Assert.Equal((125L, "notMatched", "the member is not in one of the rule's tiers"), (silver.Decision.Points, silver.Rules[0].Outcome, silver.Rules[0].Reason));
+        var december = Evaluate(Request(tier: ("gold", 1m), at: new DateTimeOffset(2026, 12, 1, 0, 30, 0, TimeSpan.Zero), lines: [Line("runner", "shoes", 10_000)]), rule);
+        Assert.Equal(("notMatched", 100L), (december.Rules[0].Outcome, december.Decision.Points));
+    }
+
+    [Fact]
+    public void Stacked_rules_combine_an_exclusive_rule_applies_alone_and_best_of_keeps_the_larger_of_its_group()
+    {
+        var request = Request(lines: [Line("a", null, 10_000)]);
+        var doubled = Rule("""{ "name": "double", "priority": 10, "effects": { "multiplier": 2 } }""");
+        var bonus = Rule("""{ "name": "bonus", "priority": 5, "effects": { "fixedPoints": 50 } }""");
+        var exclusiveBonus = Rule("""{ "name": "bonus", "priority": 5, "stacking": { "mode": "exclusive" }, "effects": { "fixedPoints": 50 } }""");
+        var bestDouble = Rule("""{ "name": "double", "priority": 1, "stacking": { "mode": "bestOf", "group": "g" }, "effects": { "multiplier": 2 } }""");
+        var bestBonus = Rule("""{ "name": "bonus", "priority": 9, "stacking": { "mode": "bestOf", "group": "g" }, "effects": { "fixedPoints": 50 } }""");
+
+        Assert.Equal(250, Evaluate(request, doubled, bonus).Decision.Points);
+        var exclusive = Evaluate(request, doubled, exclusiveBonus);
+        Assert.Equal(150, exclusive.Decision.Points);
+        Assert.Equal(("notApplied", "the exclusive rule 'bonus' applies alone"), (exclusive.Rules[0].Outcome, exclusive.Rules[0].Reason));
+        var bestOf = Evaluate(request, bestDouble, bestBonus);
+        Assert.Equal(200, bestOf.Decision.Points);
+        Assert.Equal([("bonus", "notApplied"), ("double", "applied")], bestOf.Rules.Select(r => (r.Name, r.Outcome)));
+    }
+
+    [Fact]
+    public void A_bonus_is_shared_over_the_qualifying_lines_by_amount_and_no_later_multiplier_scales_it()
+    {
+        var request = Request(lines: [Line("a", "x", 100), Line("b", "x", 100), Line("c", "x", 100), Line("gift", "cards", 5_000)]);
+        var bonus = Rule("""{ "name": "bonus", "priority": 10, "excludeLines": { "categories": ["cards"] }, "effects": { "fixedPoints": 100 } }""");
+        var doubled = Rule("""{ "name": "double", "priority": 1, "conditions": { "not": { "sku": ["gift"] } }, "effects": { "multiplier": 2 } }""");
+
+        var evaluation = Evaluate(request, bonus, doubled);
+        // Base 1, 1, 1, 50; the bonus 33, 33, 34 on the three lines (not the gift card); doubling only the base.
+        Assert.Equal([35L, 35L, 36L, 50L], evaluation.Decision.LinePoints);
+        Assert.Equal(evaluation.Decision.LinePoints.Sum(), evaluation.Decision.Points);
+    }
+
+    [Fact]
+    public void Points_per_currency_unit_round_as_told_and_a_cap_limits_what_the_rule_adds()
+    {
+        var request = Request(lines: [Line("a", null, 1_250), Line("b", null, 1_260)]);
+        var nearest = Rule("""{ "name": "rate", "effects": { "pointsPerCurrencyUnit": { "rate": 1, "rounding": "nearest", "scope": "perLine" } } }""");
+        var floorOnTotal = Rule("""{ "name": "rate", "effects": { "pointsPerCurrencyUnit": { "rate": 1, "scope": "perTransaction" } } }""");
+        var capped = Rule("""{ "name": "ten times", "effects": { "multiplier": 10, "capPerTransaction": 30 } }""");
+
+        Assert.Equal([12L + 13, 12L + 13], Evaluate(request, nearest).Decision.LinePoints);
+        Assert.Equal(24 + 25, Evaluate(request, floorOnTotal).Decision.Points);
+        var evaluation = Evaluate(request, capped);
+        Assert.Equal((24L + 30, 30L), (evaluation.Decision.Points, evaluation.Rules[0].Points));
+    }
+
+    [Fact]
+    public void The_window_is_read_in_the_programs_time_zone()
+    {
+        var rule = Rule("""{ "name": "November", "window": { "from": "2026-11-01T00:00:00", "daysOfWeek": ["Sunday"], "hours": { "from": "00:00", "to": "01:00" } }, "effects": { "fixedPoints": 10 } }""");
+
+        // 23:30 UTC on Saturday 31 October is 00:30 on Sunday 1 November in Berlin (UTC+1).
+        Assert.Equal(10 + 10, Evaluate(Request(at: new DateTimeOffset(2026, 10, 31, 23, 30, 0, TimeSpan.Zero)), rule).Decision.Points);
+        var before = Evaluate(Request(at: new DateTimeOffset(2026, 10, 31, 22, 30, 0, TimeSpan.Zero)), rule);
+        Assert.Equal((10L, "the purchase is before the window opens (2026-11-01T00:00 program time)"), (before.Decision.Points, before.Rules[0].Reason));
+    }
+
+    [Fact]
+    public void A_rule_that_fails_is_skipped_and_the_others_still_apply()
+    {
+        var request = Request(lines: [Line("a", null, 1_000)]);
+        request = request with { Program = request.Program with { TimeZone = "Mars/Olympus_Mons" } };
+        var windowed = Rule("""{ "name": "needs the time zone", "priority": 10, "window": { "daysOfWeek": ["Monday"] }, "effects": { "fixedPoints": 100 } }""");
+        var plain = Rule("""{ "name": "plain", "effects": { "fixedPoints": 5 } }""");
+
+        var evaluation = Evaluate(request, windowed, plain);
+        Assert.Equal(10 + 5, evaluation.Decision.Points);
+        Assert.Equal(["failed", "applied"], evaluation.Rules.Select(r => r.Outcome));
+    }
+
+    [Fact]
+    public void A_stop_flag_keeps_later_rules_from_applying()
+    {
+        var request = Request(lines: [Line("a", null, 1_000)]);
+        var stop = Rule("""{ "name": "first", "priority": 2, "effects": { "fixedPoints": 1, "stopEvaluating": true } }""");
+        var later = Rule("""{ "name": "later", "priority": 1, "effects": { "fixedPoints": 100 } }""");
+
+        var evaluation = Evaluate(request, later, stop);
+        Assert.Equal(11, evaluation.Decision.Points);
+        Assert.Equal(("notApplied", "'first' stops further rules"), (evaluation.Rules[1].Outcome, evaluation.Rules[1].Reason));
+    }
+
+    [Fact]
+    public void Conditions_on_the_member_combine_with_all_any_and_not()
+    {
+        var rule = Rule("""
+            { "name": "adults from the shop", "conditions": { "all": [
+                { "age": { "min": 18 } }, { "any": [ { "attribute": { "key": "source", "equals": "shop" } }, { "daysSinceEnrollment": { "max": 6 } } ] },
+                { "not": { "total": { "max": 500 } } } ] },
+              "effects": { "fixedPoints": 7 } }
+            """);
+        var adult = Request(lines: [Line("a", null, 1_000)]);
+
+        Assert.Equal(10 + 7, Evaluate(adult, rule).Decision.Points);
+        Assert.Equal(10, Evaluate(adult with { Member = adult.Member with { BirthDate = new DateOnly(2010, 1, 1) } }, rule).Decision.Points);
+        Assert.Equal(10, Evaluate(adult with { Member = adult.Member with { Attributes = new Dictionary<string, string>(), EnrolledAt = November.AddDays(-7) } }, rule).Decision.Points);
+    }
+
+    private static Evaluation Evaluate(EarningRequest request, params CompiledRule[] rules) =>
+        RuleEvaluator.Evaluate(request, RuleEvaluator.Order(rules), NullLogger.Instance);
+
+    private static CompiledRule Rule(string json) =>
+        CompiledRule.Compile(Guid.CreateVersion7(), 1, System.Text.Json.JsonSerializer.Deserialize<RuleDefinition>(json, EarningRuleVersion.Json)!);
+
+    private static EarningLine Line(string sku, string? category, long amount) => new(0, sku, category, 1, amount, amount);
+
+    private static EarningRequest Request((string Code, decimal Multiplier)? tier = null, DateTimeOffset? at = null, EarningLine[]? lines = null) => new(
+        new EarningProgram(Guid.NewGuid(), "shop", "Europe/Berlin", "EUR", 100, 1m, "PerLine"),
+        new EarningMember(Guid.NewGuid(), November.AddDays(-3), "web", new DateOnly(1990, 5, 1), tier?.Code, tier?.Multiplier ?? 1m, new Dictionary<string, string> { ["source"] = "shop" }),
+        new EarningPurchase("T-1", at ?? November, "pos", "berlin-1", (lines ?? []).Sum(l => l.AmountMinor) is var sum and > 0 ? sum : 1_000, lines ?? []));
+}
