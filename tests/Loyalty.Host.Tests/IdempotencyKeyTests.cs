@@ -240,8 +240,7 @@ public sealed class IdempotencyKeyTests
     private static async Task<T> InModuleAsync<T>(LoyaltyHost host, string schema, Func<ModuleDbContext, Task<T>> work)
     {
         await using var scope = host.Services.CreateAsyncScope();
-        var registration = scope.ServiceProvider.GetRequiredService<IEnumerable<ModuleDbContextRegistration>>().Single(r => r.Schema == schema);
-        return await work((ModuleDbContext)scope.ServiceProvider.GetRequiredService(registration.ServiceType));
+        return await work(LoyaltyHost.ModuleContext(scope.ServiceProvider, schema));
     }
 
     /// <summary>Moves the members' programs table away and back, so creating a program fails in between.</summary>

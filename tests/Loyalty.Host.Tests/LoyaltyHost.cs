@@ -82,6 +82,13 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>A module's DbContext from <paramref name="services"/> (a scope's), by the module's schema name.</summary>
+    public static Loyalty.Shared.Persistence.ModuleDbContext ModuleContext(IServiceProvider services, string schema)
+    {
+        var registration = services.GetRequiredService<IEnumerable<Loyalty.Shared.Persistence.ModuleDbContextRegistration>>().Single(r => r.Schema == schema);
+        return (Loyalty.Shared.Persistence.ModuleDbContext)services.GetRequiredService(registration.ServiceType);
+    }
+
     /// <summary>Runs a scheduled job once, as the scheduler would, in a job scope of its own.</summary>
     public async Task RunJobAsync(string group, string job)
     {

@@ -57,8 +57,7 @@ public sealed class MigrationTests
 
         await using (var scope = host.Services.CreateAsyncScope())
         {
-            var registration = scope.ServiceProvider.GetRequiredService<IEnumerable<ModuleDbContextRegistration>>().Single(r => r.Schema == "members");
-            var migrator = ((DbContext)scope.ServiceProvider.GetRequiredService(registration.ServiceType)).GetService<IMigrator>();
+            var migrator = LoyaltyHost.ModuleContext(scope.ServiceProvider, "members").GetService<IMigrator>();
             await migrator.MigrateAsync("20261201201145_AddImports");
             await migrator.MigrateAsync();
         }

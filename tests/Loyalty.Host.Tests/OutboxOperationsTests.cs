@@ -16,7 +16,7 @@ public sealed class OutboxOperationsTests
         var id = Guid.NewGuid();
         await using (var scope = host.Services.CreateAsyncScope())
         {
-            var members = ModuleContext(scope.ServiceProvider, "members");
+            var members = LoyaltyHost.ModuleContext(scope.ServiceProvider, "members");
             members.OutboxMessages.Add(new OutboxMessage
             {
                 Id = id,
@@ -47,17 +47,12 @@ public sealed class OutboxOperationsTests
             host.Clock.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(50);
             await using var scope = host.Services.CreateAsyncScope();
-            status = await ModuleContext(scope.ServiceProvider, "members").OutboxMessages.Where(m => m.Id == id).Select(m => m.Status).SingleAsync();
+            status = await LoyaltyHost.ModuleContext(scope.ServiceProvider, "members").OutboxMessages.Where(m => m.Id == id).Select(m => m.Status).SingleAsync();
         }
 
         Assert.Equal(OutboxMessageStatus.Delivered, status);
     }
 
-    private static ModuleDbContext ModuleContext(IServiceProvider services, string schema)
-    {
-        var registration = services.GetRequiredService<IEnumerable<ModuleDbContextRegistration>>().Single(r => r.Schema == schema);
-        return (ModuleDbContext)services.GetRequiredService(registration.ServiceType);
-    }
 
     private sealed record DeadLetter(Guid Id, string Module, int Attempts, string? LastError);
 }

@@ -26,8 +26,7 @@ public sealed class LedgerCheckTests
 
         await using (var scope = host.Services.CreateAsyncScope())
         {
-            var registration = scope.ServiceProvider.GetRequiredService<IEnumerable<ModuleDbContextRegistration>>().Single(r => r.Schema == "members");
-            var db = (DbContext)scope.ServiceProvider.GetRequiredService(registration.ServiceType);
+            var db = LoyaltyHost.ModuleContext(scope.ServiceProvider, "members");
             // Behind the application's back, as a bad restore or a hand-made fix would.
             var sql = provider == DatabaseProvider.Sqlite
                 ? "UPDATE \"members_PointsAccounts\" SET \"Available\" = \"Available\" + 1000 WHERE \"Currency\" = 'points'"

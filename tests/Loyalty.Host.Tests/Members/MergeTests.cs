@@ -57,8 +57,8 @@ public sealed class MergeTests
 
         // The moved pending lot is released once, on the survivor's account.
         host.Clock.Advance(TimeSpan.FromDays(8));
-        await RunJobAsync(host, "ReleasePendingPointsJob");
-        await RunJobAsync(host, "ReleasePendingPointsJob");
+        await host.RunJobAsync("members", "ReleasePendingPointsJob");
+        await host.RunJobAsync("members", "ReleasePendingPointsJob");
         Assert.Equal(new MembersApi.Balance("points", 70, 0), await api.PointsAsync(survivor));
 
         // The survivor's history includes the duplicate's, and adds up to its balance.
@@ -173,18 +173,9 @@ public sealed class MergeTests
     private static async Task<T> WithMembersDbAsync<T>(LoyaltyHost host, Func<ModuleDbContext, Task<T>> query)
     {
         await using var scope = host.Services.CreateAsyncScope();
-        var registration = scope.ServiceProvider.GetRequiredService<IEnumerable<ModuleDbContextRegistration>>().Single(r => r.Schema == "members");
-        return await query((ModuleDbContext)scope.ServiceProvider.GetRequiredService(registration.ServiceType));
+        return await query(LoyaltyHost.ModuleContext(scope.ServiceProvider, "members"));
     }
 
-    private static async Task RunJobAsync(LoyaltyHost host, string job)
-    {
-        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var jobType = (await scheduler.GetJobDetail(new JobKey(job, "members")))!.JobType;
-        await using var scope = host.Services.CreateAsyncScope();
-        var instance = (IJob)ActivatorUtilities.CreateInstance(scope.ServiceProvider, jobType.Type);
-        await instance.Execute(null!, CancellationToken.None);
-    }
 
     private sealed record Expiring(DateTimeOffset ExpiresAt, long Points);
 

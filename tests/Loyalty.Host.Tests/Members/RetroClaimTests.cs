@@ -83,7 +83,7 @@ public sealed class RetroClaimTests
         for (var i = 0; i < 200; i++)
         {
             await using var scope = host.Services.CreateAsyncScope();
-            if (!await MembersContext(scope).OutboxMessages.AnyAsync(m => m.Status != OutboxMessageStatus.Delivered))
+            if (!await LoyaltyHost.ModuleContext(scope.ServiceProvider, "members").OutboxMessages.AnyAsync(m => m.Status != OutboxMessageStatus.Delivered))
             {
                 return;
             }
@@ -101,14 +101,9 @@ public sealed class RetroClaimTests
         var sql = provider == DatabaseProvider.Sqlite
             ? "SELECT COUNT(*) AS \"Value\" FROM \"members_HeldTransactions\""
             : "SELECT COUNT(*) AS \"Value\" FROM members.\"HeldTransactions\"";
-        return await MembersContext(scope).Database.SqlQueryRaw<int>(sql).SingleAsync();
+        return await LoyaltyHost.ModuleContext(scope.ServiceProvider, "members").Database.SqlQueryRaw<int>(sql).SingleAsync();
     }
 
-    private static ModuleDbContext MembersContext(AsyncServiceScope scope)
-    {
-        var registration = scope.ServiceProvider.GetRequiredService<IEnumerable<ModuleDbContextRegistration>>().Single(r => r.Schema == "members");
-        return (ModuleDbContext)scope.ServiceProvider.GetRequiredService(registration.ServiceType);
-    }
 
     private sealed record Held(string ExternalId, string Status, DateTimeOffset ClaimableUntil);
 

@@ -259,8 +259,7 @@ public sealed class TierTests
     private static async Task<List<string>> TierChangedEventsAsync(LoyaltyHost host)
     {
         await using var scope = host.Services.CreateAsyncScope();
-        var registration = scope.ServiceProvider.GetRequiredService<IEnumerable<ModuleDbContextRegistration>>().Single(r => r.Schema == "members");
-        var members = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(registration.ServiceType);
+        var members = LoyaltyHost.ModuleContext(scope.ServiceProvider, "members");
         return await members.OutboxMessages.Where(m => m.EventType.EndsWith(".TierChanged")).Select(m => m.Payload).ToListAsync();
     }
 

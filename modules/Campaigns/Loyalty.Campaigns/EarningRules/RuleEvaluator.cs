@@ -247,33 +247,3 @@ internal static partial class RuleEvaluator
         public State Copy() => new([.. Multiplied], [.. Bonus]);
     }
 }
-
-/// <summary>
-/// The program's base rate, computed exactly as Members' fallback does (points per whole currency unit, rounded down,
-/// per line or on the total shared over the lines by amount), so a program without rules earns the same as before.
-/// </summary>
-internal static class BaseRate
-{
-    public static EarningDecision Decide(EarningProgram program, EarningPurchase purchase)
-    {
-        var lines = purchase.Lines;
-        if (program.BaseRateScope == "PerLine" && lines.Count > 0)
-        {
-            var perLine = lines.Select(l => Points(program, l.AmountMinor)).ToList();
-            return new EarningDecision(perLine.Sum(), perLine);
-        }
-
-        var total = Points(program, purchase.TotalMinor);
-        var lineAmounts = lines.Sum(l => l.AmountMinor);
-        var shares = lines.Select(l => lineAmounts == 0 ? 0 : total * l.AmountMinor / lineAmounts).ToList();
-        if (shares.Count > 0)
-        {
-            shares[^1] += total - shares.Sum();
-        }
-
-        return new EarningDecision(total, shares);
-    }
-
-    private static long Points(EarningProgram program, long amountMinor) =>
-        (long)decimal.Floor((decimal)amountMinor / program.MinorUnitsPerUnit * program.PointsPerCurrencyUnit);
-}
