@@ -14,6 +14,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddModules(builder.Configuration, LoyaltyModules.All);
 builder.Services.AddAuthorizationBuilder().AddLoyaltyPolicies();
 builder.Services.AddProblemDetails();
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.AddExceptionHandler<UnreadableRequestHandler>();
 builder.Services.AddLoyaltyOpenApi();
 builder.Services.AddLoyaltyRateLimiting(builder.Configuration);
 builder.Services.AddLoyaltyJobs(builder.Configuration, LoyaltyModules.All);

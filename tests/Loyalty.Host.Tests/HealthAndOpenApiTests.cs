@@ -52,4 +52,23 @@ public sealed class HealthAndOpenApiTests
         var transaction = document["paths"]!["/api/members/programs/{program}/transactions"]!["post"]!["requestBody"]!["content"]!["application/json"]!["example"]!;
         Assert.Equal(("T-1001", 999, "latte"), ((string?)transaction["externalId"], (int?)transaction["total"], (string?)transaction["lines"]![0]!["sku"]));
     }
+
+    [Fact]
+    public async Task A_body_that_is_not_JSON_or_a_value_of_the_wrong_kind_answers_400_problem_json_saying_what_could_not_be_read()
+    {
+        await using var host = await LoyaltyHost.StartAsync(DatabaseProvider.Sqlite);
+        var api = await Members.MembersApi.CreateAsync(host);
+
+        var notJson = await api.Pos.PostAsync(api.Transactions, new StringContent("{\"externalId\": ", System.Text.Encoding.UTF8, "application/json"));
+        var badQuery = await api.Admin.GetAsync($"{api.Members}?after=not-an-id");
+
+        foreach (var response in new[] { notJson, badQuery })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal("The request could not be read.", (string?)problem["title"]);
+            Assert.False(string.IsNullOrEmpty((string?)problem["detail"]));
+        }
+    }
 }
