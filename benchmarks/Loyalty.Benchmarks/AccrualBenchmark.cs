@@ -23,7 +23,7 @@ public static class AccrualBenchmark
         {
             using var client = await host.ApiKeyClientAsync(clientCounts.Max() + 8, "Admin", "Integrator");
             seeded = await SetUpAsync(client, members);
-            load = new AccrualLoad(client, Program, members, duplicateShare: 0.1);
+            load = new AccrualLoad(client, Program, members, duplicateShare: 0.1, new CpuMeter(host.ProcessId));
             await load.ClosedLoopAsync("warm-up", 16, TimeSpan.FromSeconds(5));
             foreach (var clients in clientCounts)
             {
@@ -55,15 +55,15 @@ public static class AccrualBenchmark
         var report = new StringBuilder();
         report.AppendLine(FormattableString.Invariant($"### Online accrual over HTTP, {provider} ({members:N0} members, {duration.TotalSeconds:F0} s per run, 10 % repeated requests)"));
         report.AppendLine();
-        report.AppendLine("| run | requests/s | p50 ms | p99 ms | anchor/s | ratio to anchor | errors |");
-        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        report.AppendLine("| run | requests/s | p50 ms | p99 ms | anchor/s | ratio to anchor | errors | host CPU ms/request | database CPU ms/request |");
+        report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (var i = 0; i < results.Count; i++)
         {
             var r = results[i];
-            report.AppendLine(FormattableString.Invariant($"| {r.Name} | {r.RequestsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {anchors[i]:F0} | {r.RequestsPerSecond / anchors[i]:F2} | {r.Errors} |"));
+            report.AppendLine(FormattableString.Invariant($"| {r.Name} | {r.RequestsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {anchors[i]:F0} | {r.RequestsPerSecond / anchors[i]:F2} | {r.Errors} | {r.HostCpuMs:F2} | {r.DatabaseCpuMs:F2} |"));
         }
 
-        report.AppendLine(FormattableString.Invariant($"| {atHalf.Name} | {atHalf.RequestsPerSecond:F0} | {atHalf.P50Ms:F1} | {atHalf.P99Ms:F1} | | | {atHalf.Errors} |"));
+        report.AppendLine(FormattableString.Invariant($"| {atHalf.Name} | {atHalf.RequestsPerSecond:F0} | {atHalf.P50Ms:F1} | {atHalf.P99Ms:F1} | | | {atHalf.Errors} | {atHalf.HostCpuMs:F2} | {atHalf.DatabaseCpuMs:F2} |"));
         report.AppendLine();
         report.AppendLine(FormattableString.Invariant(
             $"Purchases recorded: {seeded + load.Recorded:N0}; accruals in the ledger: {accruals:N0}; references credited twice: {doubled}; repeats answered with another transaction: {load.WrongReplays}. Host peak memory: {peakMiB} MiB."));

@@ -6,13 +6,20 @@ using System.Text.Json;
 namespace Loyalty.Benchmarks;
 
 /// <summary>Throughput and latency of one load run, and what went wrong in it.</summary>
-public sealed record LoadResult(string Name, int Clients, double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Duplicates, long Errors);
+public sealed record LoadResult(string Name, int Clients, double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Duplicates, long Errors)
+{
+    /// <summary>CPU milliseconds the host spent per request in this run (0 when not measured).</summary>
+    public double HostCpuMs { get; init; }
+
+    /// <summary>CPU milliseconds PostgreSQL's processes spent per request in this run (0 on SQLite, where it is the host's).</summary>
+    public double DatabaseCpuMs { get; init; }
+}
 
 /// <summary>
 /// POSTs purchases with an Idempotency-Key, as a till or shop does. A share of the requests repeat one sent before
 /// (a till retrying after a timeout): those must answer the first transaction, and credit nothing.
 /// </summary>
-public sealed class AccrualLoad(HttpClient client, string program, int members, double duplicateShare)
+public sealed class AccrualLoad(HttpClient client, string program, int members, double duplicateShare, CpuMeter? cpu = null)
 {
     private readonly List<SentPurchase> _sent = [];
     private long _recorded;
@@ -29,6 +36,7 @@ public sealed class AccrualLoad(HttpClient client, string program, int members, 
     {
         var latencies = new Latencies();
         long duplicates = 0, errors = 0;
+        var cpuBefore = cpu?.Read();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
@@ -42,7 +50,7 @@ public sealed class AccrualLoad(HttpClient client, string program, int members, 
             }
         })));
         var seconds = clock.Elapsed.TotalSeconds;
-        return new LoadResult(name, clients, latencies.Count / seconds, latencies.Percentile(50), latencies.Percentile(99), latencies.Count, duplicates, errors);
+        return WithCpu(new LoadResult(name, clients, latencies.Count / seconds, latencies.Percentile(50), latencies.Percentile(99), latencies.Count, duplicates, errors), cpuBefore);
     }
 
     /// <summary>
@@ -54,6 +62,7 @@ public sealed class AccrualLoad(HttpClient client, string program, int members, 
         var latencies = new Latencies();
         long duplicates = 0, errors = 0, next = -1;
         var total = (long)(rate * duration.TotalSeconds);
+        var cpuBefore = cpu?.Read();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
         {
@@ -73,7 +82,22 @@ public sealed class AccrualLoad(HttpClient client, string program, int members, 
             }
         })));
         var seconds = clock.Elapsed.TotalSeconds;
-        return new LoadResult(name, senders, latencies.Count / seconds, latencies.Percentile(50), latencies.Percentile(99), latencies.Count, duplicates, errors);
+        return WithCpu(new LoadResult(name, senders, latencies.Count / seconds, latencies.Percentile(50), latencies.Percentile(99), latencies.Count, duplicates, errors), cpuBefore);
+    }
+
+    private LoadResult WithCpu(LoadResult result, CpuMeter.Reading? before)
+    {
+        if (cpu is null || before is not { } start || result.Requests == 0)
+        {
+            return result;
+        }
+
+        var end = cpu.Read();
+        return result with
+        {
+            HostCpuMs = (end.Host - start.Host).TotalMilliseconds / result.Requests,
+            DatabaseCpuMs = (end.Database - start.Database).TotalMilliseconds / result.Requests,
+        };
     }
 
     private async Task<(bool Duplicate, bool Ok)> SendAsync()

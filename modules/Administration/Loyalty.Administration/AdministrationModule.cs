@@ -31,6 +31,7 @@ public sealed class AdministrationModule : LoyaltyModule
             configuration, Name);
         services.AddScoped<IAdminUsers, AdminUsers>();
         services.AddSingleton<IPasswordHasher<AdminUser>, PasswordHasher<AdminUser>>();
+        services.AddSingleton<ApiKeyCache>();
 
         services.AddAuthentication(AuthenticationScheme)
             .AddPolicyScheme(AuthenticationScheme, "Cookie or API key", options => options.ForwardDefaultSelector = http =>

@@ -31,6 +31,7 @@ public sealed class MembersModule : LoyaltyModule
             configuration, Name);
         services.AddScoped<IDemoDataSeeder, DemoProgramSeeder>();
         services.AddScoped<PointsLedger>();
+        services.AddSingleton<ProgramCache>();
         services.AddScoped<MemberEnrollment>();
         services.AddImports(configuration);
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();
@@ -39,7 +40,6 @@ public sealed class MembersModule : LoyaltyModule
         services.TryAddScoped<IEarningEngine, BaseRateEarning>();
         services.AddIntegrationEventHandler<MemberEnrolled, CreditHeldTransactionsOnMemberEnrolled, MembersDbContext>();
         services.AddScoped<TierEvaluation>();
-        services.AddScoped<TierBenefits>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)

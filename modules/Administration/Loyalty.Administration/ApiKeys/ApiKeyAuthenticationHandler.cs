@@ -15,6 +15,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     AdministrationDbContext db,
+    ApiKeyCache cache,
     TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -35,7 +36,16 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The bearer token is not an API key.");
         }
 
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.LookupId == lookupId, Context.RequestAborted);
+        var key = cache.Find(lookupId);
+        if (key is null)
+        {
+            key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.LookupId == lookupId, Context.RequestAborted);
+            if (key is not null)
+            {
+                cache.Keep(key);
+            }
+        }
+
         var now = clock.GetUtcNow();
         if (key is null || !key.Matches(secret) || !key.IsUsableAt(now))
         {
@@ -45,7 +55,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         if (key.LastUsedAt is null || now - key.LastUsedAt > LastUsedResolution)
         {
             key.LastUsedAt = now;
-            await db.SaveChangesAsync(Context.RequestAborted);
+            await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(set => set.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
         }
 
         var claims = new List<Claim>

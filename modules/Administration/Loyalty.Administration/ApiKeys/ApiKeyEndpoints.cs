@@ -57,7 +57,7 @@ internal static class ApiKeyEndpoints
     }
 
     private static async Task<Results<NoContent, NotFound>> RevokeKey(
-        Guid id, AdministrationDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, AdministrationDbContext db, AuditTrail audit, ApiKeyCache cache, TimeProvider clock, CancellationToken cancellationToken)
     {
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
         if (key is null)
@@ -68,6 +68,7 @@ internal static class ApiKeyEndpoints
         key.RevokedAt ??= clock.GetUtcNow();
         audit.Record(db, "admin.apikey.revoked", "apikey", key.Id.ToString());
         await db.SaveChangesAsync(cancellationToken);
+        cache.Forget(key.LookupId);
         return TypedResults.NoContent();
     }
 

@@ -15,10 +15,25 @@ internal readonly record struct LedgerReference(string Type, string Id);
 /// </summary>
 internal sealed class PointsLedger(MembersDbContext db, CurrentActor actor, TimeProvider clock)
 {
-    public async Task<PointsAccount> AccountAsync(LoyaltyProgram program, Guid memberId, string currency, CancellationToken cancellationToken)
+    public async Task<PointsAccount> AccountAsync(LoyaltyProgram program, Guid memberId, string currency, CancellationToken cancellationToken) =>
+        await db.PointsAccounts.SingleOrDefaultAsync(a => a.MemberId == memberId && a.Currency == currency, cancellationToken)
+            ?? LocalOrNewAccount(program, memberId, currency);
+
+    /// <summary>The member's points and qualifying accounts, read together (one query), opened if the member has none yet.</summary>
+    public async Task<(PointsAccount Points, PointsAccount Qualifying)> EarningAccountsAsync(LoyaltyProgram program, Guid memberId, CancellationToken cancellationToken)
     {
-        var account = await db.PointsAccounts.SingleOrDefaultAsync(a => a.MemberId == memberId && a.Currency == currency, cancellationToken)
-            ?? db.PointsAccounts.Local.SingleOrDefault(a => a.MemberId == memberId && a.Currency == currency);
+        var accounts = await db.PointsAccounts
+            .Where(a => a.MemberId == memberId && (a.Currency == program.PointsCurrency || a.Currency == program.QualifyingCurrency))
+            .ToListAsync(cancellationToken);
+        return (
+            accounts.SingleOrDefault(a => a.Currency == program.PointsCurrency) ?? LocalOrNewAccount(program, memberId, program.PointsCurrency),
+            accounts.SingleOrDefault(a => a.Currency == program.QualifyingCurrency) ?? LocalOrNewAccount(program, memberId, program.QualifyingCurrency));
+    }
+
+    /// <summary>An account added to the context but not saved yet, or else a new one.</summary>
+    private PointsAccount LocalOrNewAccount(LoyaltyProgram program, Guid memberId, string currency)
+    {
+        var account = db.PointsAccounts.Local.SingleOrDefault(a => a.MemberId == memberId && a.Currency == currency);
         if (account is null)
         {
             account = new PointsAccount { Id = Guid.CreateVersion7(clock.GetUtcNow()), ProgramId = program.Id, MemberId = memberId, Currency = currency };

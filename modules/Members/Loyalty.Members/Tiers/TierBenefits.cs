@@ -1,20 +1,12 @@
-using Loyalty.Members.Persistence;
-using Microsoft.EntityFrameworkCore;
-
 namespace Loyalty.Members.Tiers;
 
 /// <summary>What a member's tier gives them, for the calculations that apply it.</summary>
-internal sealed class TierBenefits(MembersDbContext db)
+internal static class TierBenefits
 {
     /// <summary>
-    /// The earning multiplier of the member's current tier (1.0 without a tier), for the earning calculation to
-    /// apply to what a transaction earns. It is the tier as committed: a purchase that upgrades the member earns at
-    /// the tier the member had before it.
+    /// The earning multiplier of tier <paramref name="tierCode"/> (1.0 without a tier, or in a program without tiers),
+    /// for the earning calculation to apply to what a transaction earns.
     /// </summary>
-    public async Task<decimal> EarningMultiplierAsync(Guid programId, Guid memberId, CancellationToken cancellationToken) =>
-        await db.MemberTiers.AsNoTracking()
-            .Where(s => s.MemberId == memberId && s.ProgramId == programId)
-            .Join(db.TierDefinitions, s => new { s.ProgramId, Code = s.TierCode }, t => new { t.ProgramId, t.Code }, (s, t) => (decimal?)t.EarningMultiplier)
-            .SingleOrDefaultAsync(cancellationToken)
-        ?? 1m;
+    public static decimal EarningMultiplierOf(this TierSettings? settings, string? tierCode) =>
+        tierCode is not null && settings?.Tiers.FirstOrDefault(t => t.Code == tierCode) is { } tier ? tier.EarningMultiplier : 1m;
 }

@@ -23,9 +23,12 @@ internal sealed class TierEvaluation(MembersDbContext db, CurrentActor actor, Ti
     /// the value was added to the context and before <c>SaveChanges</c>: it counts what is about to be saved, and its
     /// changes commit in the same transaction.
     /// </summary>
-    public async Task UpgradeAsync(LoyaltyProgram program, Guid memberId, CancellationToken cancellationToken)
+    public async Task UpgradeAsync(LoyaltyProgram program, Guid memberId, CancellationToken cancellationToken) =>
+        await UpgradeAsync(program, await SettingsAsync(program.Id, cancellationToken), memberId, cancellationToken);
+
+    /// <inheritdoc cref="UpgradeAsync(LoyaltyProgram, Guid, CancellationToken)"/>
+    public async Task UpgradeAsync(LoyaltyProgram program, TierSettings? settings, Guid memberId, CancellationToken cancellationToken)
     {
-        var settings = await SettingsAsync(program.Id, cancellationToken);
         if (settings is null)
         {
             return;

@@ -32,9 +32,9 @@ internal static class TransactionEndpoints
     /// member has yet is held (202) and credited when a member enrols with it.
     /// </summary>
     private static async Task<Results<Created<TransactionResultDto>, Ok<TransactionResultDto>, Accepted<HeldTransactionDto>, ValidationProblem, ProblemHttpResult>> Record(
-        string program, TransactionRequest request, MembersDbContext db, TransactionRecorder recorder, CancellationToken cancellationToken)
+        string program, TransactionRequest request, MembersDbContext db, ProgramCache programs, TransactionRecorder recorder, CancellationToken cancellationToken)
     {
-        var loyaltyProgram = await db.FindProgramAsync(program, cancellationToken);
+        var loyaltyProgram = await programs.FindAsync(db, program, cancellationToken);
         if (loyaltyProgram is null)
         {
             return ProgramLookup.UnknownProgram(program);

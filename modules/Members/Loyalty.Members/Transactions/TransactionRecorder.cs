@@ -38,7 +38,7 @@ internal abstract record TransactionOutcome
 /// lines earned), with its ledger entries and events, in one transaction. Idempotent on the external id.
 /// </summary>
 internal sealed class TransactionRecorder(
-    MembersDbContext db, PointsLedger ledger, IEarningEngine earning, TierEvaluation tiers, TierBenefits tierBenefits, TimeProvider clock)
+    MembersDbContext db, PointsLedger ledger, IEarningEngine earning, TierEvaluation tiers, TimeProvider clock)
 {
     /// <summary>The rows a batch of purchases only adds, saved at its end: on PostgreSQL they go in by binary COPY.</summary>
     private static readonly Type[] InsertedOnly = [typeof(PurchaseTransaction), typeof(TransactionLine), typeof(LedgerEntry), typeof(PointsLot), typeof(OutboxMessage)];
@@ -154,10 +154,7 @@ internal sealed class TransactionRecorder(
             return id is { } memberId ? Members.GetValueOrDefault(memberId) : null;
         }
 
-        public decimal EarningMultiplierOf(Guid memberId) =>
-            Tiers.GetValueOrDefault(memberId) is { } tier && TierSettings?.Tiers.FirstOrDefault(t => t.Code == tier.TierCode) is { } definition
-                ? definition.EarningMultiplier
-                : 1m;
+        public decimal EarningMultiplierOf(Guid memberId) => TierSettings.EarningMultiplierOf(Tiers.GetValueOrDefault(memberId)?.TierCode);
 
         public static (IdentifierKind Kind, string Value) IdentifierOf(TransactionRequest request) =>
             request.CardNumber is not null ? (IdentifierKind.Card, request.CardNumber) : (IdentifierKind.ExternalId, request.MemberExternalId ?? string.Empty);
@@ -323,8 +320,9 @@ internal sealed class TransactionRecorder(
         }
 
         var transaction = NewTransaction(program, member.Id, request, hash);
+        var tierSettings = await tiers.SettingsAsync(program.Id, cancellationToken);
         var refusal = transaction.Type == TransactionType.Purchase
-            ? await EarnAsync(program, member, transaction, cancellationToken)
+            ? await EarnAsync(program, member, tierSettings, transaction, cancellationToken)
             : await TakeBackAsync(program, member, transaction, cancellationToken);
         if (refusal is not null)
         {
@@ -332,7 +330,7 @@ internal sealed class TransactionRecorder(
         }
 
         db.Transactions.Add(transaction);
-        await tiers.UpgradeAsync(program, member.Id, cancellationToken);
+        await tiers.UpgradeAsync(program, tierSettings, member.Id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new TransactionOutcome.Recorded(transaction, IsNew: true);
     }
@@ -407,21 +405,21 @@ internal sealed class TransactionRecorder(
         return new TransactionOutcome.Held(held);
     }
 
-    private async Task<TransactionOutcome?> EarnAsync(LoyaltyProgram program, Member member, PurchaseTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>Earns at the multiplier of the member's tier as committed: a purchase that upgrades the member earns at the tier before it.</summary>
+    private async Task<TransactionOutcome?> EarnAsync(
+        LoyaltyProgram program, Member member, TierSettings? tierSettings, PurchaseTransaction transaction, CancellationToken cancellationToken)
     {
         if (RefusedToEarn(member) is { } refused)
         {
             return refused;
         }
 
-        var multiplier = await tierBenefits.EarningMultiplierAsync(program.Id, member.Id, cancellationToken);
-        await DecidePointsAsync(program, member, member.TierState?.TierCode, multiplier, transaction, cancellationToken);
+        var tierCode = member.TierState?.TierCode;
+        await DecidePointsAsync(program, member, tierCode, tierSettings.EarningMultiplierOf(tierCode), transaction, cancellationToken);
         if (transaction.Points != 0)
         {
-            Credit(
-                program, transaction,
-                await ledger.AccountAsync(program, member.Id, program.PointsCurrency, cancellationToken),
-                await ledger.AccountAsync(program, member.Id, program.QualifyingCurrency, cancellationToken));
+            var (points, qualifying) = await ledger.EarningAccountsAsync(program, member.Id, cancellationToken);
+            Credit(program, transaction, points, qualifying);
         }
 
         return null;
@@ -557,11 +555,10 @@ internal sealed class TransactionRecorder(
         }
 
         var (kind, value) = request.CardNumber is not null ? (IdentifierKind.Card, request.CardNumber) : (IdentifierKind.ExternalId, request.MemberExternalId);
-        var memberId = await db.MemberIdentifiers
+        return await db.MemberIdentifiers
             .Where(i => i.ProgramId == programId && i.Kind == kind && i.Value == value)
-            .Select(i => (Guid?)i.MemberId)
+            .Join(db.Members.AsNoTracking(), i => i.MemberId, m => m.Id, (i, m) => m)
             .SingleOrDefaultAsync(cancellationToken);
-        return memberId is null ? null : await db.Members.AsNoTracking().SingleAsync(m => m.Id == memberId, cancellationToken);
     }
 
     private static TransactionOutcome.Conflict AnotherTransaction(TransactionRequest request) =>

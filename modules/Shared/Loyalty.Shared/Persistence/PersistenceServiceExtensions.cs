@@ -14,6 +14,8 @@ public static class PersistenceServiceExtensions
     /// Registers a module's DbContext on the configured provider. Each provider has its own derived context type
     /// (<typeparamref name="TSqlite"/>, …) so its migrations live beside the others in the module assembly
     /// (EF Core's "multiple context types" layout); modules inject <typeparamref name="TContext"/>.
+    /// Contexts are pooled: a request takes a context that is already set up instead of building one, which is a
+    /// good part of a short request's cost. A pooled context must keep no state of its own beyond EF's.
     /// </summary>
     public static IServiceCollection AddModuleDbContext<TContext, TSqlite, TPostgres, TSqlServer>(
         this IServiceCollection services, IConfiguration configuration, string schema)
@@ -27,18 +29,18 @@ public static class PersistenceServiceExtensions
         switch (database.Provider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContext<TContext, TSqlite>((sp, options) => options.UseSqlite(
+                services.AddDbContextPool<TContext, TSqlite>((sp, options) => options.UseSqlite(
                     ConnectionString(sp, database),
                     sqlite => sqlite.MigrationsHistoryTable($"{schema}_{historyTable}"))
                     .AddInterceptors(SqliteBusyTimeout.Instance));
                 break;
             case DatabaseProvider.Postgres:
-                services.AddDbContext<TContext, TPostgres>((sp, options) => options.UseNpgsql(
+                services.AddDbContextPool<TContext, TPostgres>((sp, options) => options.UseNpgsql(
                     ConnectionString(sp, database),
                     npgsql => npgsql.MigrationsHistoryTable(historyTable, schema)));
                 break;
             case DatabaseProvider.SqlServer:
-                services.AddDbContext<TContext, TSqlServer>((sp, options) => options.UseSqlServer(
+                services.AddDbContextPool<TContext, TSqlServer>((sp, options) => options.UseSqlServer(
                     ConnectionString(sp, database),
                     sql => sql.MigrationsHistoryTable(historyTable, schema)));
                 break;
