@@ -12,7 +12,7 @@ public static class AccrualBenchmark
 {
     public const string Program = "bench";
 
-    public static async Task<string> RunAsync(string hostDll, string provider, int members, TimeSpan duration, int[] clientCounts)
+    public static async Task<string> RunAsync(string hostDll, string provider, int members, TimeSpan duration, TimeSpan warmUp, int[] clientCounts)
     {
         await using var database = await BenchDatabase.CreateAsync(provider);
         var results = new List<LoadResult>();
@@ -24,7 +24,8 @@ public static class AccrualBenchmark
             using var client = await host.ApiKeyClientAsync(clientCounts.Max() + 8, "Admin", "Integrator");
             seeded = await SetUpAsync(client, members);
             load = new AccrualLoad(client, Program, members, duplicateShare: 0.1, new CpuMeter(host.ProcessId));
-            await load.ClosedLoopAsync("warm-up", 16, TimeSpan.FromSeconds(5));
+            // Long enough for the runtime's tiered compilation to finish optimising the request path, as on a host that has run for a while.
+            await load.ClosedLoopAsync("warm-up", 16, warmUp);
             foreach (var clients in clientCounts)
             {
                 results.Add(await load.ClosedLoopAsync($"closed loop, {clients} clients", clients, duration));

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Loyalty.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/Loyalty.Benchmarks -- accrual [--provider Sqlite,Postgres] [--seconds 20] [--members 2000] [--clients 16,64]
+// dotnet run -c Release --project benchmarks/Loyalty.Benchmarks -- accrual [--provider Sqlite,Postgres] [--seconds 20] [--members 2000] [--clients 16,64] [--warm-up 30]
 //                                                            -- import [--provider Sqlite,Postgres] [--members 100000] [--transactions 1000000]
 // benchmarks/run.sh builds the host in Release first and runs every benchmark on both databases.
 var scenario = args.FirstOrDefault() ?? "accrual";
@@ -22,13 +22,14 @@ if (!File.Exists(hostDll))
 var providers = Option("provider", "Sqlite,Postgres").Split(',');
 var seconds = TimeSpan.FromSeconds(int.Parse(Option("seconds", "20"), CultureInfo.InvariantCulture));
 var members = int.Parse(Option("members", "2000"), CultureInfo.InvariantCulture);
+var warmUp = TimeSpan.FromSeconds(int.Parse(Option("warm-up", "30"), CultureInfo.InvariantCulture));
 int[] clients = [.. Option("clients", "16,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))];
 foreach (var provider in providers)
 {
     Console.Error.WriteLine($"{scenario} on {provider}…");
     var report = scenario switch
     {
-        "accrual" => await AccrualBenchmark.RunAsync(hostDll, provider, members, seconds, clients),
+        "accrual" => await AccrualBenchmark.RunAsync(hostDll, provider, members, seconds, warmUp, clients),
         "import" => await ImportBenchmark.RunAsync(
             hostDll, provider, int.Parse(Option("members", "100000"), CultureInfo.InvariantCulture), int.Parse(Option("transactions", "1000000"), CultureInfo.InvariantCulture)),
         _ => throw new ArgumentException($"Unknown benchmark '{scenario}'; use accrual or import."),
