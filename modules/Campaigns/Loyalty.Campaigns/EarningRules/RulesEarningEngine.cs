@@ -15,10 +15,31 @@ internal sealed class EarningRuleCache
     public ConcurrentDictionary<string, CompiledRuleSet> Programs { get; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>Reads a program's active rules: from the cache while the program's stamp is unchanged, else compiled afresh.</summary>
-internal sealed partial class ActiveRules(CampaignsDbContext db, EarningRuleCache cache, ILogger<ActiveRules> logger)
+/// <summary>
+/// Reads a program's active rules: from the cache while the program's stamp is unchanged, else compiled afresh.
+/// Within one scope (an HTTP request, a batch of an import) the stamp is read again only after
+/// <see cref="StampRecheck"/>, so a batch of purchases does not read it once per purchase.
+/// </summary>
+internal sealed partial class ActiveRules(CampaignsDbContext db, EarningRuleCache cache, TimeProvider clock, ILogger<ActiveRules> logger)
 {
+    private static readonly TimeSpan StampRecheck = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<string, (CompiledRuleSet? Rules, DateTimeOffset ReadAt)> _read = new(StringComparer.Ordinal);
+
     public async Task<IReadOnlyList<CompiledRule>> ForProgramAsync(string program, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (_read.TryGetValue(program, out var read) && now - read.ReadAt < StampRecheck)
+        {
+            return read.Rules?.Rules ?? [];
+        }
+
+        var rules = await ReadAsync(program, cancellationToken);
+        _read[program] = (rules, now);
+        return rules?.Rules ?? [];
+    }
+
+    private async Task<CompiledRuleSet?> ReadAsync(string program, CancellationToken cancellationToken)
     {
         // The stamp is read before the rules: a change committing in between leaves an older stamp on newer rules,
         // which the next purchase sees as stale and reloads, never the other way round.
@@ -26,13 +47,13 @@ internal sealed partial class ActiveRules(CampaignsDbContext db, EarningRuleCach
             .Where(s => s.Program == program).Select(s => (Guid?)s.Stamp).SingleOrDefaultAsync(cancellationToken);
         if (stamp is null)
         {
-            return [];
+            return null;
         }
 
         cache.Programs.TryGetValue(program, out var cached);
         if (cached?.Stamp == stamp)
         {
-            return cached.Rules;
+            return cached;
         }
 
         var versions = await db.EarningRules.AsNoTracking()
@@ -41,8 +62,9 @@ internal sealed partial class ActiveRules(CampaignsDbContext db, EarningRuleCach
             .ToListAsync(cancellationToken);
         var previous = cached?.Rules.ToDictionary(r => (r.RuleId, r.Version)) ?? [];
         var rules = RuleEvaluator.Order(versions.Select(v => previous.GetValueOrDefault((v.RuleId, v.Version)) ?? CompileOrSkip(v)).OfType<CompiledRule>());
-        cache.Programs[program] = new CompiledRuleSet(stamp.Value, rules);
-        return rules;
+        var compiled = new CompiledRuleSet(stamp.Value, rules);
+        cache.Programs[program] = compiled;
+        return compiled;
     }
 
     /// <summary>A stored version that no longer compiles (edited by hand in the database) is left out, never fails a purchase.</summary>
