@@ -10,6 +10,9 @@ internal enum MemberStatus
 
     /// <summary>Merged into another member (<see cref="Member.MergedIntoId"/>): final, everything it had moved there.</summary>
     Merged,
+
+    /// <summary>Personal data erased on the member's request: final; only the pseudonymous points and purchase history remain.</summary>
+    Erased,
 }
 
 /// <summary>A person enrolled in one program. Personal data lives here and in <see cref="MemberIdentifier"/> only.</summary>
