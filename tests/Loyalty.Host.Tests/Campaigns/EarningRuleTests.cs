@@ -94,6 +94,27 @@ public sealed class EarningRuleTests
     }
 
     [Fact]
+    public async Task A_rule_with_a_field_the_shape_does_not_have_is_refused_naming_that_field()
+    {
+        await using var host = await LoyaltyHost.StartAsync(DatabaseProvider.Sqlite);
+        var (api, marketer) = await ProgramAsync(host);
+
+        var misspelt = await marketer.PostAsJsonAsync(Rules(api), new { name = "Double", effects = new { mutliplier = 2 } });
+        var nested = await marketer.PostAsJsonAsync(Rules(api), new
+        {
+            name = "Shoes",
+            conditions = new { all = new object[] { new { sku = Skus }, new { categories = Skus } } },
+            effects = new { multiplier = 2 },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt.StatusCode);
+        Assert.Equal("application/problem+json", misspelt.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["effects.mutliplier"], (await misspelt.Content.ReadFromJsonAsync<ValidationProblem>())!.Errors.Keys);
+        Assert.Equal(["conditions.all[1].categories"], (await nested.Content.ReadFromJsonAsync<ValidationProblem>())!.Errors.Keys);
+        Assert.Empty((await marketer.GetFromJsonAsync<List<RuleView>>(Rules(api)))!);
+    }
+
+    [Fact]
     public async Task Simulate_explains_each_rule_and_why_one_did_not_match_without_writing()
     {
         await using var host = await LoyaltyHost.StartAsync(DatabaseProvider.Sqlite);

@@ -1,11 +1,14 @@
+using System.Text.Json.Serialization;
 using Loyalty.Shared.Http;
 
 namespace Loyalty.Campaigns.EarningRules;
 
 /// <summary>
 /// An earning rule as data: the JSON shape that is sent, stored (one per version) and exported. docs/earning-rules.md
-/// documents every field. Everything is nullable so that validation, not the serializer, names a missing part.
+/// documents every field. Everything is nullable so that validation, not the serializer, names a missing part; a field
+/// the shape does not have is refused when the JSON is read (a misspelt <c>mutliplier</c> must not silently do nothing).
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleDefinition(
     string? Name,
     int? Priority,
@@ -62,6 +65,7 @@ internal sealed record RuleDefinition(
 /// When the rule applies, read in the program's time zone: <see cref="From"/> inclusive, <see cref="To"/> exclusive
 /// (local date-times without an offset), optionally only on some days of the week and between two times of day.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleWindow(DateTime? From, DateTime? To, IReadOnlyList<string>? DaysOfWeek, RuleHours? Hours)
 {
     public void Validate(ValidationErrors errors, string field)
@@ -88,9 +92,11 @@ internal sealed record RuleWindow(DateTime? From, DateTime? To, IReadOnlyList<st
     }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleHours(TimeOnly? From, TimeOnly? To);
 
 /// <summary><c>stack</c> (the default), <c>exclusive</c>, or <c>bestOf</c> with a <see cref="Group"/>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleStacking(string? Mode, string? Group)
 {
     public void Validate(ValidationErrors errors, string field)
@@ -123,6 +129,7 @@ internal static class StackingModes
 }
 
 /// <summary>Who the rule is for; every part given must hold.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleAudience(IReadOnlyList<string>? Tiers, IReadOnlyList<string>? EnrollmentChannels, int? NewMembersWithinDays)
 {
     public void Validate(ValidationErrors errors, string field)
@@ -137,6 +144,7 @@ internal sealed record RuleAudience(IReadOnlyList<string>? Tiers, IReadOnlyList<
 /// One condition: exactly one of its fields is set. <c>all</c>, <c>any</c> and <c>not</c> combine others; <c>sku</c>,
 /// <c>category</c> and <c>quantity</c> look at a line; the rest at the purchase or the member.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleCondition(
     IReadOnlyList<RuleCondition>? All,
     IReadOnlyList<RuleCondition>? Any,
@@ -206,6 +214,7 @@ internal sealed record RuleCondition(
 }
 
 /// <summary>Inclusive bounds; at least one is given.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record Range(decimal? Min, decimal? Max)
 {
     public void Validate(ValidationErrors errors, string field, decimal limit) =>
@@ -218,9 +227,11 @@ internal sealed record Range(decimal? Min, decimal? Max)
     public bool Contains(decimal value) => (Min is null || value >= Min) && (Max is null || value <= Max);
 }
 
-internal sealed record AttributeEquals(string? Key, [property: System.Text.Json.Serialization.JsonPropertyName("equals")] string? EqualTo);
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record AttributeEquals(string? Key, [property: JsonPropertyName("equals")] string? EqualTo);
 
 /// <summary>Lines a rule never gives points to, by sku or category.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record LineFilter(IReadOnlyList<string>? Skus, IReadOnlyList<string>? Categories)
 {
     public void Validate(ValidationErrors errors, string field)
@@ -231,6 +242,7 @@ internal sealed record LineFilter(IReadOnlyList<string>? Skus, IReadOnlyList<str
     }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleEffects(long? FixedPoints, PointsPerCurrencyUnit? PointsPerCurrencyUnit, decimal? Multiplier, long? CapPerTransaction, bool? StopEvaluating)
 {
     public void Validate(ValidationErrors errors, string field)
@@ -251,6 +263,7 @@ internal sealed record RuleEffects(long? FixedPoints, PointsPerCurrencyUnit? Poi
 }
 
 /// <summary>Bonus points per whole currency unit of the qualifying lines; <c>floor</c> by default, <c>perLine</c> by default.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record PointsPerCurrencyUnit(decimal? Rate, string? Rounding, string? Scope);
 
 internal enum Rounding
