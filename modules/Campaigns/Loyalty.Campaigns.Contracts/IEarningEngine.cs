@@ -1,8 +1,10 @@
 namespace Loyalty.Campaigns.Contracts;
 
 /// <summary>
-/// Decides what a purchase earns. Members asks it for every purchase, inside the transaction that credits the points,
-/// so an implementation reads only what the request carries and what its own module owns, and does not write.
+/// Decides what a purchase earns. Members asks it for every purchase, before it saves the purchase and its points, so
+/// an implementation reads only what the request carries and what its own module owns. It writes nothing in Members'
+/// transaction; what it must hold for the purchase (points reserved under a cap) it commits on its own and settles once
+/// the purchase is recorded or not. A repeated decision for the same purchase (Members retrying) must not take twice.
 /// Members registers a base-rate implementation as the fallback; the Campaigns module's earning rules replace it by
 /// registering theirs (the last registration wins).
 /// </summary>

@@ -138,6 +138,46 @@ public sealed class RuleEvaluatorTests
         Assert.Equal(10, Evaluate(adult with { Member = adult.Member with { Attributes = new Dictionary<string, string>(), EnrolledAt = November.AddDays(-7) } }, rule).Decision.Points);
     }
 
+    [Fact]
+    public void What_a_counted_cap_still_allows_limits_the_rule_like_a_lower_cap_per_transaction()
+    {
+        var request = Request(lines: [Line("a", null, 3_000), Line("b", null, 1_000)]);
+        var bonus = Rule("""{ "name": "bonus", "effects": { "fixedPoints": 100, "capPerMember": 500, "capPerTransaction": 80 } }""");
+
+        var unlimited = RuleEvaluator.Evaluate(request, [bonus], NullLogger.Instance);
+        var limited = RuleEvaluator.Evaluate(request, [bonus], NullLogger.Instance, new Dictionary<Guid, long> { [bonus.RuleId] = 40 });
+        var nothingLeft = RuleEvaluator.Evaluate(request, [bonus], NullLogger.Instance, new Dictionary<Guid, long> { [bonus.RuleId] = 0 });
+
+        Assert.Equal((40L + 80, 80L), (unlimited.Decision.Points, unlimited.Rules[0].Points));
+        Assert.Equal([30L + 30, 10L + 10], limited.Decision.LinePoints);
+        Assert.Equal((40L, 0L), (nothingLeft.Decision.Points, nothingLeft.Rules[0].Points));
+        Assert.Equal([CapPeriod.MemberLifetime], bonus.CountedCaps.Select(c => c.Period));
+    }
+
+    [Fact]
+    public void Caps_below_zero_are_refused_naming_each_cap()
+    {
+        var definition = System.Text.Json.JsonSerializer.Deserialize<RuleDefinition>(
+            """{ "name": "bonus", "effects": { "fixedPoints": 1, "capPerMemberPerDay": -1, "capPerMemberPerMonth": -1, "capPerMember": -1, "budget": -1 } }""",
+            EarningRuleVersion.Json)!;
+
+        Assert.False(definition.Validate().IsEmpty);
+        var problem = (Microsoft.AspNetCore.Http.HttpResults.ValidationProblem)definition.Validate().ToProblem();
+        Assert.Equal(
+            ["effects.budget", "effects.capPerMember", "effects.capPerMemberPerDay", "effects.capPerMemberPerMonth"],
+            problem.ProblemDetails.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_field_the_shape_does_not_have_cannot_be_read_even_deep_in_the_conditions()
+    {
+        var e = Assert.Throws<System.Text.Json.JsonException>(() => System.Text.Json.JsonSerializer.Deserialize<RuleDefinition>(
+            """{ "name": "x", "conditions": { "any": [ { "sku": ["a"] }, { "not": { "catgory": ["b"] } } ] }, "effects": { "fixedPoints": 1 } }""",
+            EarningRuleVersion.Json));
+
+        Assert.Equal("$.conditions.any[1].not.catgory", e.Path);
+    }
+
     private static Evaluation Evaluate(EarningRequest request, params CompiledRule[] rules) =>
         RuleEvaluator.Evaluate(request, RuleEvaluator.Order(rules), NullLogger.Instance);
 

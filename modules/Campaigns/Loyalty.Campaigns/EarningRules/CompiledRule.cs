@@ -28,6 +28,14 @@ internal sealed class CompiledRule
         Multiplier = effects.Multiplier;
         Cap = effects.CapPerTransaction;
         StopsEvaluation = effects.StopEvaluating ?? false;
+        CountedCaps = [.. new (CapPeriod Period, long? Cap)[]
+            {
+                (CapPeriod.Program, effects.Budget),
+                (CapPeriod.MemberLifetime, effects.CapPerMember),
+                (CapPeriod.MemberMonth, effects.CapPerMemberPerMonth),
+                (CapPeriod.MemberDay, effects.CapPerMemberPerDay),
+            }
+            .Where(c => c.Cap is not null).Select(c => new CountedCap(c.Period, c.Cap!.Value))];
         _gate = Gate(definition.Window, definition.Audience);
         _condition = definition.Conditions is null ? (_, _) => true : Compile(definition.Conditions);
         _excluded = Excluded(definition.ExcludeLines);
@@ -58,6 +66,9 @@ internal sealed class CompiledRule
     public long? Cap { get; }
 
     public bool StopsEvaluation { get; }
+
+    /// <summary>The caps counted over purchases (per member per day, month or lifetime, the program's budget); often none.</summary>
+    public IReadOnlyList<CountedCap> CountedCaps { get; }
 
     /// <summary>Compiles a definition that passed <see cref="RuleDefinition.Validate"/>; anything else is refused.</summary>
     public static CompiledRule Compile(Guid ruleId, int version, RuleDefinition definition)

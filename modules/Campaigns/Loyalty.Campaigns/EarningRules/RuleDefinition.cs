@@ -25,6 +25,7 @@ internal sealed record RuleDefinition(
     public const decimal MaxMultiplier = 100m;
     public const decimal MaxRate = 10_000m;
     public const long MaxPoints = 1_000_000_000;
+    public const long MaxBudget = 1_000_000_000_000;
 
     public ValidationErrors Validate()
     {
@@ -243,7 +244,21 @@ internal sealed record LineFilter(IReadOnlyList<string>? Skus, IReadOnlyList<str
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record RuleEffects(long? FixedPoints, PointsPerCurrencyUnit? PointsPerCurrencyUnit, decimal? Multiplier, long? CapPerTransaction, bool? StopEvaluating)
+/// <summary>
+/// What a rule gives. <see cref="CapPerMemberPerDay"/>, <see cref="CapPerMemberPerMonth"/> and <see cref="CapPerMember"/>
+/// (the rule's lifetime) limit what one member gets from the rule over its versions; <see cref="Budget"/> what the whole
+/// program gets. They are counted in the database (<see cref="CapCounter"/>), the day and month in the program's time zone.
+/// </summary>
+internal sealed record RuleEffects(
+    long? FixedPoints,
+    PointsPerCurrencyUnit? PointsPerCurrencyUnit,
+    decimal? Multiplier,
+    long? CapPerTransaction,
+    bool? StopEvaluating,
+    long? CapPerMemberPerDay = null,
+    long? CapPerMemberPerMonth = null,
+    long? CapPerMember = null,
+    long? Budget = null)
 {
     public void Validate(ValidationErrors errors, string field)
     {
@@ -251,7 +266,11 @@ internal sealed record RuleEffects(long? FixedPoints, PointsPerCurrencyUnit? Poi
             .Check(FixedPoints is not null || PointsPerCurrencyUnit is not null || Multiplier is not null, field, "Give at least one effect: fixedPoints, pointsPerCurrencyUnit or multiplier.")
             .Check(FixedPoints is null or (> 0 and <= RuleDefinition.MaxPoints), $"{field}.fixedPoints", $"Give 1 to {RuleDefinition.MaxPoints:N0} points.")
             .Check(Multiplier is null or (>= 0 and <= RuleDefinition.MaxMultiplier), $"{field}.multiplier", $"Give 0 to {RuleDefinition.MaxMultiplier}, such as 2 for double points (0 takes the points away).")
-            .Check(CapPerTransaction is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerTransaction", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.");
+            .Check(CapPerTransaction is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerTransaction", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.")
+            .Check(CapPerMemberPerDay is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerMemberPerDay", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.")
+            .Check(CapPerMemberPerMonth is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerMemberPerMonth", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.")
+            .Check(CapPerMember is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerMember", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.")
+            .Check(Budget is null or (>= 0 and <= RuleDefinition.MaxBudget), $"{field}.budget", $"Give 0 to {RuleDefinition.MaxBudget:N0} points.");
         if (PointsPerCurrencyUnit is { } rate)
         {
             errors

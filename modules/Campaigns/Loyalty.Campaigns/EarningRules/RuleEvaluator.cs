@@ -15,7 +15,11 @@ internal sealed record Evaluation(EarningDecision Decision, long BasePoints, dec
 internal static partial class RuleEvaluator
 {
     /// <param name="rules">The program's active rules, in evaluation order (<see cref="Order"/>).</param>
-    public static Evaluation Evaluate(EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger)
+    /// <param name="limits">
+    /// At most this many points from a rule in this purchase, by rule id: what its counted caps still allow
+    /// (<see cref="CapReservations"/>); it acts as a lower <see cref="CompiledRule.Cap"/>.
+    /// </param>
+    public static Evaluation Evaluate(EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger, IReadOnlyDictionary<Guid, long>? limits = null)
     {
         var baseRate = BaseRate.Decide(request.Program, request.Purchase);
         var tier = request.Member.TierEarningMultiplier;
@@ -82,7 +86,7 @@ internal static partial class RuleEvaluator
                 {
                     try
                     {
-                        measured.Add((r, Apply(rules[r], qualifying[r], state.Copy(), amounts, request.Program)));
+                        measured.Add((r, Apply(rules[r], qualifying[r], state.Copy(), amounts, request.Program, limits)));
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -124,7 +128,7 @@ internal static partial class RuleEvaluator
             {
                 try
                 {
-                    var points = Apply(rule, qualifying[r], state, amounts, request.Program);
+                    var points = Apply(rule, qualifying[r], state, amounts, request.Program, limits);
                     outcomes[r] = Outcome(rule, "applied", null, points);
                     stoppedBy = rule.StopsEvaluation ? rule.Name : null;
                 }
@@ -149,7 +153,7 @@ internal static partial class RuleEvaluator
     /// earlier multipliers gave those slots; fixed points and points per currency unit are a bonus that no multiplier
     /// scales. A cap limits the rule's whole addition; capped points are a bonus too.
     /// </summary>
-    private static long Apply(CompiledRule rule, bool[] qualifying, State state, long[] amounts, EarningProgram program)
+    private static long Apply(CompiledRule rule, bool[] qualifying, State state, long[] amounts, EarningProgram program, IReadOnlyDictionary<Guid, long>? limits)
     {
         var n = amounts.Length;
         var multiplied = new long[n];
@@ -181,10 +185,11 @@ internal static partial class RuleEvaluator
         }
 
         var added = checked(multiplied.Sum() + bonus.Sum());
-        if (rule.Cap is { } cap && added > cap)
+        var cap = limits is not null && limits.TryGetValue(rule.RuleId, out var limit) ? Math.Min(limit, rule.Cap ?? long.MaxValue) : rule.Cap;
+        if (cap is { } capped && added > capped)
         {
-            AddTo(state.Bonus, Share(cap, [.. Enumerable.Range(0, n).Select(i => Math.Max(multiplied[i] + bonus[i], 0))], qualifying));
-            return cap;
+            AddTo(state.Bonus, Share(capped, [.. Enumerable.Range(0, n).Select(i => Math.Max(multiplied[i] + bonus[i], 0))], qualifying));
+            return capped;
         }
 
         AddTo(state.Multiplied, multiplied);
