@@ -1,4 +1,5 @@
 using Loyalty.Campaigns.Contracts;
+using Loyalty.Members.Contracts;
 
 namespace Loyalty.Campaigns.EarningRules;
 
@@ -37,7 +38,7 @@ internal sealed class CompiledRule
             }
             .Where(c => c.Cap is not null).Select(c => new CountedCap(c.Period, c.Cap!.Value))];
         _gate = Gate(definition.Window, definition.Audience);
-        _condition = definition.Conditions is null ? (_, _) => true : Compile(definition.Conditions);
+        _condition = definition.Conditions is null ? (_, _) => true : Compile(definition.Conditions, History);
         _excluded = Excluded(definition.ExcludeLines);
     }
 
@@ -66,6 +67,9 @@ internal sealed class CompiledRule
     public long? Cap { get; }
 
     public bool StopsEvaluation { get; }
+
+    /// <summary>What the behavioural conditions ask of the member's earlier purchases; nothing for most rules.</summary>
+    public HistoryNeeds History { get; } = new();
 
     /// <summary>The caps counted over purchases (per member per day, month or lifetime, the program's budget); often none.</summary>
     public IReadOnlyList<CountedCap> CountedCaps { get; }
@@ -143,23 +147,23 @@ internal sealed class CompiledRule
         };
     }
 
-    private static Func<EarningContext, EarningLine?, bool> Compile(RuleCondition condition)
+    private static Func<EarningContext, EarningLine?, bool> Compile(RuleCondition condition, HistoryNeeds needs)
     {
         if (condition.All is { } all)
         {
-            var parts = all.Select(Compile).ToArray();
+            var parts = all.Select(c => Compile(c, needs)).ToArray();
             return (c, l) => parts.All(p => p(c, l));
         }
 
         if (condition.Any is { } any)
         {
-            var parts = any.Select(Compile).ToArray();
+            var parts = any.Select(c => Compile(c, needs)).ToArray();
             return (c, l) => parts.Any(p => p(c, l));
         }
 
         if (condition.Not is { } not)
         {
-            var part = Compile(not);
+            var part = Compile(not, needs);
             return (c, l) => !part(c, l);
         }
 
@@ -218,6 +222,49 @@ internal sealed class CompiledRule
             return (c, _) => days.Contains(c.DaysSinceEnrollment);
         }
 
+        if (condition.FirstPurchase is true)
+        {
+            needs.Count = true;
+            return (c, _) => c.History.Count == 0;
+        }
+
+        if (condition.PurchaseNumber is { N: { } n } number)
+        {
+            if (number.WithinDays is { } within)
+            {
+                needs.Days(within);
+                return (c, _) => c.EarlierWithinDays(within) == n - 1;
+            }
+
+            if (number.Period is "year" or "month")
+            {
+                var year = number.Period == "year";
+                needs.Days(year ? 366 : 31);
+                return (c, _) => c.EarlierInSame(year) == n - 1;
+            }
+
+            needs.Count = true;
+            return (c, _) => c.History.Count == n - 1;
+        }
+
+        if (condition.PreviousPurchaseWithinDays is { } previousWithin)
+        {
+            needs.Days(previousWithin);
+            return (c, _) => c.EarlierWithinDays(previousWithin) > 0;
+        }
+
+        if (condition.NewCategory is true)
+        {
+            needs.Categories = true;
+            return (c, l) => l?.Category is { } category && !c.History.Categories.Contains(category);
+        }
+
+        if (condition.Spend is { WithinDays: { } spendDays } spend)
+        {
+            needs.Days(spendDays);
+            return (c, _) => spend.Contains(c.SpentWithinDays(spendDays) + c.Request.Purchase.TotalMinor);
+        }
+
         throw new ArgumentException("A condition with nothing set passed validation.", nameof(condition));
     }
 
@@ -234,16 +281,56 @@ internal sealed class CompiledRule
     }
 }
 
+/// <summary>
+/// What the behavioural conditions of rules ask of the member's earlier purchases (<see cref="IPurchaseHistory"/>):
+/// those of the last <see cref="RecentDays"/> days one by one, their number in all, the categories bought.
+/// </summary>
+internal sealed class HistoryNeeds
+{
+    public int RecentDays { get; private set; }
+
+    public bool Count { get; set; }
+
+    public bool Categories { get; set; }
+
+    public bool Any => RecentDays > 0 || Count || Categories;
+
+    public void Days(int days) => RecentDays = Math.Max(RecentDays, days);
+}
+
 /// <summary>What several rules ask about one request, worked out at most once per evaluation.</summary>
-internal sealed class EarningContext(EarningRequest request)
+internal sealed class EarningContext(EarningRequest request, PurchaseHistory? history = null)
 {
     private DateTime? _localTime;
+    private TimeZoneInfo? _zone;
 
     public EarningRequest Request { get; } = request;
 
+    /// <summary>The member's earlier purchases, as the rules asked them; without them a behavioural condition fails its rule.</summary>
+    public PurchaseHistory History => history ?? throw new InvalidOperationException("The member's purchase history is not available.");
+
     /// <summary>When the purchase occurred, in the program's time zone (an unknown zone throws, failing the rules that ask).</summary>
-    public DateTime LocalTime => _localTime ??=
-        TimeZoneInfo.ConvertTime(Request.Purchase.OccurredAt, TimeZoneInfo.FindSystemTimeZoneById(Request.Program.TimeZone)).DateTime;
+    public DateTime LocalTime => _localTime ??= TimeZoneInfo.ConvertTime(Request.Purchase.OccurredAt, Zone).DateTime;
+
+    private TimeZoneInfo Zone => _zone ??= TimeZoneInfo.FindSystemTimeZoneById(Request.Program.TimeZone);
+
+    /// <summary>Earlier purchases at most <paramref name="days"/> × 24 hours before this one.</summary>
+    public int EarlierWithinDays(int days)
+    {
+        var since = Request.Purchase.OccurredAt.AddDays(-days);
+        return History.Recent.Count(p => p.OccurredAt >= since);
+    }
+
+    public long SpentWithinDays(int days)
+    {
+        var since = Request.Purchase.OccurredAt.AddDays(-days);
+        return History.Recent.Where(p => p.OccurredAt >= since).Sum(p => p.TotalMinor);
+    }
+
+    /// <summary>Earlier purchases in this purchase's calendar year (or month), program time.</summary>
+    public int EarlierInSame(bool year) => History.Recent.Count(p =>
+        TimeZoneInfo.ConvertTime(p.OccurredAt, Zone).DateTime is var local
+        && local.Year == LocalTime.Year && (year || local.Month == LocalTime.Month));
 
     /// <summary>Whole days from enrolment to the purchase.</summary>
     public int DaysSinceEnrollment => (int)Math.Floor((Request.Purchase.OccurredAt - Request.Member.EnrolledAt).TotalDays);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Loyalty.Campaigns.Contracts;
 using Loyalty.Campaigns.Persistence;
+using Loyalty.Members.Contracts;
 using Loyalty.Shared.Auditing;
 using Loyalty.Shared.Http;
 using Loyalty.Shared.Security;
@@ -189,7 +190,8 @@ internal static class EarningRuleEndpoints
     }
 
     private static async Task<Results<Ok<SimulationDto>, ValidationProblem>> Simulate(
-        string program, EarningRequest request, ActiveRules activeRules, CapReservations reservations, ILogger<ActiveRules> logger, CancellationToken cancellationToken)
+        string program, EarningRequest request, ActiveRules activeRules, CapReservations reservations, IPurchaseHistory purchaseHistory,
+        ILogger<ActiveRules> logger, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors()
             .Check(request.Program is not null, "program", "Describe the program: id, code, timeZone, currency, minorUnitsPerUnit, pointsPerCurrencyUnit, baseRateScope.")
@@ -232,6 +234,7 @@ internal static class EarningRuleEndpoints
             Purchase = request.Purchase! with { Lines = request.Purchase.Lines ?? [] },
         };
         var rules = await activeRules.ForProgramAsync(program, cancellationToken);
+        var history = await RulesEarningEngine.HistoryAsync(purchaseHistory, normalized, rules, logger, cancellationToken);
         var context = new EarningContext(normalized);
         var remaining = new Dictionary<Guid, long>();
         foreach (var rule in rules.Where(r => r.CountedCaps.Count > 0))
@@ -239,7 +242,7 @@ internal static class EarningRuleEndpoints
             remaining[rule.RuleId] = await reservations.RemainingAsync(rule, context, cancellationToken);
         }
 
-        var evaluation = RuleEvaluator.Evaluate(normalized, rules, logger, remaining);
+        var evaluation = RuleEvaluator.Evaluate(normalized, rules, logger, remaining, history);
         return TypedResults.Ok(new SimulationDto(evaluation.Decision.Points, evaluation.Decision.LinePoints, evaluation.BasePoints, evaluation.TierMultiplier, evaluation.Rules));
     }
 

@@ -159,13 +159,30 @@ internal sealed record RuleCondition(
     IReadOnlyList<string>? Tier,
     AttributeEquals? Attribute,
     Range? Age,
-    Range? DaysSinceEnrollment)
+    Range? DaysSinceEnrollment,
+    bool? FirstPurchase = null,
+    PurchaseNumber? PurchaseNumber = null,
+    int? PreviousPurchaseWithinDays = null,
+    bool? NewCategory = null,
+    Spend? Spend = null)
 {
+    public const int MaxDays = 3_660;
+
     public void Validate(ValidationErrors errors, string field, int depth, ref int nodes)
     {
         nodes++;
-        var set = new object?[] { All, Any, Not, Total, Sku, Category, Quantity, Channel, Store, Tier, Attribute, Age, DaysSinceEnrollment }.Count(v => v is not null);
-        errors.Check(set == 1, field, "Give exactly one condition in each object: all, any, not, total, sku, category, quantity, channel, store, tier, attribute, age or daysSinceEnrollment.");
+        var set = new object?[]
+        {
+            All, Any, Not, Total, Sku, Category, Quantity, Channel, Store, Tier, Attribute, Age, DaysSinceEnrollment,
+            FirstPurchase, PurchaseNumber, PreviousPurchaseWithinDays, NewCategory, Spend,
+        }.Count(v => v is not null);
+        errors.Check(set == 1, field, "Give exactly one condition in each object: all, any, not, total, sku, category, quantity, channel, store, tier, attribute, age, daysSinceEnrollment, firstPurchase, purchaseNumber, previousPurchaseWithinDays, newCategory or spend.");
+        errors
+            .Check(FirstPurchase is null or true, $"{field}.firstPurchase", "Give true; for purchases after the first, wrap it in not.")
+            .Check(NewCategory is null or true, $"{field}.newCategory", "Give true; for categories bought before, wrap it in not.")
+            .Check(PreviousPurchaseWithinDays is null or (>= 1 and <= MaxDays), $"{field}.previousPurchaseWithinDays", $"Give 1 to {MaxDays:N0} days.");
+        PurchaseNumber?.Validate(errors, $"{field}.purchaseNumber");
+        Spend?.Validate(errors, $"{field}.spend");
         if (depth > RuleDefinition.MaxConditionDepth)
         {
             errors.Check(false, field, $"Conditions nest at most {RuleDefinition.MaxConditionDepth} deep.");
@@ -212,6 +229,36 @@ internal sealed record RuleCondition(
                 .Check(Attribute.EqualTo is not null && Attribute.EqualTo.Length <= 500, $"{field}.attribute.equals", "Give the value to compare with (at most 500 characters).");
         }
     }
+}
+
+/// <summary>
+/// This purchase is the member's <see cref="N"/>th: ever, within the last <see cref="WithinDays"/> days, or in the
+/// calendar <see cref="Period"/> (<c>year</c> or <c>month</c>, program time).
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record PurchaseNumber(int? N, int? WithinDays, string? Period)
+{
+    public void Validate(ValidationErrors errors, string field) =>
+        errors
+            .Check(N is >= 1 and <= 10_000, $"{field}.n", "Give the purchase's number, 1 to 10,000 (1 is the first).")
+            .Check(WithinDays is null or (>= 1 and <= RuleCondition.MaxDays), $"{field}.withinDays", $"Give 1 to {RuleCondition.MaxDays:N0} days.")
+            .Check(Period is null or "year" or "month", $"{field}.period", "Use year or month.")
+            .Check(WithinDays is null || Period is null, $"{field}.period", "Give withinDays or period, not both.");
+}
+
+/// <summary>What the member spent in the last <see cref="WithinDays"/> days, this purchase included, in minor units.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record Spend(int? WithinDays, long? Min, long? Max)
+{
+    public void Validate(ValidationErrors errors, string field) =>
+        errors
+            .Check(WithinDays is >= 1 and <= RuleCondition.MaxDays, $"{field}.withinDays", $"Give 1 to {RuleCondition.MaxDays:N0} days.")
+            .Check(Min is not null || Max is not null, field, "Give min, max or both.")
+            .Check(Min is null or >= 0, $"{field}.min", "Give 0 or more.")
+            .Check(Max is null or >= 0, $"{field}.max", "Give 0 or more.")
+            .Check(Min is null || Max is null || Max >= Min, $"{field}.max", "max must not be below min.");
+
+    public bool Contains(long value) => (Min is null || value >= Min) && (Max is null || value <= Max);
 }
 
 /// <summary>Inclusive bounds; at least one is given.</summary>

@@ -1,4 +1,5 @@
 using Loyalty.Campaigns.Contracts;
+using Loyalty.Members.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace Loyalty.Campaigns.EarningRules;
@@ -19,7 +20,9 @@ internal static partial class RuleEvaluator
     /// At most this many points from a rule in this purchase, by rule id: what its counted caps still allow
     /// (<see cref="CapReservations"/>); it acts as a lower <see cref="CompiledRule.Cap"/>.
     /// </param>
-    public static Evaluation Evaluate(EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger, IReadOnlyDictionary<Guid, long>? limits = null)
+    /// <param name="history">The member's earlier purchases, as <see cref="HistoryQuery"/> asked; null where no rule needs them.</param>
+    public static Evaluation Evaluate(
+        EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger, IReadOnlyDictionary<Guid, long>? limits = null, PurchaseHistory? history = null)
     {
         var baseRate = BaseRate.Decide(request.Program, request.Purchase);
         var tier = request.Member.TierEarningMultiplier;
@@ -34,7 +37,7 @@ internal static partial class RuleEvaluator
         var state = new State(
             hasLines ? [.. baseRate.LinePoints.Select(p => Floor(p * tier))] : [Floor(baseRate.Points * tier)],
             new long[amounts.Length]);
-        var context = new EarningContext(request);
+        var context = new EarningContext(request, history);
 
         var outcomes = new RuleOutcome?[rules.Count];
         var qualifying = new bool[rules.Count][];
@@ -142,6 +145,41 @@ internal static partial class RuleEvaluator
         var perSlot = state.Multiplied.Zip(state.Bonus, (m, b) => m + b).ToList();
         var decision = hasLines ? new EarningDecision(perSlot.Sum(), perSlot) : new EarningDecision(perSlot[0], []);
         return new Evaluation(decision, baseRate.Points, tier, [.. outcomes.Select(o => o!)]);
+    }
+
+    /// <summary>
+    /// What to ask Members of the member's earlier purchases for the rules whose behavioural conditions may be asked
+    /// (their window and audience admit the purchase), or null when none: most purchases cost no history query.
+    /// </summary>
+    public static PurchaseHistoryQuery? HistoryQuery(EarningRequest request, IReadOnlyList<CompiledRule> rules)
+    {
+        var context = new EarningContext(request);
+        int days = 0;
+        bool count = false, categories = false;
+        foreach (var rule in rules.Where(r => r.History.Any))
+        {
+            try
+            {
+                if (rule.NotApplicable(context) is not null)
+                {
+                    continue;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The evaluation reports the failure; the history is asked as if the rule applied.
+            }
+
+            days = Math.Max(days, rule.History.RecentDays);
+            count |= rule.History.Count;
+            categories |= rule.History.Categories;
+        }
+
+        return days == 0 && !count && !categories
+            ? null
+            : new PurchaseHistoryQuery(
+                request.Program.Id, request.Member.Id, request.Purchase.ExternalId, request.Purchase.OccurredAt,
+                days > 0 ? request.Purchase.OccurredAt.AddDays(-days) : null, count, categories);
     }
 
     /// <summary>Higher priority first; among equals the older rule (its id is time-ordered), so the order never depends on storage.</summary>
