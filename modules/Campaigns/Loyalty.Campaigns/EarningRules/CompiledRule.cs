@@ -39,6 +39,7 @@ internal sealed class CompiledRule
             .Where(c => c.Cap is not null).Select(c => new CountedCap(c.Period, c.Cap!.Value))];
         _gate = Gate(definition.Window, definition.Audience);
         _condition = definition.Conditions is null ? (_, _) => true : Compile(definition.Conditions, History);
+        LooksAtLines = definition.Conditions?.LooksAtLines() ?? false;
         _excluded = Excluded(definition.ExcludeLines);
     }
 
@@ -67,6 +68,9 @@ internal sealed class CompiledRule
     public long? Cap { get; }
 
     public bool StopsEvaluation { get; }
+
+    /// <summary>Whether the conditions ask about the line; if not, they are asked once per purchase, not per line.</summary>
+    public bool LooksAtLines { get; }
 
     /// <summary>What the behavioural conditions ask of the member's earlier purchases; nothing for most rules.</summary>
     public HistoryNeeds History { get; } = new();
@@ -97,12 +101,14 @@ internal sealed class CompiledRule
         var checks = new List<Func<EarningContext, string?>>();
         if (window?.From is { } from)
         {
-            checks.Add(c => c.LocalTime >= from ? null : $"the purchase is before the window opens ({from:yyyy-MM-ddTHH:mm} program time)");
+            var reason = $"the purchase is before the window opens ({from:yyyy-MM-ddTHH:mm} program time)";
+            checks.Add(c => c.LocalTime >= from ? null : reason);
         }
 
         if (window?.To is { } to)
         {
-            checks.Add(c => c.LocalTime < to ? null : $"the purchase is after the window closed ({to:yyyy-MM-ddTHH:mm} program time)");
+            var reason = $"the purchase is after the window closed ({to:yyyy-MM-ddTHH:mm} program time)";
+            checks.Add(c => c.LocalTime < to ? null : reason);
         }
 
         if (window?.DaysOfWeek is { } days)
@@ -113,7 +119,8 @@ internal sealed class CompiledRule
 
         if (window?.Hours is { From: { } start, To: { } end })
         {
-            checks.Add(c => TimeOnly.FromDateTime(c.LocalTime) is var time && time >= start && time < end ? null : $"the purchase is outside the hours {start:HH:mm}-{end:HH:mm}");
+            var reason = $"the purchase is outside the hours {start:HH:mm}-{end:HH:mm}";
+            checks.Add(c => TimeOnly.FromDateTime(c.LocalTime) is var time && time >= start && time < end ? null : reason);
         }
 
         if (audience?.Tiers is { } tiers)
@@ -130,12 +137,14 @@ internal sealed class CompiledRule
 
         if (audience?.NewMembersWithinDays is { } withinDays)
         {
-            checks.Add(c => c.DaysSinceEnrollment < withinDays ? null : $"the member enrolled {withinDays} or more days before the purchase");
+            var reason = $"the member enrolled {withinDays} or more days before the purchase";
+            checks.Add(c => c.DaysSinceEnrollment < withinDays ? null : reason);
         }
 
+        var all = checks.ToArray();
         return c =>
         {
-            foreach (var check in checks)
+            foreach (var check in all)
             {
                 if (check(c) is { } reason)
                 {
@@ -152,13 +161,35 @@ internal sealed class CompiledRule
         if (condition.All is { } all)
         {
             var parts = all.Select(c => Compile(c, needs)).ToArray();
-            return (c, l) => parts.All(p => p(c, l));
+            return (c, l) =>
+            {
+                foreach (var part in parts)
+                {
+                    if (!part(c, l))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            };
         }
 
         if (condition.Any is { } any)
         {
             var parts = any.Select(c => Compile(c, needs)).ToArray();
-            return (c, l) => parts.Any(p => p(c, l));
+            return (c, l) =>
+            {
+                foreach (var part in parts)
+                {
+                    if (part(c, l))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            };
         }
 
         if (condition.Not is { } not)
@@ -318,19 +349,41 @@ internal sealed class EarningContext(EarningRequest request, PurchaseHistory? hi
     public int EarlierWithinDays(int days)
     {
         var since = Request.Purchase.OccurredAt.AddDays(-days);
-        return History.Recent.Count(p => p.OccurredAt >= since);
+        var count = 0;
+        foreach (var purchase in History.Recent)
+        {
+            count += purchase.OccurredAt >= since ? 1 : 0;
+        }
+
+        return count;
     }
 
     public long SpentWithinDays(int days)
     {
         var since = Request.Purchase.OccurredAt.AddDays(-days);
-        return History.Recent.Where(p => p.OccurredAt >= since).Sum(p => p.TotalMinor);
+        long spent = 0;
+        foreach (var purchase in History.Recent)
+        {
+            spent += purchase.OccurredAt >= since ? purchase.TotalMinor : 0;
+        }
+
+        return spent;
     }
 
     /// <summary>Earlier purchases in this purchase's calendar year (or month), program time.</summary>
-    public int EarlierInSame(bool year) => History.Recent.Count(p =>
-        TimeZoneInfo.ConvertTime(p.OccurredAt, Zone).DateTime is var local
-        && local.Year == LocalTime.Year && (year || local.Month == LocalTime.Month));
+    public int EarlierInSame(bool year)
+    {
+        var start = year ? new DateTime(LocalTime.Year, 1, 1) : new DateTime(LocalTime.Year, LocalTime.Month, 1);
+        // Midnight can fall in a daylight-saving gap somewhere; the hour after it is the first of the period there.
+        var since = Zone.IsInvalidTime(start) ? TimeZoneInfo.ConvertTimeToUtc(start.AddHours(1), Zone) : TimeZoneInfo.ConvertTimeToUtc(start, Zone);
+        var count = 0;
+        foreach (var purchase in History.Recent)
+        {
+            count += purchase.OccurredAt >= since ? 1 : 0;
+        }
+
+        return count;
+    }
 
     /// <summary>Whole days from enrolment to the purchase.</summary>
     public int DaysSinceEnrollment => (int)Math.Floor((Request.Purchase.OccurredAt - Request.Member.EnrolledAt).TotalDays);

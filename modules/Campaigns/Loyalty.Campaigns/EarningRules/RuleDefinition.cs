@@ -168,6 +168,11 @@ internal sealed record RuleCondition(
 {
     public const int MaxDays = 3_660;
 
+    /// <summary>Whether the condition asks about the line at all; one that does not holds for every line alike.</summary>
+    public bool LooksAtLines() =>
+        Sku is not null || Category is not null || Quantity is not null || NewCategory is not null
+        || (All ?? []).Concat(Any ?? []).Any(c => c.LooksAtLines()) || Not?.LooksAtLines() == true;
+
     public void Validate(ValidationErrors errors, string field, int depth, ref int nodes)
     {
         nodes++;

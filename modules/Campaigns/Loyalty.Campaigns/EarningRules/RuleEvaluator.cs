@@ -49,10 +49,7 @@ internal static partial class RuleEvaluator
                 var reason = rule.NotApplicable(context);
                 if (reason is null)
                 {
-                    var slots = hasLines
-                        ? lines.Select(l => !rule.Excludes(l) && rule.Holds(context, l)).ToArray()
-                        : [rule.Holds(context, null)];
-                    if (slots.Any(q => q))
+                    if (QualifyingSlots(rule, context, lines, amounts.Length) is { } slots)
                     {
                         qualifying[r] = slots;
                         continue;
@@ -147,6 +144,33 @@ internal static partial class RuleEvaluator
         return new Evaluation(decision, baseRate.Points, tier, [.. outcomes.Select(o => o!)]);
     }
 
+    /// <summary>The slots the rule's conditions hold for and its exclusions spare, or null when there are none.</summary>
+    private static bool[]? QualifyingSlots(CompiledRule rule, EarningContext context, IReadOnlyList<EarningLine> lines, int slotCount)
+    {
+        var slots = new bool[slotCount];
+        if (lines.Count == 0)
+        {
+            slots[0] = rule.Holds(context, null);
+            return slots[0] ? slots : null;
+        }
+
+        bool? forEveryLine = null;
+        var any = false;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            if (rule.Excludes(line))
+            {
+                continue;
+            }
+
+            slots[i] = rule.LooksAtLines ? rule.Holds(context, line) : forEveryLine ??= rule.Holds(context, line);
+            any |= slots[i];
+        }
+
+        return any ? slots : null;
+    }
+
     /// <summary>
     /// What to ask Members of the member's earlier purchases for the rules whose behavioural conditions may be asked
     /// (their window and audience admit the purchase), or null when none: most purchases cost no history query.
@@ -196,7 +220,12 @@ internal static partial class RuleEvaluator
         var n = amounts.Length;
         var multiplied = new long[n];
         var bonus = new long[n];
-        var weights = Enumerable.Range(0, n).Select(i => qualifying[i] ? Math.Max(amounts[i], 0) : 0).ToArray();
+        var weights = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            weights[i] = qualifying[i] ? Math.Max(amounts[i], 0) : 0;
+        }
+
         if (rule.Multiplier is { } multiplier)
         {
             for (var i = 0; i < n; i++)
@@ -207,26 +236,35 @@ internal static partial class RuleEvaluator
 
         if (rule.FixedPoints is { } fixedPoints)
         {
-            AddTo(bonus, Share(fixedPoints, weights, qualifying));
+            AddShare(bonus, fixedPoints, weights, qualifying);
         }
 
         if (rule.Rate is { } rate)
         {
             if (rule.RateScope == RateScope.PerLine)
             {
-                AddTo(bonus, [.. Enumerable.Range(0, n).Select(i => qualifying[i] ? Round(rule.Rounding, (decimal)weights[i] / program.MinorUnitsPerUnit * rate) : 0)]);
+                for (var i = 0; i < n; i++)
+                {
+                    bonus[i] = checked(bonus[i] + (qualifying[i] ? Round(rule.Rounding, (decimal)weights[i] / program.MinorUnitsPerUnit * rate) : 0));
+                }
             }
             else
             {
-                AddTo(bonus, Share(Round(rule.Rounding, (decimal)weights.Sum() / program.MinorUnitsPerUnit * rate), weights, qualifying));
+                AddShare(bonus, Round(rule.Rounding, (decimal)Sum(weights) / program.MinorUnitsPerUnit * rate), weights, qualifying);
             }
         }
 
-        var added = checked(multiplied.Sum() + bonus.Sum());
+        var added = checked(Sum(multiplied) + Sum(bonus));
         var cap = limits is not null && limits.TryGetValue(rule.RuleId, out var limit) ? Math.Min(limit, rule.Cap ?? long.MaxValue) : rule.Cap;
         if (cap is { } capped && added > capped)
         {
-            AddTo(state.Bonus, Share(capped, [.. Enumerable.Range(0, n).Select(i => Math.Max(multiplied[i] + bonus[i], 0))], qualifying));
+            var gained = new long[n];
+            for (var i = 0; i < n; i++)
+            {
+                gained[i] = Math.Max(multiplied[i] + bonus[i], 0);
+            }
+
+            AddShare(state.Bonus, capped, gained, qualifying);
             return capped;
         }
 
@@ -235,27 +273,39 @@ internal static partial class RuleEvaluator
         return added;
     }
 
-    /// <summary>Shares whole points by weight, rounding down, the remainder to the last slot that takes part (as the base rate does).</summary>
-    private static long[] Share(long total, long[] weights, bool[] takingPart)
+    /// <summary>Adds whole points shared by weight, rounding down, the remainder to the last slot that takes part (as the base rate does).</summary>
+    private static void AddShare(long[] target, long total, long[] weights, bool[] takingPart)
     {
-        var shares = new long[weights.Length];
-        var sum = weights.Sum();
-        var last = Array.FindLastIndex(takingPart, t => t);
+        var last = Array.LastIndexOf(takingPart, true);
         if (last < 0)
         {
-            return shares;
+            return;
         }
 
+        var sum = Sum(weights);
+        long shared = 0;
         if (sum > 0)
         {
             for (var i = 0; i < weights.Length; i++)
             {
-                shares[i] = (long)decimal.Floor((decimal)total * weights[i] / sum);
+                var share = (long)decimal.Floor((decimal)total * weights[i] / sum);
+                target[i] = checked(target[i] + share);
+                shared += share;
             }
         }
 
-        shares[last] += total - shares.Sum();
-        return shares;
+        target[last] = checked(target[last] + total - shared);
+    }
+
+    private static long Sum(long[] values)
+    {
+        long sum = 0;
+        foreach (var value in values)
+        {
+            sum = checked(sum + value);
+        }
+
+        return sum;
     }
 
     private static void AddTo(long[] target, long[] values)
