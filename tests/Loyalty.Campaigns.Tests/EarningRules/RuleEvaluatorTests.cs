@@ -74,6 +74,20 @@ public sealed class RuleEvaluatorTests
     }
 
     [Fact]
+    public void The_decision_names_the_rule_versions_that_applied_and_what_each_added()
+    {
+        var request = Request(lines: [Line("a", null, 10_000)]);
+        var doubled = Rule("""{ "name": "double", "priority": 10, "effects": { "multiplier": 2 } }""");
+        var bonus = Rule("""{ "name": "bonus", "priority": 5, "effects": { "fixedPoints": 50 } }""");
+        var never = Rule("""{ "name": "never", "conditions": { "channel": ["web"] }, "effects": { "fixedPoints": 50 } }""");
+
+        var decision = Evaluate(request, doubled, bonus, never).Decision;
+
+        Assert.Equal([new AppliedRule(doubled.RuleId, 1, "double", 100), new AppliedRule(bonus.RuleId, 1, "bonus", 50)], decision.Rules!);
+        Assert.Equal(250, decision.Points);
+    }
+
+    [Fact]
     public void Points_per_currency_unit_round_as_told_and_a_cap_limits_what_the_rule_adds()
     {
         var request = Request(lines: [Line("a", null, 1_250), Line("b", null, 1_260)]);

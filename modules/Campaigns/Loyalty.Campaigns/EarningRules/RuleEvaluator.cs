@@ -140,7 +140,8 @@ internal static partial class RuleEvaluator
         }
 
         var perSlot = state.Multiplied.Zip(state.Bonus, (m, b) => m + b).ToList();
-        var decision = hasLines ? new EarningDecision(perSlot.Sum(), perSlot) : new EarningDecision(perSlot[0], []);
+        List<AppliedRule> applied = [.. outcomes.Where(o => o!.Outcome == "applied").Select(o => new AppliedRule(o!.RuleId, o.Version, o.Name, o.Points))];
+        var decision = hasLines ? new EarningDecision(perSlot.Sum(), perSlot, applied) : new EarningDecision(perSlot[0], [], applied);
         return new Evaluation(decision, baseRate.Points, tier, [.. outcomes.Select(o => o!)]);
     }
 
