@@ -20,11 +20,14 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
 
     private readonly Action<IServiceCollection>? _services;
 
-    private LoyaltyHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services)
+    private readonly bool _ownsDatabase;
+
+    private LoyaltyHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services, bool ownsDatabase = true)
     {
         _database = database;
         _settings = settings;
         _services = services;
+        _ownsDatabase = ownsDatabase;
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
@@ -37,6 +40,18 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
         var host = new LoyaltyHost(database, settings ?? new Dictionary<string, string?>(), services);
         _ = host.Server; // starts the host: migrations, bootstrap admin
         return host;
+    }
+
+    /// <summary>
+    /// A second node of the same installation: another host, with its own caches and clock, on this host's database
+    /// (which this host drops when disposed).
+    /// </summary>
+    public LoyaltyHost AnotherNode()
+    {
+        var node = new LoyaltyHost(_database, _settings, _services, ownsDatabase: false);
+        node.Clock.SetUtcNow(Clock.GetUtcNow());
+        _ = node.Server;
+        return node;
     }
 
     /// <summary>A client with the bootstrap admin's sign-in cookie.</summary>
@@ -102,7 +117,10 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
     private sealed record CreatedKey(string Key);

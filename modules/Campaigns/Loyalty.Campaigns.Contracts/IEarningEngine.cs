@@ -1,8 +1,10 @@
 namespace Loyalty.Campaigns.Contracts;
 
 /// <summary>
-/// Decides what a purchase earns. Members asks it for every purchase, inside the transaction that credits the points,
-/// so an implementation reads only what the request carries and what its own module owns, and does not write.
+/// Decides what a purchase earns. Members asks it for every purchase, before it saves the purchase and its points, so
+/// an implementation reads only what the request carries and what its own module owns. It writes nothing in Members'
+/// transaction; what it must hold for the purchase (points reserved under a cap) it commits on its own and settles once
+/// the purchase is recorded or not. A repeated decision for the same purchase (Members retrying) must not take twice.
 /// Members registers a base-rate implementation as the fallback; the Campaigns module's earning rules replace it by
 /// registering theirs (the last registration wins).
 /// </summary>
@@ -38,6 +40,10 @@ public sealed record EarningLine(int LineNumber, string Sku, string? Category, d
 /// <summary>
 /// Whole points per line, in the order of the request's lines (what a return of a line takes back), and the total.
 /// With lines, <see cref="Points"/> is their sum: a bonus on the whole purchase is shared out over its lines, so a return
-/// of every line takes back everything. With no lines, <see cref="LinePoints"/> is empty.
+/// of every line takes back everything. With no lines, <see cref="LinePoints"/> is empty. <see cref="Rules"/> names the
+/// rule versions that changed the points and by how much (null when only the base rate decided), for the ledger to keep.
 /// </summary>
-public sealed record EarningDecision(long Points, IReadOnlyList<long> LinePoints);
+public sealed record EarningDecision(long Points, IReadOnlyList<long> LinePoints, IReadOnlyList<AppliedRule>? Rules = null);
+
+/// <summary>A version of an earning rule that applied to a purchase, and the points it added (negative: took away).</summary>
+public sealed record AppliedRule(Guid RuleId, int Version, string Name, long Points);

@@ -1,11 +1,13 @@
 using Loyalty.Campaigns.Contracts;
 using Loyalty.Campaigns.EarningRules;
+using Loyalty.Campaigns.Jobs;
 using Loyalty.Campaigns.Persistence;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace Loyalty.Campaigns;
 
@@ -20,9 +22,19 @@ public sealed class CampaignsModule : LoyaltyModule
             configuration, Name);
         services.AddSingleton<EarningRuleCache>();
         services.AddScoped<ActiveRules>();
+        services.AddScoped<CapReservations>();
         // Members registers its base-rate fallback with TryAdd before this module's services (LoyaltyModules.All
         // lists Members first), so this registration is the one resolved: the last one wins.
         services.AddScoped<IEarningEngine, RulesEarningEngine>();
+    }
+
+    public override void AddJobs(IQuartzBuilder quartz)
+    {
+        quartz.AddJob<SettleCapReservationsJob>(job => job.WithIdentity(SettleCapReservationsJob.Key));
+        quartz.AddTrigger<SettleCapReservationsJob>(trigger => trigger
+            .ForJob(SettleCapReservationsJob.Key)
+            .WithIdentity($"{SettleCapReservationsJob.Key.Name}.every-minute", Name)
+            .WithCronSchedule("0 * * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)

@@ -38,6 +38,8 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<MemberEnrollment>();
         services.AddImports(configuration);
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();
+        services.AddScoped<IRecordedPurchases, RecordedPurchases>();
+        services.AddScoped<IPurchaseHistory, PurchaseHistoryQueries>();
         services.AddScoped<TransactionRecorder>();
         // The fallback until earning rules decide; the Campaigns module's registration replaces it.
         services.TryAddScoped<IEarningEngine, BaseRateEarning>();

@@ -1,5 +1,6 @@
 using Loyalty.Campaigns.Contracts;
 using Loyalty.Campaigns.EarningRules;
+using Loyalty.Members.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Loyalty.Campaigns.Tests.EarningRules;
@@ -73,6 +74,20 @@ public sealed class RuleEvaluatorTests
     }
 
     [Fact]
+    public void The_decision_names_the_rule_versions_that_applied_and_what_each_added()
+    {
+        var request = Request(lines: [Line("a", null, 10_000)]);
+        var doubled = Rule("""{ "name": "double", "priority": 10, "effects": { "multiplier": 2 } }""");
+        var bonus = Rule("""{ "name": "bonus", "priority": 5, "effects": { "fixedPoints": 50 } }""");
+        var never = Rule("""{ "name": "never", "conditions": { "channel": ["web"] }, "effects": { "fixedPoints": 50 } }""");
+
+        var decision = Evaluate(request, doubled, bonus, never).Decision;
+
+        Assert.Equal([new AppliedRule(doubled.RuleId, 1, "double", 100), new AppliedRule(bonus.RuleId, 1, "bonus", 50)], decision.Rules!);
+        Assert.Equal(250, decision.Points);
+    }
+
+    [Fact]
     public void Points_per_currency_unit_round_as_told_and_a_cap_limits_what_the_rule_adds()
     {
         var request = Request(lines: [Line("a", null, 1_250), Line("b", null, 1_260)]);
@@ -137,6 +152,112 @@ public sealed class RuleEvaluatorTests
         Assert.Equal(10, Evaluate(adult with { Member = adult.Member with { BirthDate = new DateOnly(2010, 1, 1) } }, rule).Decision.Points);
         Assert.Equal(10, Evaluate(adult with { Member = adult.Member with { Attributes = new Dictionary<string, string>(), EnrolledAt = November.AddDays(-7) } }, rule).Decision.Points);
     }
+
+    [Fact]
+    public void What_a_counted_cap_still_allows_limits_the_rule_like_a_lower_cap_per_transaction()
+    {
+        var request = Request(lines: [Line("a", null, 3_000), Line("b", null, 1_000)]);
+        var bonus = Rule("""{ "name": "bonus", "effects": { "fixedPoints": 100, "capPerMember": 500, "capPerTransaction": 80 } }""");
+
+        var unlimited = RuleEvaluator.Evaluate(request, [bonus], NullLogger.Instance);
+        var limited = RuleEvaluator.Evaluate(request, [bonus], NullLogger.Instance, new Dictionary<Guid, long> { [bonus.RuleId] = 40 });
+        var nothingLeft = RuleEvaluator.Evaluate(request, [bonus], NullLogger.Instance, new Dictionary<Guid, long> { [bonus.RuleId] = 0 });
+
+        Assert.Equal((40L + 80, 80L), (unlimited.Decision.Points, unlimited.Rules[0].Points));
+        Assert.Equal([30L + 30, 10L + 10], limited.Decision.LinePoints);
+        Assert.Equal((40L, 0L), (nothingLeft.Decision.Points, nothingLeft.Rules[0].Points));
+        Assert.Equal([CapPeriod.MemberLifetime], bonus.CountedCaps.Select(c => c.Period));
+    }
+
+    [Fact]
+    public void Caps_below_zero_are_refused_naming_each_cap()
+    {
+        var definition = System.Text.Json.JsonSerializer.Deserialize<RuleDefinition>(
+            """{ "name": "bonus", "effects": { "fixedPoints": 1, "capPerMemberPerDay": -1, "capPerMemberPerMonth": -1, "capPerMember": -1, "budget": -1 } }""",
+            EarningRuleVersion.Json)!;
+
+        Assert.False(definition.Validate().IsEmpty);
+        var problem = (Microsoft.AspNetCore.Http.HttpResults.ValidationProblem)definition.Validate().ToProblem();
+        Assert.Equal(
+            ["effects.budget", "effects.capPerMember", "effects.capPerMemberPerDay", "effects.capPerMemberPerMonth"],
+            problem.ProblemDetails.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_field_the_shape_does_not_have_cannot_be_read_even_deep_in_the_conditions()
+    {
+        var e = Assert.Throws<System.Text.Json.JsonException>(() => System.Text.Json.JsonSerializer.Deserialize<RuleDefinition>(
+            """{ "name": "x", "conditions": { "any": [ { "sku": ["a"] }, { "not": { "catgory": ["b"] } } ] }, "effects": { "fixedPoints": 1 } }""",
+            EarningRuleVersion.Json));
+
+        Assert.Equal("$.conditions.any[1].not.catgory", e.Path);
+    }
+
+    [Fact]
+    public void Double_points_on_every_purchase_within_30_days_of_the_previous_one_is_data()
+    {
+        var rule = Rule("""{ "name": "Come back soon", "conditions": { "previousPurchaseWithinDays": 30 }, "effects": { "multiplier": 2 } }""");
+        var request = Request(lines: [Line("a", null, 1_000)]);
+
+        Assert.Equal(20, Evaluate(request, History(November.AddDays(-30)), rule).Decision.Points);
+        Assert.Equal(10, Evaluate(request, History(November.AddDays(-31)), rule).Decision.Points);
+        Assert.Equal(10, Evaluate(request, History(), rule).Decision.Points);
+    }
+
+    [Fact]
+    public void Five_hundred_points_for_the_fifth_purchase_of_the_year_counts_the_calendar_year_in_program_time()
+    {
+        var rule = Rule("""{ "name": "Fifth of the year", "conditions": { "purchaseNumber": { "n": 5, "period": "year" } }, "effects": { "fixedPoints": 500 } }""");
+        var request = Request(lines: [Line("a", null, 1_000)]);
+        // 23:30 UTC on 31 December 2025 is already 2026 in Berlin.
+        var fourThisYear = History(new DateTimeOffset(2025, 12, 31, 23, 30, 0, TimeSpan.Zero), November.AddDays(-100), November.AddDays(-50), November.AddDays(-1));
+        var threeThisYear = History(new DateTimeOffset(2025, 12, 31, 22, 30, 0, TimeSpan.Zero), November.AddDays(-100), November.AddDays(-50), November.AddDays(-1));
+
+        Assert.Equal(10 + 500, Evaluate(request, fourThisYear, rule).Decision.Points);
+        Assert.Equal(10, Evaluate(request, threeThisYear, rule).Decision.Points);
+        Assert.Equal(366, rule.History.RecentDays);
+    }
+
+    [Fact]
+    public void The_nth_purchase_within_n_days_the_first_purchase_a_new_category_and_recent_spend_are_conditions()
+    {
+        var third = Rule("""{ "name": "third in a week", "conditions": { "purchaseNumber": { "n": 3, "withinDays": 7 } }, "effects": { "fixedPoints": 30 } }""");
+        var first = Rule("""{ "name": "first", "conditions": { "firstPurchase": true }, "effects": { "fixedPoints": 100 } }""");
+        var newCategory = Rule("""{ "name": "discover", "conditions": { "newCategory": true }, "effects": { "multiplier": 3 } }""");
+        var spender = Rule("""{ "name": "big spender", "conditions": { "spend": { "withinDays": 90, "min": 51000 } }, "effects": { "fixedPoints": 200 } }""");
+        var request = Request(lines: [Line("boots", "shoes", 10_000), Line("hat", "hats", 1_000)]);
+        // Within 90 days 20,000 + 19,999 + this purchase's 11,000 = 50,999: one minor unit short.
+        var history = new PurchaseHistory(5, [new PastPurchase(November.AddDays(-91), 90_000), new PastPurchase(November.AddDays(-6), 20_000), new PastPurchase(November.AddDays(-2), 19_999)], new HashSet<string>(["SHOES"], StringComparer.OrdinalIgnoreCase));
+
+        var evaluation = Evaluate(request, history, third, first, newCategory, spender);
+        Assert.Equal(
+            [("big spender", "notMatched", 0L), ("discover", "applied", 20L), ("first", "notMatched", 0L), ("third in a week", "applied", 30L)],
+            evaluation.Rules.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => (r.Name, r.Outcome, r.Points)));
+        var richer = history with { Recent = [.. history.Recent, new PastPurchase(November.AddHours(-1), 1)] };
+        Assert.Equal("applied", Evaluate(request, richer, spender).Rules[0].Outcome);
+        Assert.Equal("applied", Evaluate(request, PurchaseHistory.None, first).Rules[0].Outcome);
+    }
+
+    [Fact]
+    public void Members_is_asked_for_history_only_for_what_the_rules_that_may_apply_need()
+    {
+        var request = Request(lines: [Line("a", null, 1_000)]);
+        var plain = Rule("""{ "name": "plain", "effects": { "fixedPoints": 5 } }""");
+        var spend = Rule("""{ "name": "spend", "conditions": { "spend": { "withinDays": 90, "min": 1 } }, "effects": { "fixedPoints": 5 } }""");
+        var firstForGold = Rule("""{ "name": "first", "audience": { "tiers": ["gold"] }, "conditions": { "firstPurchase": true }, "effects": { "fixedPoints": 5 } }""");
+        var discover = Rule("""{ "name": "discover", "conditions": { "any": [ { "newCategory": true }, { "previousPurchaseWithinDays": 7 } ] }, "effects": { "fixedPoints": 5 } }""");
+
+        Assert.Null(RuleEvaluator.HistoryQuery(request, [plain, firstForGold]));
+        var query = RuleEvaluator.HistoryQuery(request, [plain, spend, firstForGold, discover])!;
+        Assert.Equal((November.AddDays(-90), false, true, "T-1"), (query.RecentSince, query.WithCount, query.WithCategories, query.ExcludingExternalId));
+        Assert.Equal("failed", Evaluate(request, spend).Rules[0].Outcome);
+    }
+
+    private static Evaluation Evaluate(EarningRequest request, PurchaseHistory history, params CompiledRule[] rules) =>
+        RuleEvaluator.Evaluate(request, RuleEvaluator.Order(rules), NullLogger.Instance, history: history);
+
+    private static PurchaseHistory History(params DateTimeOffset[] earlier) =>
+        new(earlier.Length, [.. earlier.Select(at => new PastPurchase(at, 1_000))], new HashSet<string>());
 
     private static Evaluation Evaluate(EarningRequest request, params CompiledRule[] rules) =>
         RuleEvaluator.Evaluate(request, RuleEvaluator.Order(rules), NullLogger.Instance);

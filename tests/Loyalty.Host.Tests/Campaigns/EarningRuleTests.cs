@@ -72,6 +72,26 @@ public sealed class EarningRuleTests
         Assert.Equal(["archived"], (await viewer.GetFromJsonAsync<List<RuleView>>(Rules(api)))!.Select(r => r.Status));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_purchase_keeps_which_rule_versions_decided_its_points_and_what_each_added(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var (api, marketer) = await ProgramAsync(host);
+        var member = await api.EnrollAsync("shop-1");
+        var at = host.Clock.GetUtcNow().AddMinutes(-1);
+        var baseOnly = await (await PurchaseAsync(api, "T-0", member, at)).Content.ReadFromJsonAsync<TransactionWithRules>();
+
+        var rule = await CreateAsync(marketer, api, new { name = "Bonus", effects = new { fixedPoints = 5 } });
+        (await marketer.PostAsync($"{Rules(api)}/{rule}/activate", null)).EnsureSuccessStatusCode();
+        (await marketer.PutAsJsonAsync($"{Rules(api)}/{rule}", new { name = "Bigger bonus", effects = new { fixedPoints = 50 } })).EnsureSuccessStatusCode();
+        var decided = await (await PurchaseAsync(api, "T-1", member, at)).Content.ReadFromJsonAsync<TransactionWithRules>();
+
+        Assert.Null(baseOnly!.Rules);
+        Assert.Equal(160, decided!.Points);
+        Assert.Equal([new AppliedRuleView(rule, 2, "Bigger bonus", 50)], decided.Rules!);
+    }
+
     [Fact]
     public async Task A_malformed_rule_is_refused_naming_each_part_at_fault_and_nothing_is_stored()
     {
@@ -90,6 +110,27 @@ public sealed class EarningRuleTests
         Assert.Equal(
             ["conditions.all[1].category", "effects.capPerTransaction", "window.to"],
             (await bad.Content.ReadFromJsonAsync<ValidationProblem>())!.Errors.Keys.Order());
+        Assert.Empty((await marketer.GetFromJsonAsync<List<RuleView>>(Rules(api)))!);
+    }
+
+    [Fact]
+    public async Task A_rule_with_a_field_the_shape_does_not_have_is_refused_naming_that_field()
+    {
+        await using var host = await LoyaltyHost.StartAsync(DatabaseProvider.Sqlite);
+        var (api, marketer) = await ProgramAsync(host);
+
+        var misspelt = await marketer.PostAsJsonAsync(Rules(api), new { name = "Double", effects = new { mutliplier = 2 } });
+        var nested = await marketer.PostAsJsonAsync(Rules(api), new
+        {
+            name = "Shoes",
+            conditions = new { all = new object[] { new { sku = Skus }, new { categories = Skus } } },
+            effects = new { multiplier = 2 },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt.StatusCode);
+        Assert.Equal("application/problem+json", misspelt.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["effects.mutliplier"], (await misspelt.Content.ReadFromJsonAsync<ValidationProblem>())!.Errors.Keys);
+        Assert.Equal(["conditions.all[1].categories"], (await nested.Content.ReadFromJsonAsync<ValidationProblem>())!.Errors.Keys);
         Assert.Empty((await marketer.GetFromJsonAsync<List<RuleView>>(Rules(api)))!);
     }
 
@@ -175,6 +216,10 @@ public sealed class EarningRuleTests
     }
 
     private sealed record Transaction(long Points);
+
+    private sealed record TransactionWithRules(long Points, List<AppliedRuleView>? Rules);
+
+    private sealed record AppliedRuleView(Guid RuleId, int Version, string Name, long Points);
 
     private sealed record RuleView(Guid Id, string Status, int Version, string Name, List<VersionView>? Versions);
 

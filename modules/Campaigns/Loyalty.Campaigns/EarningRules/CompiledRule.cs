@@ -1,4 +1,5 @@
 using Loyalty.Campaigns.Contracts;
+using Loyalty.Members.Contracts;
 
 namespace Loyalty.Campaigns.EarningRules;
 
@@ -28,8 +29,17 @@ internal sealed class CompiledRule
         Multiplier = effects.Multiplier;
         Cap = effects.CapPerTransaction;
         StopsEvaluation = effects.StopEvaluating ?? false;
+        CountedCaps = [.. new (CapPeriod Period, long? Cap)[]
+            {
+                (CapPeriod.Program, effects.Budget),
+                (CapPeriod.MemberLifetime, effects.CapPerMember),
+                (CapPeriod.MemberMonth, effects.CapPerMemberPerMonth),
+                (CapPeriod.MemberDay, effects.CapPerMemberPerDay),
+            }
+            .Where(c => c.Cap is not null).Select(c => new CountedCap(c.Period, c.Cap!.Value))];
         _gate = Gate(definition.Window, definition.Audience);
-        _condition = definition.Conditions is null ? (_, _) => true : Compile(definition.Conditions);
+        _condition = definition.Conditions is null ? (_, _) => true : Compile(definition.Conditions, History);
+        LooksAtLines = definition.Conditions?.LooksAtLines() ?? false;
         _excluded = Excluded(definition.ExcludeLines);
     }
 
@@ -59,6 +69,15 @@ internal sealed class CompiledRule
 
     public bool StopsEvaluation { get; }
 
+    /// <summary>Whether the conditions ask about the line; if not, they are asked once per purchase, not per line.</summary>
+    public bool LooksAtLines { get; }
+
+    /// <summary>What the behavioural conditions ask of the member's earlier purchases; nothing for most rules.</summary>
+    public HistoryNeeds History { get; } = new();
+
+    /// <summary>The caps counted over purchases (per member per day, month or lifetime, the program's budget); often none.</summary>
+    public IReadOnlyList<CountedCap> CountedCaps { get; }
+
     /// <summary>Compiles a definition that passed <see cref="RuleDefinition.Validate"/>; anything else is refused.</summary>
     public static CompiledRule Compile(Guid ruleId, int version, RuleDefinition definition)
     {
@@ -82,12 +101,14 @@ internal sealed class CompiledRule
         var checks = new List<Func<EarningContext, string?>>();
         if (window?.From is { } from)
         {
-            checks.Add(c => c.LocalTime >= from ? null : $"the purchase is before the window opens ({from:yyyy-MM-ddTHH:mm} program time)");
+            var reason = $"the purchase is before the window opens ({from:yyyy-MM-ddTHH:mm} program time)";
+            checks.Add(c => c.LocalTime >= from ? null : reason);
         }
 
         if (window?.To is { } to)
         {
-            checks.Add(c => c.LocalTime < to ? null : $"the purchase is after the window closed ({to:yyyy-MM-ddTHH:mm} program time)");
+            var reason = $"the purchase is after the window closed ({to:yyyy-MM-ddTHH:mm} program time)";
+            checks.Add(c => c.LocalTime < to ? null : reason);
         }
 
         if (window?.DaysOfWeek is { } days)
@@ -98,7 +119,8 @@ internal sealed class CompiledRule
 
         if (window?.Hours is { From: { } start, To: { } end })
         {
-            checks.Add(c => TimeOnly.FromDateTime(c.LocalTime) is var time && time >= start && time < end ? null : $"the purchase is outside the hours {start:HH:mm}-{end:HH:mm}");
+            var reason = $"the purchase is outside the hours {start:HH:mm}-{end:HH:mm}";
+            checks.Add(c => TimeOnly.FromDateTime(c.LocalTime) is var time && time >= start && time < end ? null : reason);
         }
 
         if (audience?.Tiers is { } tiers)
@@ -115,12 +137,14 @@ internal sealed class CompiledRule
 
         if (audience?.NewMembersWithinDays is { } withinDays)
         {
-            checks.Add(c => c.DaysSinceEnrollment < withinDays ? null : $"the member enrolled {withinDays} or more days before the purchase");
+            var reason = $"the member enrolled {withinDays} or more days before the purchase";
+            checks.Add(c => c.DaysSinceEnrollment < withinDays ? null : reason);
         }
 
+        var all = checks.ToArray();
         return c =>
         {
-            foreach (var check in checks)
+            foreach (var check in all)
             {
                 if (check(c) is { } reason)
                 {
@@ -132,23 +156,45 @@ internal sealed class CompiledRule
         };
     }
 
-    private static Func<EarningContext, EarningLine?, bool> Compile(RuleCondition condition)
+    private static Func<EarningContext, EarningLine?, bool> Compile(RuleCondition condition, HistoryNeeds needs)
     {
         if (condition.All is { } all)
         {
-            var parts = all.Select(Compile).ToArray();
-            return (c, l) => parts.All(p => p(c, l));
+            var parts = all.Select(c => Compile(c, needs)).ToArray();
+            return (c, l) =>
+            {
+                foreach (var part in parts)
+                {
+                    if (!part(c, l))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            };
         }
 
         if (condition.Any is { } any)
         {
-            var parts = any.Select(Compile).ToArray();
-            return (c, l) => parts.Any(p => p(c, l));
+            var parts = any.Select(c => Compile(c, needs)).ToArray();
+            return (c, l) =>
+            {
+                foreach (var part in parts)
+                {
+                    if (part(c, l))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            };
         }
 
         if (condition.Not is { } not)
         {
-            var part = Compile(not);
+            var part = Compile(not, needs);
             return (c, l) => !part(c, l);
         }
 
@@ -207,6 +253,49 @@ internal sealed class CompiledRule
             return (c, _) => days.Contains(c.DaysSinceEnrollment);
         }
 
+        if (condition.FirstPurchase is true)
+        {
+            needs.Count = true;
+            return (c, _) => c.History.Count == 0;
+        }
+
+        if (condition.PurchaseNumber is { N: { } n } number)
+        {
+            if (number.WithinDays is { } within)
+            {
+                needs.Days(within);
+                return (c, _) => c.EarlierWithinDays(within) == n - 1;
+            }
+
+            if (number.Period is "year" or "month")
+            {
+                var year = number.Period == "year";
+                needs.Days(year ? 366 : 31);
+                return (c, _) => c.EarlierInSame(year) == n - 1;
+            }
+
+            needs.Count = true;
+            return (c, _) => c.History.Count == n - 1;
+        }
+
+        if (condition.PreviousPurchaseWithinDays is { } previousWithin)
+        {
+            needs.Days(previousWithin);
+            return (c, _) => c.EarlierWithinDays(previousWithin) > 0;
+        }
+
+        if (condition.NewCategory is true)
+        {
+            needs.Categories = true;
+            return (c, l) => l?.Category is { } category && !c.History.Categories.Contains(category);
+        }
+
+        if (condition.Spend is { WithinDays: { } spendDays } spend)
+        {
+            needs.Days(spendDays);
+            return (c, _) => spend.Contains(c.SpentWithinDays(spendDays) + c.Request.Purchase.TotalMinor);
+        }
+
         throw new ArgumentException("A condition with nothing set passed validation.", nameof(condition));
     }
 
@@ -223,16 +312,78 @@ internal sealed class CompiledRule
     }
 }
 
+/// <summary>
+/// What the behavioural conditions of rules ask of the member's earlier purchases (<see cref="IPurchaseHistory"/>):
+/// those of the last <see cref="RecentDays"/> days one by one, their number in all, the categories bought.
+/// </summary>
+internal sealed class HistoryNeeds
+{
+    public int RecentDays { get; private set; }
+
+    public bool Count { get; set; }
+
+    public bool Categories { get; set; }
+
+    public bool Any => RecentDays > 0 || Count || Categories;
+
+    public void Days(int days) => RecentDays = Math.Max(RecentDays, days);
+}
+
 /// <summary>What several rules ask about one request, worked out at most once per evaluation.</summary>
-internal sealed class EarningContext(EarningRequest request)
+internal sealed class EarningContext(EarningRequest request, PurchaseHistory? history = null)
 {
     private DateTime? _localTime;
+    private TimeZoneInfo? _zone;
 
     public EarningRequest Request { get; } = request;
 
+    /// <summary>The member's earlier purchases, as the rules asked them; without them a behavioural condition fails its rule.</summary>
+    public PurchaseHistory History => history ?? throw new InvalidOperationException("The member's purchase history is not available.");
+
     /// <summary>When the purchase occurred, in the program's time zone (an unknown zone throws, failing the rules that ask).</summary>
-    public DateTime LocalTime => _localTime ??=
-        TimeZoneInfo.ConvertTime(Request.Purchase.OccurredAt, TimeZoneInfo.FindSystemTimeZoneById(Request.Program.TimeZone)).DateTime;
+    public DateTime LocalTime => _localTime ??= TimeZoneInfo.ConvertTime(Request.Purchase.OccurredAt, Zone).DateTime;
+
+    private TimeZoneInfo Zone => _zone ??= TimeZoneInfo.FindSystemTimeZoneById(Request.Program.TimeZone);
+
+    /// <summary>Earlier purchases at most <paramref name="days"/> × 24 hours before this one.</summary>
+    public int EarlierWithinDays(int days)
+    {
+        var since = Request.Purchase.OccurredAt.AddDays(-days);
+        var count = 0;
+        foreach (var purchase in History.Recent)
+        {
+            count += purchase.OccurredAt >= since ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    public long SpentWithinDays(int days)
+    {
+        var since = Request.Purchase.OccurredAt.AddDays(-days);
+        long spent = 0;
+        foreach (var purchase in History.Recent)
+        {
+            spent += purchase.OccurredAt >= since ? purchase.TotalMinor : 0;
+        }
+
+        return spent;
+    }
+
+    /// <summary>Earlier purchases in this purchase's calendar year (or month), program time.</summary>
+    public int EarlierInSame(bool year)
+    {
+        var start = year ? new DateTime(LocalTime.Year, 1, 1) : new DateTime(LocalTime.Year, LocalTime.Month, 1);
+        // Midnight can fall in a daylight-saving gap somewhere; the hour after it is the first of the period there.
+        var since = Zone.IsInvalidTime(start) ? TimeZoneInfo.ConvertTimeToUtc(start.AddHours(1), Zone) : TimeZoneInfo.ConvertTimeToUtc(start, Zone);
+        var count = 0;
+        foreach (var purchase in History.Recent)
+        {
+            count += purchase.OccurredAt >= since ? 1 : 0;
+        }
+
+        return count;
+    }
 
     /// <summary>Whole days from enrolment to the purchase.</summary>
     public int DaysSinceEnrollment => (int)Math.Floor((Request.Purchase.OccurredAt - Request.Member.EnrolledAt).TotalDays);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Loyalty.Campaigns.Contracts;
 using Loyalty.Campaigns.Persistence;
+using Loyalty.Members.Contracts;
 using Loyalty.Shared.Auditing;
 using Loyalty.Shared.Http;
 using Loyalty.Shared.Security;
@@ -56,7 +57,7 @@ internal static class EarningRuleEndpoints
         new RuleAudience(["gold"], null, null),
         new RuleCondition(null, null, null, null, null, ["shoes"], null, null, null, null, null, null, null),
         new LineFilter(["gift-card"], null),
-        new RuleEffects(null, null, 3m, 5000, false));
+        new RuleEffects(null, null, 3m, 5000, false, CapPerMemberPerMonth: 10_000));
 
     private static readonly EarningRequest SimulationExample = new(
         new EarningProgram(Guid.Empty, "coffee", "Europe/Berlin", "EUR", 100, 1m, "PerLine"),
@@ -189,7 +190,8 @@ internal static class EarningRuleEndpoints
     }
 
     private static async Task<Results<Ok<SimulationDto>, ValidationProblem>> Simulate(
-        string program, EarningRequest request, ActiveRules activeRules, ILogger<ActiveRules> logger, CancellationToken cancellationToken)
+        string program, EarningRequest request, ActiveRules activeRules, CapReservations reservations, IPurchaseHistory purchaseHistory,
+        ILogger<ActiveRules> logger, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors()
             .Check(request.Program is not null, "program", "Describe the program: id, code, timeZone, currency, minorUnitsPerUnit, pointsPerCurrencyUnit, baseRateScope.")
@@ -231,7 +233,16 @@ internal static class EarningRuleEndpoints
             Member = request.Member! with { Attributes = request.Member.Attributes ?? new Dictionary<string, string>() },
             Purchase = request.Purchase! with { Lines = request.Purchase.Lines ?? [] },
         };
-        var evaluation = RuleEvaluator.Evaluate(normalized, await activeRules.ForProgramAsync(program, cancellationToken), logger);
+        var rules = await activeRules.ForProgramAsync(program, cancellationToken);
+        var history = await RulesEarningEngine.HistoryAsync(purchaseHistory, normalized, rules, logger, cancellationToken);
+        var context = new EarningContext(normalized);
+        var remaining = new Dictionary<Guid, long>();
+        foreach (var rule in rules.Where(r => r.CountedCaps.Count > 0))
+        {
+            remaining[rule.RuleId] = await reservations.RemainingAsync(rule, context, cancellationToken);
+        }
+
+        var evaluation = RuleEvaluator.Evaluate(normalized, rules, logger, remaining, history);
         return TypedResults.Ok(new SimulationDto(evaluation.Decision.Points, evaluation.Decision.LinePoints, evaluation.BasePoints, evaluation.TierMultiplier, evaluation.Rules));
     }
 

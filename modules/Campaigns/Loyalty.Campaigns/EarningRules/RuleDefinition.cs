@@ -1,11 +1,14 @@
+using System.Text.Json.Serialization;
 using Loyalty.Shared.Http;
 
 namespace Loyalty.Campaigns.EarningRules;
 
 /// <summary>
 /// An earning rule as data: the JSON shape that is sent, stored (one per version) and exported. docs/earning-rules.md
-/// documents every field. Everything is nullable so that validation, not the serializer, names a missing part.
+/// documents every field. Everything is nullable so that validation, not the serializer, names a missing part; a field
+/// the shape does not have is refused when the JSON is read (a misspelt <c>mutliplier</c> must not silently do nothing).
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleDefinition(
     string? Name,
     int? Priority,
@@ -22,6 +25,7 @@ internal sealed record RuleDefinition(
     public const decimal MaxMultiplier = 100m;
     public const decimal MaxRate = 10_000m;
     public const long MaxPoints = 1_000_000_000;
+    public const long MaxBudget = 1_000_000_000_000;
 
     public ValidationErrors Validate()
     {
@@ -62,6 +66,7 @@ internal sealed record RuleDefinition(
 /// When the rule applies, read in the program's time zone: <see cref="From"/> inclusive, <see cref="To"/> exclusive
 /// (local date-times without an offset), optionally only on some days of the week and between two times of day.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleWindow(DateTime? From, DateTime? To, IReadOnlyList<string>? DaysOfWeek, RuleHours? Hours)
 {
     public void Validate(ValidationErrors errors, string field)
@@ -88,9 +93,11 @@ internal sealed record RuleWindow(DateTime? From, DateTime? To, IReadOnlyList<st
     }
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleHours(TimeOnly? From, TimeOnly? To);
 
 /// <summary><c>stack</c> (the default), <c>exclusive</c>, or <c>bestOf</c> with a <see cref="Group"/>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleStacking(string? Mode, string? Group)
 {
     public void Validate(ValidationErrors errors, string field)
@@ -123,6 +130,7 @@ internal static class StackingModes
 }
 
 /// <summary>Who the rule is for; every part given must hold.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleAudience(IReadOnlyList<string>? Tiers, IReadOnlyList<string>? EnrollmentChannels, int? NewMembersWithinDays)
 {
     public void Validate(ValidationErrors errors, string field)
@@ -137,6 +145,7 @@ internal sealed record RuleAudience(IReadOnlyList<string>? Tiers, IReadOnlyList<
 /// One condition: exactly one of its fields is set. <c>all</c>, <c>any</c> and <c>not</c> combine others; <c>sku</c>,
 /// <c>category</c> and <c>quantity</c> look at a line; the rest at the purchase or the member.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleCondition(
     IReadOnlyList<RuleCondition>? All,
     IReadOnlyList<RuleCondition>? Any,
@@ -150,13 +159,35 @@ internal sealed record RuleCondition(
     IReadOnlyList<string>? Tier,
     AttributeEquals? Attribute,
     Range? Age,
-    Range? DaysSinceEnrollment)
+    Range? DaysSinceEnrollment,
+    bool? FirstPurchase = null,
+    PurchaseNumber? PurchaseNumber = null,
+    int? PreviousPurchaseWithinDays = null,
+    bool? NewCategory = null,
+    Spend? Spend = null)
 {
+    public const int MaxDays = 3_660;
+
+    /// <summary>Whether the condition asks about the line at all; one that does not holds for every line alike.</summary>
+    public bool LooksAtLines() =>
+        Sku is not null || Category is not null || Quantity is not null || NewCategory is not null
+        || (All ?? []).Concat(Any ?? []).Any(c => c.LooksAtLines()) || Not?.LooksAtLines() == true;
+
     public void Validate(ValidationErrors errors, string field, int depth, ref int nodes)
     {
         nodes++;
-        var set = new object?[] { All, Any, Not, Total, Sku, Category, Quantity, Channel, Store, Tier, Attribute, Age, DaysSinceEnrollment }.Count(v => v is not null);
-        errors.Check(set == 1, field, "Give exactly one condition in each object: all, any, not, total, sku, category, quantity, channel, store, tier, attribute, age or daysSinceEnrollment.");
+        var set = new object?[]
+        {
+            All, Any, Not, Total, Sku, Category, Quantity, Channel, Store, Tier, Attribute, Age, DaysSinceEnrollment,
+            FirstPurchase, PurchaseNumber, PreviousPurchaseWithinDays, NewCategory, Spend,
+        }.Count(v => v is not null);
+        errors.Check(set == 1, field, "Give exactly one condition in each object: all, any, not, total, sku, category, quantity, channel, store, tier, attribute, age, daysSinceEnrollment, firstPurchase, purchaseNumber, previousPurchaseWithinDays, newCategory or spend.");
+        errors
+            .Check(FirstPurchase is null or true, $"{field}.firstPurchase", "Give true; for purchases after the first, wrap it in not.")
+            .Check(NewCategory is null or true, $"{field}.newCategory", "Give true; for categories bought before, wrap it in not.")
+            .Check(PreviousPurchaseWithinDays is null or (>= 1 and <= MaxDays), $"{field}.previousPurchaseWithinDays", $"Give 1 to {MaxDays:N0} days.");
+        PurchaseNumber?.Validate(errors, $"{field}.purchaseNumber");
+        Spend?.Validate(errors, $"{field}.spend");
         if (depth > RuleDefinition.MaxConditionDepth)
         {
             errors.Check(false, field, $"Conditions nest at most {RuleDefinition.MaxConditionDepth} deep.");
@@ -205,7 +236,38 @@ internal sealed record RuleCondition(
     }
 }
 
+/// <summary>
+/// This purchase is the member's <see cref="N"/>th: ever, within the last <see cref="WithinDays"/> days, or in the
+/// calendar <see cref="Period"/> (<c>year</c> or <c>month</c>, program time).
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record PurchaseNumber(int? N, int? WithinDays, string? Period)
+{
+    public void Validate(ValidationErrors errors, string field) =>
+        errors
+            .Check(N is >= 1 and <= 10_000, $"{field}.n", "Give the purchase's number, 1 to 10,000 (1 is the first).")
+            .Check(WithinDays is null or (>= 1 and <= RuleCondition.MaxDays), $"{field}.withinDays", $"Give 1 to {RuleCondition.MaxDays:N0} days.")
+            .Check(Period is null or "year" or "month", $"{field}.period", "Use year or month.")
+            .Check(WithinDays is null || Period is null, $"{field}.period", "Give withinDays or period, not both.");
+}
+
+/// <summary>What the member spent in the last <see cref="WithinDays"/> days, this purchase included, in minor units.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record Spend(int? WithinDays, long? Min, long? Max)
+{
+    public void Validate(ValidationErrors errors, string field) =>
+        errors
+            .Check(WithinDays is >= 1 and <= RuleCondition.MaxDays, $"{field}.withinDays", $"Give 1 to {RuleCondition.MaxDays:N0} days.")
+            .Check(Min is not null || Max is not null, field, "Give min, max or both.")
+            .Check(Min is null or >= 0, $"{field}.min", "Give 0 or more.")
+            .Check(Max is null or >= 0, $"{field}.max", "Give 0 or more.")
+            .Check(Min is null || Max is null || Max >= Min, $"{field}.max", "max must not be below min.");
+
+    public bool Contains(long value) => (Min is null || value >= Min) && (Max is null || value <= Max);
+}
+
 /// <summary>Inclusive bounds; at least one is given.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record Range(decimal? Min, decimal? Max)
 {
     public void Validate(ValidationErrors errors, string field, decimal limit) =>
@@ -218,9 +280,11 @@ internal sealed record Range(decimal? Min, decimal? Max)
     public bool Contains(decimal value) => (Min is null || value >= Min) && (Max is null || value <= Max);
 }
 
-internal sealed record AttributeEquals(string? Key, [property: System.Text.Json.Serialization.JsonPropertyName("equals")] string? EqualTo);
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record AttributeEquals(string? Key, [property: JsonPropertyName("equals")] string? EqualTo);
 
 /// <summary>Lines a rule never gives points to, by sku or category.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record LineFilter(IReadOnlyList<string>? Skus, IReadOnlyList<string>? Categories)
 {
     public void Validate(ValidationErrors errors, string field)
@@ -231,7 +295,22 @@ internal sealed record LineFilter(IReadOnlyList<string>? Skus, IReadOnlyList<str
     }
 }
 
-internal sealed record RuleEffects(long? FixedPoints, PointsPerCurrencyUnit? PointsPerCurrencyUnit, decimal? Multiplier, long? CapPerTransaction, bool? StopEvaluating)
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+/// <summary>
+/// What a rule gives. <see cref="CapPerMemberPerDay"/>, <see cref="CapPerMemberPerMonth"/> and <see cref="CapPerMember"/>
+/// (the rule's lifetime) limit what one member gets from the rule over its versions; <see cref="Budget"/> what the whole
+/// program gets. They are counted in the database (<see cref="CapCounter"/>), the day and month in the program's time zone.
+/// </summary>
+internal sealed record RuleEffects(
+    long? FixedPoints,
+    PointsPerCurrencyUnit? PointsPerCurrencyUnit,
+    decimal? Multiplier,
+    long? CapPerTransaction,
+    bool? StopEvaluating,
+    long? CapPerMemberPerDay = null,
+    long? CapPerMemberPerMonth = null,
+    long? CapPerMember = null,
+    long? Budget = null)
 {
     public void Validate(ValidationErrors errors, string field)
     {
@@ -239,7 +318,11 @@ internal sealed record RuleEffects(long? FixedPoints, PointsPerCurrencyUnit? Poi
             .Check(FixedPoints is not null || PointsPerCurrencyUnit is not null || Multiplier is not null, field, "Give at least one effect: fixedPoints, pointsPerCurrencyUnit or multiplier.")
             .Check(FixedPoints is null or (> 0 and <= RuleDefinition.MaxPoints), $"{field}.fixedPoints", $"Give 1 to {RuleDefinition.MaxPoints:N0} points.")
             .Check(Multiplier is null or (>= 0 and <= RuleDefinition.MaxMultiplier), $"{field}.multiplier", $"Give 0 to {RuleDefinition.MaxMultiplier}, such as 2 for double points (0 takes the points away).")
-            .Check(CapPerTransaction is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerTransaction", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.");
+            .Check(CapPerTransaction is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerTransaction", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.")
+            .Check(CapPerMemberPerDay is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerMemberPerDay", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.")
+            .Check(CapPerMemberPerMonth is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerMemberPerMonth", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.")
+            .Check(CapPerMember is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerMember", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.")
+            .Check(Budget is null or (>= 0 and <= RuleDefinition.MaxBudget), $"{field}.budget", $"Give 0 to {RuleDefinition.MaxBudget:N0} points.");
         if (PointsPerCurrencyUnit is { } rate)
         {
             errors
@@ -251,6 +334,7 @@ internal sealed record RuleEffects(long? FixedPoints, PointsPerCurrencyUnit? Poi
 }
 
 /// <summary>Bonus points per whole currency unit of the qualifying lines; <c>floor</c> by default, <c>perLine</c> by default.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record PointsPerCurrencyUnit(decimal? Rate, string? Rounding, string? Scope);
 
 internal enum Rounding

@@ -1,4 +1,5 @@
 using Loyalty.Campaigns.Contracts;
+using Loyalty.Members.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace Loyalty.Campaigns.EarningRules;
@@ -15,7 +16,13 @@ internal sealed record Evaluation(EarningDecision Decision, long BasePoints, dec
 internal static partial class RuleEvaluator
 {
     /// <param name="rules">The program's active rules, in evaluation order (<see cref="Order"/>).</param>
-    public static Evaluation Evaluate(EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger)
+    /// <param name="limits">
+    /// At most this many points from a rule in this purchase, by rule id: what its counted caps still allow
+    /// (<see cref="CapReservations"/>); it acts as a lower <see cref="CompiledRule.Cap"/>.
+    /// </param>
+    /// <param name="history">The member's earlier purchases, as <see cref="HistoryQuery"/> asked; null where no rule needs them.</param>
+    public static Evaluation Evaluate(
+        EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger, IReadOnlyDictionary<Guid, long>? limits = null, PurchaseHistory? history = null)
     {
         var baseRate = BaseRate.Decide(request.Program, request.Purchase);
         var tier = request.Member.TierEarningMultiplier;
@@ -30,7 +37,7 @@ internal static partial class RuleEvaluator
         var state = new State(
             hasLines ? [.. baseRate.LinePoints.Select(p => Floor(p * tier))] : [Floor(baseRate.Points * tier)],
             new long[amounts.Length]);
-        var context = new EarningContext(request);
+        var context = new EarningContext(request, history);
 
         var outcomes = new RuleOutcome?[rules.Count];
         var qualifying = new bool[rules.Count][];
@@ -42,10 +49,7 @@ internal static partial class RuleEvaluator
                 var reason = rule.NotApplicable(context);
                 if (reason is null)
                 {
-                    var slots = hasLines
-                        ? lines.Select(l => !rule.Excludes(l) && rule.Holds(context, l)).ToArray()
-                        : [rule.Holds(context, null)];
-                    if (slots.Any(q => q))
+                    if (QualifyingSlots(rule, context, lines, amounts.Length) is { } slots)
                     {
                         qualifying[r] = slots;
                         continue;
@@ -82,7 +86,7 @@ internal static partial class RuleEvaluator
                 {
                     try
                     {
-                        measured.Add((r, Apply(rules[r], qualifying[r], state.Copy(), amounts, request.Program)));
+                        measured.Add((r, Apply(rules[r], qualifying[r], state.Copy(), amounts, request.Program, limits)));
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -124,7 +128,7 @@ internal static partial class RuleEvaluator
             {
                 try
                 {
-                    var points = Apply(rule, qualifying[r], state, amounts, request.Program);
+                    var points = Apply(rule, qualifying[r], state, amounts, request.Program, limits);
                     outcomes[r] = Outcome(rule, "applied", null, points);
                     stoppedBy = rule.StopsEvaluation ? rule.Name : null;
                 }
@@ -136,8 +140,71 @@ internal static partial class RuleEvaluator
         }
 
         var perSlot = state.Multiplied.Zip(state.Bonus, (m, b) => m + b).ToList();
-        var decision = hasLines ? new EarningDecision(perSlot.Sum(), perSlot) : new EarningDecision(perSlot[0], []);
+        List<AppliedRule> applied = [.. outcomes.Where(o => o!.Outcome == "applied").Select(o => new AppliedRule(o!.RuleId, o.Version, o.Name, o.Points))];
+        var decision = hasLines ? new EarningDecision(perSlot.Sum(), perSlot, applied) : new EarningDecision(perSlot[0], [], applied);
         return new Evaluation(decision, baseRate.Points, tier, [.. outcomes.Select(o => o!)]);
+    }
+
+    /// <summary>The slots the rule's conditions hold for and its exclusions spare, or null when there are none.</summary>
+    private static bool[]? QualifyingSlots(CompiledRule rule, EarningContext context, IReadOnlyList<EarningLine> lines, int slotCount)
+    {
+        var slots = new bool[slotCount];
+        if (lines.Count == 0)
+        {
+            slots[0] = rule.Holds(context, null);
+            return slots[0] ? slots : null;
+        }
+
+        bool? forEveryLine = null;
+        var any = false;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            if (rule.Excludes(line))
+            {
+                continue;
+            }
+
+            slots[i] = rule.LooksAtLines ? rule.Holds(context, line) : forEveryLine ??= rule.Holds(context, line);
+            any |= slots[i];
+        }
+
+        return any ? slots : null;
+    }
+
+    /// <summary>
+    /// What to ask Members of the member's earlier purchases for the rules whose behavioural conditions may be asked
+    /// (their window and audience admit the purchase), or null when none: most purchases cost no history query.
+    /// </summary>
+    public static PurchaseHistoryQuery? HistoryQuery(EarningRequest request, IReadOnlyList<CompiledRule> rules)
+    {
+        var context = new EarningContext(request);
+        int days = 0;
+        bool count = false, categories = false;
+        foreach (var rule in rules.Where(r => r.History.Any))
+        {
+            try
+            {
+                if (rule.NotApplicable(context) is not null)
+                {
+                    continue;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The evaluation reports the failure; the history is asked as if the rule applied.
+            }
+
+            days = Math.Max(days, rule.History.RecentDays);
+            count |= rule.History.Count;
+            categories |= rule.History.Categories;
+        }
+
+        return days == 0 && !count && !categories
+            ? null
+            : new PurchaseHistoryQuery(
+                request.Program.Id, request.Member.Id, request.Purchase.ExternalId, request.Purchase.OccurredAt,
+                days > 0 ? request.Purchase.OccurredAt.AddDays(-days) : null, count, categories);
     }
 
     /// <summary>Higher priority first; among equals the older rule (its id is time-ordered), so the order never depends on storage.</summary>
@@ -149,12 +216,17 @@ internal static partial class RuleEvaluator
     /// earlier multipliers gave those slots; fixed points and points per currency unit are a bonus that no multiplier
     /// scales. A cap limits the rule's whole addition; capped points are a bonus too.
     /// </summary>
-    private static long Apply(CompiledRule rule, bool[] qualifying, State state, long[] amounts, EarningProgram program)
+    private static long Apply(CompiledRule rule, bool[] qualifying, State state, long[] amounts, EarningProgram program, IReadOnlyDictionary<Guid, long>? limits)
     {
         var n = amounts.Length;
         var multiplied = new long[n];
         var bonus = new long[n];
-        var weights = Enumerable.Range(0, n).Select(i => qualifying[i] ? Math.Max(amounts[i], 0) : 0).ToArray();
+        var weights = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            weights[i] = qualifying[i] ? Math.Max(amounts[i], 0) : 0;
+        }
+
         if (rule.Multiplier is { } multiplier)
         {
             for (var i = 0; i < n; i++)
@@ -165,26 +237,36 @@ internal static partial class RuleEvaluator
 
         if (rule.FixedPoints is { } fixedPoints)
         {
-            AddTo(bonus, Share(fixedPoints, weights, qualifying));
+            AddShare(bonus, fixedPoints, weights, qualifying);
         }
 
         if (rule.Rate is { } rate)
         {
             if (rule.RateScope == RateScope.PerLine)
             {
-                AddTo(bonus, [.. Enumerable.Range(0, n).Select(i => qualifying[i] ? Round(rule.Rounding, (decimal)weights[i] / program.MinorUnitsPerUnit * rate) : 0)]);
+                for (var i = 0; i < n; i++)
+                {
+                    bonus[i] = checked(bonus[i] + (qualifying[i] ? Round(rule.Rounding, (decimal)weights[i] / program.MinorUnitsPerUnit * rate) : 0));
+                }
             }
             else
             {
-                AddTo(bonus, Share(Round(rule.Rounding, (decimal)weights.Sum() / program.MinorUnitsPerUnit * rate), weights, qualifying));
+                AddShare(bonus, Round(rule.Rounding, (decimal)Sum(weights) / program.MinorUnitsPerUnit * rate), weights, qualifying);
             }
         }
 
-        var added = checked(multiplied.Sum() + bonus.Sum());
-        if (rule.Cap is { } cap && added > cap)
+        var added = checked(Sum(multiplied) + Sum(bonus));
+        var cap = limits is not null && limits.TryGetValue(rule.RuleId, out var limit) ? Math.Min(limit, rule.Cap ?? long.MaxValue) : rule.Cap;
+        if (cap is { } capped && added > capped)
         {
-            AddTo(state.Bonus, Share(cap, [.. Enumerable.Range(0, n).Select(i => Math.Max(multiplied[i] + bonus[i], 0))], qualifying));
-            return cap;
+            var gained = new long[n];
+            for (var i = 0; i < n; i++)
+            {
+                gained[i] = Math.Max(multiplied[i] + bonus[i], 0);
+            }
+
+            AddShare(state.Bonus, capped, gained, qualifying);
+            return capped;
         }
 
         AddTo(state.Multiplied, multiplied);
@@ -192,27 +274,39 @@ internal static partial class RuleEvaluator
         return added;
     }
 
-    /// <summary>Shares whole points by weight, rounding down, the remainder to the last slot that takes part (as the base rate does).</summary>
-    private static long[] Share(long total, long[] weights, bool[] takingPart)
+    /// <summary>Adds whole points shared by weight, rounding down, the remainder to the last slot that takes part (as the base rate does).</summary>
+    private static void AddShare(long[] target, long total, long[] weights, bool[] takingPart)
     {
-        var shares = new long[weights.Length];
-        var sum = weights.Sum();
-        var last = Array.FindLastIndex(takingPart, t => t);
+        var last = Array.LastIndexOf(takingPart, true);
         if (last < 0)
         {
-            return shares;
+            return;
         }
 
+        var sum = Sum(weights);
+        long shared = 0;
         if (sum > 0)
         {
             for (var i = 0; i < weights.Length; i++)
             {
-                shares[i] = (long)decimal.Floor((decimal)total * weights[i] / sum);
+                var share = (long)decimal.Floor((decimal)total * weights[i] / sum);
+                target[i] = checked(target[i] + share);
+                shared += share;
             }
         }
 
-        shares[last] += total - shares.Sum();
-        return shares;
+        target[last] = checked(target[last] + total - shared);
+    }
+
+    private static long Sum(long[] values)
+    {
+        long sum = 0;
+        foreach (var value in values)
+        {
+            sum = checked(sum + value);
+        }
+
+        return sum;
     }
 
     private static void AddTo(long[] target, long[] values)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Loyalty.Campaigns.Contracts;
 using Loyalty.Campaigns.Persistence;
+using Loyalty.Members.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -85,12 +86,99 @@ internal sealed partial class ActiveRules(CampaignsDbContext db, EarningRuleCach
     private static partial void LogNotCompiled(ILogger logger, Guid ruleId, int version, string exceptionType);
 }
 
-/// <summary>The earning rules deciding every purchase; registered by the Campaigns module over Members' base-rate fallback. Reads only.</summary>
-internal sealed class RulesEarningEngine(ActiveRules activeRules, ILogger<RulesEarningEngine> logger) : IEarningEngine
+/// <summary>
+/// The earning rules deciding every purchase; registered by the Campaigns module over Members' base-rate fallback.
+/// Writes only the reservations of rules with counted caps (per member per day, month or lifetime, or a budget).
+/// </summary>
+internal sealed partial class RulesEarningEngine(
+    ActiveRules activeRules, CapReservations reservations, IPurchaseHistory purchaseHistory, ILogger<RulesEarningEngine> logger) : IEarningEngine
 {
     public async Task<EarningDecision> DecideAsync(EarningRequest request, CancellationToken cancellationToken)
     {
         var rules = await activeRules.ForProgramAsync(request.Program.Code, cancellationToken);
-        return RuleEvaluator.Evaluate(request, rules, logger).Decision;
+        var history = await HistoryAsync(purchaseHistory, request, rules, logger, cancellationToken);
+        var evaluation = RuleEvaluator.Evaluate(request, rules, logger, history: history);
+        if (!rules.Any(r => r.CountedCaps.Count > 0))
+        {
+            return evaluation.Decision;
+        }
+
+        // Each rule with counted caps that gave points reserves them; where a counter allows less, the purchase is
+        // evaluated again with what was granted as the rule's limit. A counted rule that reserved nothing (it did not
+        // apply the first time) gives nothing the second time, so no rule ever gives unreserved points.
+        var context = new EarningContext(request);
+        var granted = new Dictionary<Guid, long>();
+        var anyShort = false;
+        for (var r = 0; r < rules.Count; r++)
+        {
+            var rule = rules[r];
+            var outcome = evaluation.Rules[r];
+            if (rule.CountedCaps.Count == 0)
+            {
+                continue;
+            }
+
+            granted[rule.RuleId] = outcome is { Outcome: "applied", Points: > 0 } ? await ReserveOrNothingAsync(rule, context, outcome.Points, cancellationToken) : 0;
+            anyShort |= granted[rule.RuleId] < Math.Max(outcome.Points, 0);
+        }
+
+        if (!anyShort)
+        {
+            return evaluation.Decision;
+        }
+
+        var limited = RuleEvaluator.Evaluate(request, rules, logger, granted, history);
+        for (var r = 0; r < rules.Count; r++)
+        {
+            if (granted.TryGetValue(rules[r].RuleId, out var reserved) && reserved > Math.Max(limited.Rules[r].Points, 0))
+            {
+                await reservations.LowerToAsync(request, rules[r].RuleId, Math.Max(limited.Rules[r].Points, 0), cancellationToken);
+            }
+        }
+
+        return limited.Decision;
     }
+
+    /// <summary>
+    /// The member's earlier purchases, when an active rule's behavioural condition may ask (one query per part asked).
+    /// If Members cannot answer, those rules fail and are skipped; the purchase still earns the others.
+    /// </summary>
+    public static async Task<PurchaseHistory?> HistoryAsync(
+        IPurchaseHistory purchaseHistory, EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (RuleEvaluator.HistoryQuery(request, rules) is not { } query)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await purchaseHistory.OfMemberAsync(query, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogHistoryFailed(logger, request.Program.Code, e.GetType().Name);
+            return null;
+        }
+    }
+
+    /// <summary>A reservation that fails (the database is unavailable, the time zone unknown) gives the rule nothing, never fails the purchase.</summary>
+    private async Task<long> ReserveOrNothingAsync(CompiledRule rule, EarningContext context, long points, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reservations.ReserveAsync(rule, context, points, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogReservationFailed(logger, rule.RuleId, rule.Version, e.GetType().Name);
+            return 0;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The purchase history for program {Program} could not be read ({ExceptionType}); behavioural rules are skipped.")]
+    private static partial void LogHistoryFailed(ILogger logger, string program, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Earning rule {RuleId} version {Version} could not reserve its capped points ({ExceptionType}); it gives none to this purchase.")]
+    private static partial void LogReservationFailed(ILogger logger, Guid ruleId, int version, string exceptionType);
 }

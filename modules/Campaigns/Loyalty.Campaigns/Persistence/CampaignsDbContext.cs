@@ -14,9 +14,14 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
 
     public DbSet<EarningRuleSetStamp> EarningRuleSetStamps => Set<EarningRuleSetStamp>();
 
+    public DbSet<CapCounter> CapCounters => Set<CapCounter>();
+
+    public DbSet<CapReservation> CapReservations => Set<CapReservation>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         EarningRule.Configure(modelBuilder);
+        CapReservation.Configure(modelBuilder);
     }
 }
 

@@ -48,6 +48,12 @@ internal sealed class PurchaseTransaction
     /// <summary>The ledger entry of the accrual or reversal, if any points moved.</summary>
     public Guid? LedgerEntryId { get; set; }
 
+    /// <summary>
+    /// The earning rule versions that decided a purchase's points and what each added, as JSON (a list of
+    /// <see cref="Loyalty.Campaigns.Contracts.AppliedRule"/>); null where the base rate alone decided, and for returns.
+    /// </summary>
+    public string? EarnedBy { get; set; }
+
     public DateTimeOffset RecordedAt { get; init; }
 
     public static void Configure(ModelBuilder modelBuilder) => modelBuilder.Entity<PurchaseTransaction>(transaction =>

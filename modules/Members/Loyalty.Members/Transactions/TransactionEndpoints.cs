@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json;
+using Loyalty.Campaigns.Contracts;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.Programs;
 using Loyalty.Shared.Http;
@@ -10,7 +12,8 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Loyalty.Members.Transactions;
 
-internal sealed record TransactionResultDto(Guid Id, string ExternalId, string Type, Guid MemberId, long Points, DateTimeOffset RecordedAt);
+/// <summary><see cref="Rules"/>: the earning rule versions that decided the points and what each added (null: the base rate alone).</summary>
+internal sealed record TransactionResultDto(Guid Id, string ExternalId, string Type, Guid MemberId, long Points, DateTimeOffset RecordedAt, IReadOnlyList<AppliedRule>? Rules);
 
 /// <summary>A purchase waiting for its member to enrol: <c>status</c> is <c>held</c>.</summary>
 internal sealed record HeldTransactionDto(string ExternalId, string Status, DateTimeOffset HeldAt, DateTimeOffset ClaimableUntil);
@@ -59,5 +62,6 @@ internal static class TransactionEndpoints
     }
 
     private static TransactionResultDto ToDto(PurchaseTransaction t) =>
-        new(t.Id, t.ExternalId, t.Type.ToString(), t.MemberId, t.Points, t.RecordedAt);
+        new(t.Id, t.ExternalId, t.Type.ToString(), t.MemberId, t.Points, t.RecordedAt,
+            t.EarnedBy is null ? null : JsonSerializer.Deserialize<List<AppliedRule>>(t.EarnedBy, JsonSerializerOptions.Web));
 }

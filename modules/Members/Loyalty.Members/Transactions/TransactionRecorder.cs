@@ -440,6 +440,7 @@ internal sealed class TransactionRecorder(
         }
 
         transaction.Points = decision.Points;
+        transaction.EarnedBy = decision.Rules is { Count: > 0 } rules ? JsonSerializer.Serialize(rules, JsonSerializerOptions.Web) : null;
     }
 
     /// <summary>Credits a purchase's points to both accounts (each a lot of its own) and publishes <see cref="PointsAccrued"/>.</summary>

@@ -23,6 +23,64 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("Loyalty.Campaigns.EarningRules.CapCounter", b =>
+                {
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(60)
+                        .HasColumnType("nvarchar(60)");
+
+                    b.Property<long>("Given")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("RuleId", "Period");
+
+                    b.ToTable("EarningRuleCapCounters", "campaigns");
+                });
+
+            modelBuilder.Entity("Loyalty.Campaigns.EarningRules.CapReservation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Confirmed")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Periods")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
+                    b.Property<long>("Points")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("ReservedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Confirmed", "ReservedAt");
+
+                    b.HasIndex("ProgramId", "ExternalId", "RuleId")
+                        .IsUnique();
+
+                    b.ToTable("EarningRuleCapReservations", "campaigns");
+                });
+
             modelBuilder.Entity("Loyalty.Campaigns.EarningRules.EarningRule", b =>
                 {
                     b.Property<Guid>("Id")

@@ -17,6 +17,64 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("Loyalty.Campaigns.EarningRules.CapCounter", b =>
+                {
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Given")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RuleId", "Period");
+
+                    b.ToTable("campaigns_EarningRuleCapCounters", (string)null);
+                });
+
+            modelBuilder.Entity("Loyalty.Campaigns.EarningRules.CapReservation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Confirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExternalId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Periods")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Points")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReservedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Confirmed", "ReservedAt");
+
+                    b.HasIndex("ProgramId", "ExternalId", "RuleId")
+                        .IsUnique();
+
+                    b.ToTable("campaigns_EarningRuleCapReservations", (string)null);
+                });
+
             modelBuilder.Entity("Loyalty.Campaigns.EarningRules.EarningRule", b =>
                 {
                     b.Property<Guid>("Id")

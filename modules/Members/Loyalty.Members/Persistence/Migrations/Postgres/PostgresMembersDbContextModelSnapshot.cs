@@ -732,6 +732,9 @@ namespace Loyalty.Members.Persistence.Migrations.Postgres
                         .HasColumnType("character(3)")
                         .IsFixedLength();
 
+                    b.Property<string>("EarnedBy")
+                        .HasColumnType("text");
+
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasMaxLength(100)

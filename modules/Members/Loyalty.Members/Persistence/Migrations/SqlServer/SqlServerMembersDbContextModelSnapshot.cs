@@ -732,6 +732,9 @@ namespace Loyalty.Members.Persistence.Migrations.SqlServer
                         .HasColumnType("nchar(3)")
                         .IsFixedLength();
 
+                    b.Property<string>("EarnedBy")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("ExternalId")
                         .IsRequired()
                         .HasMaxLength(100)
