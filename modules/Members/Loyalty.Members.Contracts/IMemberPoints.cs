@@ -14,6 +14,9 @@ public interface IMemberPoints
     /// <summary>Spends <paramref name="points"/> once per reference; a repeat answers <see cref="PointsDebitOutcome.AlreadyDebited"/>.</summary>
     Task<PointsDebitResult> DebitAsync(string programCode, Guid memberId, long points, string reference, CancellationToken cancellationToken);
 
+    /// <summary>The points the debit under the reference spent, or null when there was none (a read, for recovery).</summary>
+    Task<long?> FindDebitAsync(string programCode, Guid memberId, string reference, CancellationToken cancellationToken);
+
     /// <summary>
     /// Gives back what the debit under the reference spent (a refund entry, once). Without a debit it voids the
     /// reference instead: a later <see cref="DebitAsync"/> with it is refused, so a late debit cannot follow a give-up.

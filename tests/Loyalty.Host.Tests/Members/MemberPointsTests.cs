@@ -23,6 +23,8 @@ public sealed class MemberPointsTests
         Assert.Equal(new PointsDebitResult(PointsDebitOutcome.Debited, 70), first);
         Assert.Equal(PointsDebitOutcome.AlreadyDebited, repeat.Outcome);
         Assert.Equal(PointsDebitOutcome.InsufficientPoints, tooMuch.Outcome);
+        Assert.Equal(30, await WithPointsAsync(host, p => p.FindDebitAsync(api.Program, member, "R-1", CancellationToken.None)));
+        Assert.Null(await WithPointsAsync(host, p => p.FindDebitAsync(api.Program, member, "R-2", CancellationToken.None)));
 
         var refund = await WithPointsAsync(host, p => p.RefundAsync(api.Program, member, "R-1", CancellationToken.None));
         var refundAgain = await WithPointsAsync(host, p => p.RefundAsync(api.Program, member, "R-1", CancellationToken.None));

@@ -69,6 +69,15 @@ internal sealed class MemberPoints(MembersDbContext db, PointsLedger ledger, Tim
         }, cancellationToken);
     }
 
+    public async Task<long?> FindDebitAsync(string programCode, Guid memberId, string reference, CancellationToken cancellationToken)
+    {
+        var debits = await db.LedgerEntries.AsNoTracking()
+            .Where(e => e.MemberId == memberId && e.Type == LedgerEntryType.Redemption && e.ReferenceType == ReferenceType && e.ReferenceId == reference)
+            .Select(e => -e.Points)
+            .ToListAsync(cancellationToken);
+        return debits.Count == 0 ? null : debits.Sum();
+    }
+
     public Task<PointsRefundResult> RefundAsync(string programCode, Guid memberId, string reference, CancellationToken cancellationToken) =>
         ConcurrencyRetry.RunAsync(db, async ct =>
         {
