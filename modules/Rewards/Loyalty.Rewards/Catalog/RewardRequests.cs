@@ -49,24 +49,8 @@ internal sealed record CreateRewardRequest(
             .Check(LimitPerMonth is null or > 0, "limitPerMonth", "Give 1 or more, or leave it out.")
             .Check(LimitLifetime is null or > 0, "limitLifetime", "Give 1 or more, or leave it out.")
             .Check(AudienceTiers is null || AudienceTiers.All(t => t.Length is > 0 and <= 50), "audienceTiers", "Give tier codes of at most 50 characters.")
-            .Check(ProductSku is null || ProductSku.Length <= 100, "productSku", "Use at most 100 characters.")
             .Check(VoucherValidDays is null or (> 0 and <= 3660), "voucherValidDays", "Give 1 to 3660 days, or leave it out for no expiry.");
-        switch (kind)
-        {
-            case RewardKind.DiscountVoucher:
-                errors.Check((Value is null) != (Percent is null), "value", "Give either a fixed value (minor units) or a percent.")
-                    .Check(Value is null or (> 0 and <= MaxMoney), "value", "Give an amount in minor units, 1 or more.")
-                    .Check(Percent is null or (> 0 and <= 100), "percent", "Give a percent above 0, at most 100.")
-                    .Check(MinimumSpend is null or (>= 0 and <= MaxMoney), "minimumSpend", "Give an amount in minor units, 0 or more.");
-                break;
-            case RewardKind.FreeProductVoucher:
-                errors.Check(!string.IsNullOrWhiteSpace(ProductSku), "productSku", "Say which product the voucher is for.");
-                break;
-            case RewardKind.GiftCard or RewardKind.Cashback:
-                errors.Check(Value is > 0 and <= MaxMoney, "value", "Give the amount in minor units, 1 or more.");
-                break;
-        }
-
+        VoucherTerms.Validate(kind, Value, Percent, MinimumSpend, ProductSku, errors);
         if (kind is { } issued && Reward.IssuesVoucherFor(issued))
         {
             VoucherCodeFormatRequest.Validate(CodeFormat, "codeFormat", errors);

@@ -31,6 +31,30 @@ internal sealed record VoucherDto(
         v.Id, code, CreateRewardRequest.Camel(v.Kind.ToString()), v.Value, v.Percent, v.MinimumSpend, v.ProductSku, v.ExpiresAt, v.MaxUses, v.Uses, CreateRewardRequest.Camel(v.Status.ToString()));
 }
 
+/// <summary>What a reward or a batch gives, checked the same way for both.</summary>
+internal static class VoucherTerms
+{
+    public static void Validate(RewardKind? kind, long? value, decimal? percent, long? minimumSpend, string? productSku, ValidationErrors errors)
+    {
+        errors.Check(productSku is null || productSku.Length <= 100, "productSku", "Use at most 100 characters.");
+        switch (kind)
+        {
+            case RewardKind.DiscountVoucher:
+                errors.Check((value is null) != (percent is null), "value", "Give either a fixed value (minor units) or a percent.")
+                    .Check(value is null or (> 0 and <= CreateRewardRequest.MaxMoney), "value", "Give an amount in minor units, 1 or more.")
+                    .Check(percent is null or (> 0 and <= 100), "percent", "Give a percent above 0, at most 100.")
+                    .Check(minimumSpend is null or (>= 0 and <= CreateRewardRequest.MaxMoney), "minimumSpend", "Give an amount in minor units, 0 or more.");
+                break;
+            case RewardKind.FreeProductVoucher:
+                errors.Check(!string.IsNullOrWhiteSpace(productSku), "productSku", "Say which product the voucher is for.");
+                break;
+            case RewardKind.GiftCard or RewardKind.Cashback:
+                errors.Check(value is > 0 and <= CreateRewardRequest.MaxMoney, "value", "Give the amount in minor units, 1 or more.");
+                break;
+        }
+    }
+}
+
 /// <param name="Code">The batch's name, unique in the program; it makes a repeated request safe.</param>
 /// <param name="MaxUses">Uses per code: 1 for single-use codes.</param>
 internal sealed record CreateVoucherBatchRequest(
@@ -48,22 +72,7 @@ internal sealed record CreateVoucherBatchRequest(
             .Check(kind is { } k && Reward.IssuesVoucherFor(k), "kind", "Use discountVoucher, freeProductVoucher or giftCard.")
             .Check(ExpiresAt is null || ExpiresAt > now, "expiresAt", "Give a time in the future, or leave it out.")
             .Check(MaxUses is null or (> 0 and <= 1_000_000), "maxUses", "Give 1 or more uses per code.");
-        switch (kind)
-        {
-            case RewardKind.DiscountVoucher:
-                errors.Check((Value is null) != (Percent is null), "value", "Give either a fixed value (minor units) or a percent.")
-                    .Check(Value is null or (> 0 and <= CreateRewardRequest.MaxMoney), "value", "Give an amount in minor units, 1 or more.")
-                    .Check(Percent is null or (> 0 and <= 100), "percent", "Give a percent above 0, at most 100.")
-                    .Check(MinimumSpend is null or (>= 0 and <= CreateRewardRequest.MaxMoney), "minimumSpend", "Give an amount in minor units, 0 or more.");
-                break;
-            case RewardKind.FreeProductVoucher:
-                errors.Check(ProductSku is { Length: > 0 and <= 100 }, "productSku", "Say which product the voucher is for.");
-                break;
-            case RewardKind.GiftCard:
-                errors.Check(Value is > 0 and <= CreateRewardRequest.MaxMoney, "value", "Give the amount in minor units, 1 or more.");
-                break;
-        }
-
+        VoucherTerms.Validate(kind, Value, Percent, MinimumSpend, ProductSku, errors);
         VoucherCodeFormatRequest.Validate(CodeFormat, "codeFormat", errors);
         return errors;
     }
