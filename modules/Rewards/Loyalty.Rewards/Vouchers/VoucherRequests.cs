@@ -65,11 +65,11 @@ internal sealed record CreateVoucherBatchRequest(
 
     public ValidationErrors Validate(DateTimeOffset now)
     {
-        var kind = Enum.TryParse<RewardKind>(Kind, ignoreCase: true, out var parsed) && !int.TryParse(Kind, out _) ? parsed : (RewardKind?)null;
+        var kind = Enum.TryParse<RewardKind>(Kind, ignoreCase: true, out var parsed) && !int.TryParse(Kind, out _) && Reward.IssuesVoucherFor(parsed) ? parsed : (RewardKind?)null;
         var errors = new ValidationErrors()
             .Check(Code is { Length: > 0 and <= 100 }, "code", "Name the batch (1-100 characters); a repeat with the name is safe.")
             .Check(Count is > 0 and <= MaxCount, "count", $"Give 1 to {MaxCount:N0} codes.")
-            .Check(kind is { } k && Reward.IssuesVoucherFor(k), "kind", "Use discountVoucher, freeProductVoucher or giftCard.")
+            .Check(kind is not null, "kind", "Use discountVoucher, freeProductVoucher or giftCard.")
             .Check(ExpiresAt is null || ExpiresAt > now, "expiresAt", "Give a time in the future, or leave it out.")
             .Check(MaxUses is null or (> 0 and <= 1_000_000), "maxUses", "Give 1 or more uses per code.");
         VoucherTerms.Validate(kind, Value, Percent, MinimumSpend, ProductSku, errors);
