@@ -89,6 +89,34 @@ public sealed class VoucherTests
     }
 
     [Fact]
+    public async Task Codes_end_in_a_Luhn_mod_N_check_character_a_till_can_verify_offline()
+    {
+        const string alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+        await using var host = await LoyaltyHost.StartAsync(DatabaseProvider.Sqlite);
+        var api = await RewardsApi.CreateAsync(host);
+
+        var batch = await CreateBatchAsync(api, new { code = "checked", count = 500, kind = "giftCard", value = 1000, codeFormat = new { prefix = "GC-", length = 12, checkCharacter = true } });
+
+        Assert.All(batch.Codes!, code => Assert.Equal(LuhnModN(code[3..^1], alphabet), code[^1]));
+        var typo = batch.Codes![0][..5] + (batch.Codes[0][5] == 'A' ? 'B' : 'A') + batch.Codes[0][6..];
+        Assert.NotEqual(LuhnModN(typo[3..^1], alphabet), typo[^1]);
+    }
+
+    /// <summary>The check character as a till computes it: Luhn mod N over the random part, N the alphabet's size.</summary>
+    private static char LuhnModN(string payload, string alphabet)
+    {
+        var (factor, sum) = (2, 0);
+        for (var i = payload.Length - 1; i >= 0; i--)
+        {
+            var addend = factor * alphabet.IndexOf(payload[i], StringComparison.Ordinal);
+            factor = factor == 2 ? 1 : 2;
+            sum += (addend / alphabet.Length) + (addend % alphabet.Length);
+        }
+
+        return alphabet[(alphabet.Length - (sum % alphabet.Length)) % alphabet.Length];
+    }
+
+    [Fact]
     public async Task A_hash_only_voucher_shows_its_code_once_and_is_still_found_by_it()
     {
         await using var host = await LoyaltyHost.StartAsync(DatabaseProvider.Sqlite);
