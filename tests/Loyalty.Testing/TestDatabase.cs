@@ -76,6 +76,9 @@ public sealed class TestDatabase : IAsyncDisposable
                 await ExecuteAsync(new NpgsqlConnection(postgres.ConnectionString), $"CREATE DATABASE {name}");
                 var server = postgres.ConnectionString;
                 postgres.Database = name;
+                // A burst of concurrent requests then waits for a pooled connection instead of going past the server's
+                // max_connections (100 by default), which every test run on the machine shares.
+                postgres.MaxPoolSize = Math.Min(postgres.MaxPoolSize, 30);
                 return new TestDatabase(provider, postgres.ConnectionString, () =>
                     ExecuteAsync(new NpgsqlConnection(server), $"DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
 

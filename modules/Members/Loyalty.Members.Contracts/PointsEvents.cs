@@ -21,3 +21,9 @@ public sealed record PointsReversed(
 public sealed record PointsExpired(
     Guid EventId, DateTimeOffset OccurredAt, Guid ProgramId, Guid MemberId, string Currency, long Points, Guid LotId)
     : IntegrationEvent(EventId, OccurredAt);
+
+/// <summary>Points of a cancelled redemption were given back, as a new spendable lot.</summary>
+public sealed record PointsRefunded(
+    Guid EventId, DateTimeOffset OccurredAt, Guid ProgramId, Guid MemberId, string Currency, long Points,
+    string ReferenceType, string ReferenceId, long AvailableAfter)
+    : IntegrationEvent(EventId, OccurredAt);

@@ -1,9 +1,13 @@
+using Loyalty.Rewards.Catalog;
 using Loyalty.Rewards.Persistence;
+using Loyalty.Rewards.Redemption;
+using Loyalty.Rewards.Vouchers;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace Loyalty.Rewards;
 
@@ -16,9 +20,25 @@ public sealed class RewardsModule : LoyaltyModule
     {
         services.AddModuleDbContext<RewardsDbContext, SqliteRewardsDbContext, PostgresRewardsDbContext, SqlServerRewardsDbContext>(
             configuration, Name);
+        services.AddOptions<RedemptionOptions>().Bind(configuration.GetSection(RedemptionOptions.Section));
+        services.AddOptions<VoucherOptions>().Bind(configuration.GetSection(VoucherOptions.Section));
+        services.AddScoped<RewardRedemptions>();
+        services.AddSingleton<VoucherCodeGuard>();
+    }
+
+    public override void AddJobs(IQuartzBuilder quartz)
+    {
+        quartz.AddJob<RecoverInterruptedRedemptionsJob>(job => job.WithIdentity(RecoverInterruptedRedemptionsJob.Key));
+        quartz.AddTrigger<RecoverInterruptedRedemptionsJob>(trigger => trigger
+            .ForJob(RecoverInterruptedRedemptionsJob.Key)
+            .WithIdentity($"{RecoverInterruptedRedemptionsJob.Key.Name}.every-minute", Name)
+            .WithCronSchedule("0 * * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
     {
+        api.MapCatalogEndpoints();
+        api.MapRedemptionEndpoints();
+        api.MapVoucherEndpoints();
     }
 }

@@ -43,6 +43,9 @@ internal enum LedgerEntryType
     Adjustment,
     Reversal,
     Transfer,
+
+    /// <summary>Gives back a cancelled redemption's points; zero points when it voids a redemption that never debited.</summary>
+    Refund,
 }
 
 /// <summary>

@@ -78,6 +78,24 @@ internal sealed class PointsLedger(MembersDbContext db, CurrentActor actor, Time
         return AddEntry(account, LedgerEntryType.Redemption, -points, reference, reason: null, availableAt: null);
     }
 
+    /// <summary>
+    /// Gives back the points a redemption spent, as a new spendable lot earned now (which lots the debit drew from is
+    /// not kept), or records with zero points that the reference is void.
+    /// </summary>
+    public LedgerEntry Refund(LoyaltyProgram program, PointsAccount account, long points, LedgerReference reference)
+    {
+        var entry = AddEntry(account, LedgerEntryType.Refund, points, reference, reason: null, availableAt: null);
+        if (points > 0)
+        {
+            var now = clock.GetUtcNow();
+            AddLot(program, entry, earnedAt: now, availableAt: now, released: true);
+            account.Available += points;
+        }
+
+        account.Version++;
+        return entry;
+    }
+
     /// <summary>A correction by staff, with its reason. A debit may not take the balance below zero (null then).</summary>
     public async Task<LedgerEntry?> AdjustAsync(LoyaltyProgram program, PointsAccount account, long points, string reason, CancellationToken cancellationToken)
     {

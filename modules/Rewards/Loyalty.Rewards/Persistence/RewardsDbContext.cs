@@ -1,3 +1,6 @@
+using Loyalty.Rewards.Catalog;
+using Loyalty.Rewards.Redemption;
+using Loyalty.Rewards.Vouchers;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,8 +10,24 @@ internal class RewardsDbContext(DbContextOptions options) : ModuleDbContext(opti
 {
     public const string SchemaName = "rewards";
 
+    public DbSet<Reward> Rewards => Set<Reward>();
+
+    public DbSet<RewardRedemption> Redemptions => Set<RewardRedemption>();
+
+    public DbSet<RewardUsage> RewardUsages => Set<RewardUsage>();
+
+    public DbSet<Voucher> Vouchers => Set<Voucher>();
+
+    public DbSet<VoucherUse> VoucherUses => Set<VoucherUse>();
+
+    public DbSet<VoucherBatch> VoucherBatches => Set<VoucherBatch>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
+        Reward.Configure(modelBuilder);
+        RewardRedemption.Configure(modelBuilder);
+        Voucher.Configure(modelBuilder);
+        VoucherBatch.Configure(modelBuilder);
     }
 }
 

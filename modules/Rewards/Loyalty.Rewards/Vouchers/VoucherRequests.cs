@@ -1,0 +1,82 @@
+using Loyalty.Rewards.Catalog;
+using Loyalty.Shared.Http;
+
+namespace Loyalty.Rewards.Vouchers;
+
+/// <param name="BasketTotal">In the program currency's minor units.</param>
+internal sealed record CheckVoucherRequest(string? Code, Guid? MemberId, long? BasketTotal)
+{
+    public ValidationErrors Validate() => new ValidationErrors()
+        .Check(Code is { Length: > 0 and <= 100 }, "code", "Give the voucher code (at most 100 characters).")
+        .Check(BasketTotal is >= 0 and <= CreateRewardRequest.MaxMoney, "basketTotal", "Give the basket total in minor units, 0 or more.");
+}
+
+/// <param name="ExternalId">The till's transaction id: a repeat with it answers the first use.</param>
+internal sealed record UseVoucherRequest(string? Code, Guid? MemberId, long? BasketTotal, string? ExternalId)
+{
+    public ValidationErrors Validate() => new CheckVoucherRequest(Code, MemberId, BasketTotal).Validate()
+        .Check(ExternalId is { Length: > 0 and <= 100 }, "externalId", "Give the till's transaction id (1-100 characters); it makes a repeat safe.");
+}
+
+/// <summary>What a till may give for the code and this basket.</summary>
+internal sealed record VoucherCheckDto(Guid VoucherId, string Kind, long Discount, string? ProductSku, DateTimeOffset? ExpiresAt, int UsesLeft);
+
+internal sealed record VoucherUseDto(Guid VoucherId, string ExternalId, string Kind, long Discount, string? ProductSku, DateTimeOffset UsedAt, int UsesLeft);
+
+internal sealed record VoucherDto(
+    Guid Id, string? Code, string Kind, long? Value, decimal? Percent, long? MinimumSpend, string? ProductSku, DateTimeOffset? ExpiresAt, int MaxUses, int Uses, string Status)
+{
+    /// <param name="code">The code where it may be shown: kept, or just issued.</param>
+    public static VoucherDto From(Voucher v, string? code) => new(
+        v.Id, code, CreateRewardRequest.Camel(v.Kind.ToString()), v.Value, v.Percent, v.MinimumSpend, v.ProductSku, v.ExpiresAt, v.MaxUses, v.Uses, CreateRewardRequest.Camel(v.Status.ToString()));
+}
+
+/// <summary>What a reward or a batch gives, checked the same way for both.</summary>
+internal static class VoucherTerms
+{
+    public static void Validate(RewardKind? kind, long? value, decimal? percent, long? minimumSpend, string? productSku, ValidationErrors errors)
+    {
+        errors.Check(productSku is null || productSku.Length <= 100, "productSku", "Use at most 100 characters.");
+        switch (kind)
+        {
+            case RewardKind.DiscountVoucher:
+                errors.Check((value is null) != (percent is null), "value", "Give either a fixed value (minor units) or a percent.")
+                    .Check(value is null or (> 0 and <= CreateRewardRequest.MaxMoney), "value", "Give an amount in minor units, 1 or more.")
+                    .Check(percent is null or (> 0 and <= 100), "percent", "Give a percent above 0, at most 100.")
+                    .Check(minimumSpend is null or (>= 0 and <= CreateRewardRequest.MaxMoney), "minimumSpend", "Give an amount in minor units, 0 or more.");
+                break;
+            case RewardKind.FreeProductVoucher:
+                errors.Check(!string.IsNullOrWhiteSpace(productSku), "productSku", "Say which product the voucher is for.");
+                break;
+            case RewardKind.GiftCard or RewardKind.Cashback:
+                errors.Check(value is > 0 and <= CreateRewardRequest.MaxMoney, "value", "Give the amount in minor units, 1 or more.");
+                break;
+        }
+    }
+}
+
+/// <param name="Code">The batch's name, unique in the program; it makes a repeated request safe.</param>
+/// <param name="MaxUses">Uses per code: 1 for single-use codes.</param>
+internal sealed record CreateVoucherBatchRequest(
+    string? Code, int? Count, string? Kind, long? Value, decimal? Percent, long? MinimumSpend, string? ProductSku,
+    DateTimeOffset? ExpiresAt, int? MaxUses, VoucherCodeFormatRequest? CodeFormat)
+{
+    public const int MaxCount = 100_000;
+
+    public ValidationErrors Validate(DateTimeOffset now)
+    {
+        var kind = Enum.TryParse<RewardKind>(Kind, ignoreCase: true, out var parsed) && !int.TryParse(Kind, out _) && Reward.IssuesVoucherFor(parsed) ? parsed : (RewardKind?)null;
+        var errors = new ValidationErrors()
+            .Check(Code is { Length: > 0 and <= 100 }, "code", "Name the batch (1-100 characters); a repeat with the name is safe.")
+            .Check(Count is > 0 and <= MaxCount, "count", $"Give 1 to {MaxCount:N0} codes.")
+            .Check(kind is not null, "kind", "Use discountVoucher, freeProductVoucher or giftCard.")
+            .Check(ExpiresAt is null || ExpiresAt > now, "expiresAt", "Give a time in the future, or leave it out.")
+            .Check(MaxUses is null or (> 0 and <= 1_000_000), "maxUses", "Give 1 or more uses per code.");
+        VoucherTerms.Validate(kind, Value, Percent, MinimumSpend, ProductSku, errors);
+        VoucherCodeFormatRequest.Validate(CodeFormat, "codeFormat", errors);
+        return errors;
+    }
+}
+
+/// <param name="Codes">The generated codes, in the answer that created the batch only.</param>
+internal sealed record VoucherBatchDto(Guid Id, string Code, int Count, bool HashOnly, DateTimeOffset CreatedAt, IReadOnlyList<string>? Codes);
