@@ -199,18 +199,21 @@ internal sealed class CapReservations(CampaignsDbContext db, TimeProvider clock)
     }
 
     /// <summary>Gives a reservation's points back to its counters and removes it (its purchase was never recorded).</summary>
+    /// <remarks>
+    /// The reservation is deleted first, by a conditional delete: of two nodes releasing it at once, the second waits
+    /// for the first and then deletes nothing, so the points go back once.
+    /// </remarks>
     public async Task ReleaseAsync(Guid reservationId, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var reservation = await db.CapReservations.SingleOrDefaultAsync(r => r.Id == reservationId && !r.Confirmed, cancellationToken);
-        if (reservation is null)
+        var reservation = await db.CapReservations.AsNoTracking().SingleOrDefaultAsync(r => r.Id == reservationId && !r.Confirmed, cancellationToken);
+        if (reservation is null
+            || await db.CapReservations.Where(r => r.Id == reservationId && !r.Confirmed).ExecuteDeleteAsync(cancellationToken) == 0)
         {
             return;
         }
 
         await GiveBackAsync(reservation, reservation.Points, cancellationToken);
-        db.CapReservations.Remove(reservation);
-        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -57,7 +57,7 @@ internal sealed class MembersPersonalData(MembersDbContext db, TimeProvider cloc
                         a.Currency, Type = e.Type.ToString(), e.Points, e.ReferenceType, e.ReferenceId, e.Reason, e.CreatedAt, e.AvailableAt,
                     }), cancellationToken);
             await WriteArrayAsync(writer, "transactions",
-                db.Transactions.AsNoTracking().Where(t => t.MemberId == memberId).OrderBy(t => t.Id).Select(t => new
+                db.Transactions.AsNoTracking().Where(t => t.MemberId == memberId).OrderBy(t => t.OccurredAt).ThenBy(t => t.Id).Select(t => new
                 {
                     t.ExternalId, Type = t.Type.ToString(), t.OccurredAt, t.Channel, t.Store, t.Currency, Total = t.TotalMinor, t.Points, t.OriginalExternalId,
                     Lines = t.Lines.OrderBy(l => l.LineNumber).Select(l => new { l.Sku, l.Category, l.Quantity, UnitPrice = l.UnitPriceMinor, l.Points }).ToList(),
