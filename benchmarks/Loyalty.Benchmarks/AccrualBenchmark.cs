@@ -94,24 +94,27 @@ public static class AccrualBenchmark
     private static async Task<double> AnchorAsync(BenchDatabase database, int members, int clients, TimeSpan duration)
     {
         var idempotency = database.Table("members", "IdempotencyRecords");
-        var keys = database.Table("admin", "ApiKeys");
-        string caller, replayKey, lookup;
+        var programs = database.Table("members", "Programs");
+        string caller, replayKey;
+        object program;
         await using (var connection = database.Open())
         {
             caller = await ScalarTextAsync(connection, $"SELECT \"Caller\" FROM {idempotency} LIMIT 1");
             replayKey = await ScalarTextAsync(connection, $"SELECT \"Key\" FROM {idempotency} LIMIT 1");
-            lookup = await ScalarTextAsync(connection, $"SELECT \"LookupId\" FROM {keys} ORDER BY \"CreatedAt\" DESC LIMIT 1");
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT \"Id\" FROM {programs} WHERE \"Code\" = '{Program}'";
+            program = (await command.ExecuteScalarAsync())!;
         }
 
         var anchors = Path.Combine(AppContext.BaseDirectory, "Anchors");
         if (database.IsPostgres)
         {
-            var variables = new Dictionary<string, string> { ["members"] = $"{members}", ["caller"] = caller, ["replaykey"] = replayKey, ["lookup"] = lookup };
+            var variables = new Dictionary<string, string> { ["members"] = $"{members}", ["caller"] = caller, ["replaykey"] = replayKey, ["prog"] = $"{program}" };
             return await PgBench.RunAsync(database, clients, duration, variables,
                 (Path.Combine(anchors, "accrual.pgbench.sql"), 9), (Path.Combine(anchors, "replay.pgbench.sql"), 1));
         }
 
-        var constants = new Dictionary<string, object> { ["members"] = (long)members, ["caller"] = caller, ["replaykey"] = replayKey, ["lookup"] = lookup };
+        var constants = new Dictionary<string, object> { ["members"] = (long)members, ["caller"] = caller, ["replaykey"] = replayKey, ["prog"] = program };
         return await new SqliteScriptAnchor(database.ConnectionString + ";Default Timeout=60", constants)
             .Add(Path.Combine(anchors, "accrual.sqlite.sql"), 9)
             .Add(Path.Combine(anchors, "replay.sqlite.sql"), 1)
