@@ -42,12 +42,12 @@ internal sealed class MemberPoints(MembersDbContext db, PointsLedger ledger, Tim
 
             var account = await ledger.AccountAsync(program, memberId, program.PointsCurrency, ct);
             var earlier = await EntriesAsync(account, reference, ct);
-            if (earlier.Contains(LedgerEntryType.Refund))
+            if (earlier.Any(e => e.Type == LedgerEntryType.Refund))
             {
                 return new PointsDebitResult(PointsDebitOutcome.Voided, account.Available);
             }
 
-            if (earlier.Contains(LedgerEntryType.Redemption))
+            if (earlier.Any(e => e.Type == LedgerEntryType.Redemption))
             {
                 return new PointsDebitResult(PointsDebitOutcome.AlreadyDebited, account.Available);
             }
@@ -88,10 +88,7 @@ internal sealed class MemberPoints(MembersDbContext db, PointsLedger ledger, Tim
             }
 
             var account = await ledger.AccountAsync(program, memberId, program.PointsCurrency, ct);
-            var debited = await db.LedgerEntries
-                .Where(e => e.AccountId == account.Id && e.ReferenceType == ReferenceType && e.ReferenceId == reference)
-                .Select(e => new { e.Type, e.Points })
-                .ToListAsync(ct);
+            var debited = await EntriesAsync(account, reference, ct);
             if (debited.Any(e => e.Type == LedgerEntryType.Refund))
             {
                 return new PointsRefundResult(PointsRefundOutcome.AlreadyRefunded, debited.Sum(e => e.Type == LedgerEntryType.Refund ? e.Points : 0));
@@ -109,9 +106,10 @@ internal sealed class MemberPoints(MembersDbContext db, PointsLedger ledger, Tim
             return new PointsRefundResult(points > 0 ? PointsRefundOutcome.Refunded : PointsRefundOutcome.Voided, entry.Points);
         }, cancellationToken);
 
-    private Task<List<LedgerEntryType>> EntriesAsync(PointsAccount account, string reference, CancellationToken cancellationToken) =>
+    /// <summary>The account's entries under one redemption reference: its debit and its refund, if they were made.</summary>
+    private Task<List<(LedgerEntryType Type, long Points)>> EntriesAsync(PointsAccount account, string reference, CancellationToken cancellationToken) =>
         db.LedgerEntries
             .Where(e => e.AccountId == account.Id && e.ReferenceType == ReferenceType && e.ReferenceId == reference)
-            .Select(e => e.Type)
+            .Select(e => new ValueTuple<LedgerEntryType, long>(e.Type, e.Points))
             .ToListAsync(cancellationToken);
 }

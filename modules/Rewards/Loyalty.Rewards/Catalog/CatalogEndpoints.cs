@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Loyalty.Members.Contracts;
 using Loyalty.Rewards.Persistence;
 using Loyalty.Shared.Auditing;
@@ -131,7 +132,7 @@ internal static class CatalogEndpoints
         {
             var locked = RewardEligibility.Lock(reward, standing, now, usage[reward.Id].ToDictionary(u => u.Period, u => u.Count));
             return new MemberRewardDto(
-                reward.Id, reward.Name, reward.Description, reward.ImageUrl, reward.Category, CreateRewardRequest.Camel(reward.Kind.ToString()),
+                reward.Id, reward.Name, reward.Description, reward.ImageUrl, reward.Category, JsonNamingPolicy.CamelCase.ConvertName(reward.Kind.ToString()),
                 reward.CostFor(standing.TierCode), reward.CashCoPay, reward.Stock, locked is null, locked?.Reason, locked?.Problem);
         }).ToList());
     }

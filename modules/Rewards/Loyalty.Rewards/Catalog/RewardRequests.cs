@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Loyalty.Rewards.Vouchers;
 using Loyalty.Shared.Http;
 
@@ -38,7 +39,7 @@ internal sealed record CreateRewardRequest(
             .Check(Description is null || Description.Length <= 2000, "description", "Use at most 2,000 characters.")
             .Check(ImageUrl is null || (ImageUrl.Length <= 2000 && Uri.TryCreate(ImageUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http"), "imageUrl", "Give an absolute http(s) URL.")
             .Check(Category is null || Category.Length <= 100, "category", "Use at most 100 characters.")
-            .Check(kind is not null, "kind", $"Use one of {string.Join(", ", Enum.GetNames<RewardKind>().Select(Camel))}.")
+            .Check(kind is not null, "kind", $"Use one of {string.Join(", ", Enum.GetNames<RewardKind>().Select(JsonNamingPolicy.CamelCase.ConvertName))}.")
             .Check(Status is null || ParsedStatus is not null, "status", "Use draft, active or retired.")
             .Check(PointsCost is > 0 and <= MaxPoints, "pointsCost", $"Give 1 to {MaxPoints:N0} points.")
             .Check(TierPointsCost is null || TierPointsCost.All(t => t.Key.Length is > 0 and <= 50 && t.Value is > 0 and <= MaxPoints), "tierPointsCost", "Give tier codes with 1 to 100,000,000 points each.")
@@ -94,8 +95,6 @@ internal sealed record CreateRewardRequest(
         CodeFormat = VoucherCodeFormat.From(CodeFormat),
         CreatedAt = now,
     };
-
-    internal static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }
 
 internal sealed record ChangeRewardStatusRequest(string? Status);
@@ -109,7 +108,7 @@ internal sealed record RewardDto(
     long? Value, decimal? Percent, long? MinimumSpend, string? ProductSku, int? VoucherValidDays, VoucherCodeFormat? CodeFormat)
 {
     public static RewardDto From(Reward r) => new(
-        r.Id, r.Name, r.Description, r.ImageUrl, r.Category, CreateRewardRequest.Camel(r.Kind.ToString()), CreateRewardRequest.Camel(r.Status.ToString()),
+        r.Id, r.Name, r.Description, r.ImageUrl, r.Category, JsonNamingPolicy.CamelCase.ConvertName(r.Kind.ToString()), JsonNamingPolicy.CamelCase.ConvertName(r.Status.ToString()),
         r.PointsCost, r.TierPointsCost, r.CashCoPay, r.AvailableFrom, r.AvailableUntil, r.Stock, r.LimitPerDay, r.LimitPerMonth, r.LimitLifetime,
         r.AudienceTiers, r.Value, r.Percent, r.MinimumSpend, r.ProductSku, r.VoucherValidDays, r.IssuesVoucher ? r.CodeFormat : null);
 }

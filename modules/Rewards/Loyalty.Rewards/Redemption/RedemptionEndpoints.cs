@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Loyalty.Rewards.Catalog;
 using Loyalty.Rewards.Persistence;
 using Loyalty.Rewards.Vouchers;
@@ -22,8 +23,8 @@ internal sealed record RedemptionDto(
     DateTimeOffset ReservedAt, DateTimeOffset? CompletedAt, DateTimeOffset? CancelledAt, VoucherDto? Voucher)
 {
     public static RedemptionDto From(RewardRedemption r, VoucherDto? voucher) => new(
-        r.Id, r.RewardId, r.MemberId, r.ExternalId, CreateRewardRequest.Camel(r.Status.ToString()), r.Points, r.CashCoPay,
-        r.Fulfilment is { } f ? CreateRewardRequest.Camel(f.ToString()) : null, r.ReservedAt, r.CompletedAt, r.CancelledAt, voucher);
+        r.Id, r.RewardId, r.MemberId, r.ExternalId, JsonNamingPolicy.CamelCase.ConvertName(r.Status.ToString()), r.Points, r.CashCoPay,
+        r.Fulfilment is { } f ? JsonNamingPolicy.CamelCase.ConvertName(f.ToString()) : null, r.ReservedAt, r.CompletedAt, r.CancelledAt, voucher);
 }
 
 internal static class RedemptionEndpoints

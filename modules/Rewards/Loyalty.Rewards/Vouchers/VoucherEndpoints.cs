@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Loyalty.Rewards.Catalog;
 using Loyalty.Rewards.Contracts;
 using Loyalty.Rewards.Persistence;
@@ -49,7 +50,7 @@ internal static class VoucherEndpoints
         }
 
         return TypedResults.Ok(new VoucherCheckDto(
-            voucher!.Id, CreateRewardRequest.Camel(voucher.Kind.ToString()), voucher.DiscountOn(request.BasketTotal!.Value), voucher.ProductSku, voucher.ExpiresAt, voucher.MaxUses - voucher.Uses));
+            voucher!.Id, JsonNamingPolicy.CamelCase.ConvertName(voucher.Kind.ToString()), voucher.DiscountOn(request.BasketTotal!.Value), voucher.ProductSku, voucher.ExpiresAt, voucher.MaxUses - voucher.Uses));
     }
 
     /// <summary>
@@ -231,5 +232,5 @@ internal static class VoucherEndpoints
     }
 
     private static VoucherUseDto UseDto(Voucher voucher, VoucherUse use) =>
-        new(voucher.Id, use.ExternalId, CreateRewardRequest.Camel(voucher.Kind.ToString()), use.Discount, voucher.ProductSku, use.UsedAt, voucher.MaxUses - voucher.Uses);
+        new(voucher.Id, use.ExternalId, JsonNamingPolicy.CamelCase.ConvertName(voucher.Kind.ToString()), use.Discount, voucher.ProductSku, use.UsedAt, voucher.MaxUses - voucher.Uses);
 }

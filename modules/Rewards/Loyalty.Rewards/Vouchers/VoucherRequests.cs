@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Loyalty.Rewards.Catalog;
 using Loyalty.Shared.Http;
 
@@ -28,7 +29,7 @@ internal sealed record VoucherDto(
 {
     /// <param name="code">The code where it may be shown: kept, or just issued.</param>
     public static VoucherDto From(Voucher v, string? code) => new(
-        v.Id, code, CreateRewardRequest.Camel(v.Kind.ToString()), v.Value, v.Percent, v.MinimumSpend, v.ProductSku, v.ExpiresAt, v.MaxUses, v.Uses, CreateRewardRequest.Camel(v.Status.ToString()));
+        v.Id, code, JsonNamingPolicy.CamelCase.ConvertName(v.Kind.ToString()), v.Value, v.Percent, v.MinimumSpend, v.ProductSku, v.ExpiresAt, v.MaxUses, v.Uses, JsonNamingPolicy.CamelCase.ConvertName(v.Status.ToString()));
 }
 
 /// <summary>What a reward or a batch gives, checked the same way for both.</summary>
