@@ -4,7 +4,8 @@
 #   benchmarks/run.sh import                                   # bulk import: 1,000,000 purchases for 100,000 members
 #   benchmarks/run.sh import --members 2000 --transactions 10000 --provider Postgres   # a quick look
 #   benchmarks/run.sh rules                                    # earning rules in memory (BenchmarkDotNet, one core)
-# PostgreSQL: LOYALTY_BENCH_POSTGRES (default Host=127.0.0.1;Username=postgres;Password=postgres;Database=postgres);
+# PostgreSQL: LOYALTY_BENCH_POSTGRES (default Host=127.0.0.1;Username=postgres;Password=postgres;Database=postgres;SSL Mode=Disable,
+# loopback without TLS for the host and pgbench alike);
 # the account must be allowed to create databases. pgbench comes with Debian's postgresql-client.
 set -euo pipefail
 cd "$(dirname "$0")/.."

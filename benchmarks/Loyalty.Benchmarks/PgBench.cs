@@ -37,6 +37,16 @@ public static partial class PgBench
 
         start.ArgumentList.Add(database.Name);
         start.Environment["PGPASSWORD"] = server.Password;
+        // The anchor talks to the server the way the host does: with TLS or without it, as the connection string says.
+        start.Environment["PGSSLMODE"] = server.SslMode switch
+        {
+            SslMode.Disable => "disable",
+            SslMode.Allow => "allow",
+            SslMode.Prefer => "prefer",
+            SslMode.Require => "require",
+            SslMode.VerifyCA => "verify-ca",
+            _ => "verify-full",
+        };
         using var process = Process.Start(start) ?? throw new InvalidOperationException("pgbench did not start; install Debian's postgresql-client.");
         var output = await process.StandardOutput.ReadToEndAsync();
         var errors = await process.StandardError.ReadToEndAsync();

@@ -34,6 +34,7 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<IDemoDataSeeder, DemoProgramSeeder>();
         services.AddScoped<PointsLedger>();
         services.AddSingleton<ProgramCache>();
+        services.AddSingleton<TierSettingsCache>();
         services.AddScoped<IPersonalDataProvider, MembersPersonalData>();
         services.AddScoped<MemberEnrollment>();
         services.AddImports(configuration);

@@ -37,14 +37,14 @@ internal static class EarningRuleEndpoints
             .WithExample("Create an earning rule (as a draft)", Example);
         rules.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.ManagePrograms)
             .WithExample("Change an earning rule (a new version if it is active or paused)", Example with { Priority = 20 });
-        rules.MapPost("/{id:guid}/activate", (string program, Guid id, CampaignsDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
-            ChangeStatusAsync(program, id, RuleStatus.Active, db, audit, clock, ct)).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
+        rules.MapPost("/{id:guid}/activate", (string program, Guid id, CampaignsDbContext db, EarningRuleCache cache, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
+            ChangeStatusAsync(program, id, RuleStatus.Active, db, cache, audit, clock, ct)).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
             .WithSummary("Activate a draft or paused rule");
-        rules.MapPost("/{id:guid}/pause", (string program, Guid id, CampaignsDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
-            ChangeStatusAsync(program, id, RuleStatus.Paused, db, audit, clock, ct)).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
+        rules.MapPost("/{id:guid}/pause", (string program, Guid id, CampaignsDbContext db, EarningRuleCache cache, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
+            ChangeStatusAsync(program, id, RuleStatus.Paused, db, cache, audit, clock, ct)).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
             .WithSummary("Pause an active rule");
-        rules.MapPost("/{id:guid}/archive", (string program, Guid id, CampaignsDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
-            ChangeStatusAsync(program, id, RuleStatus.Archived, db, audit, clock, ct)).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
+        rules.MapPost("/{id:guid}/archive", (string program, Guid id, CampaignsDbContext db, EarningRuleCache cache, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
+            ChangeStatusAsync(program, id, RuleStatus.Archived, db, cache, audit, clock, ct)).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
             .WithSummary("Archive a rule for good");
         rules.MapPost("/simulate", Simulate).RequireAuthorization(Policies.ViewPrograms).WithIdempotencyKey<CampaignsDbContext>()
             .WithExample("Explain what a purchase would earn under the active rules, writing nothing", SimulationExample);
@@ -100,7 +100,8 @@ internal static class EarningRuleEndpoints
     /// active rule applies from the next purchase on; earlier versions are kept. An archived rule cannot change.
     /// </summary>
     private static async Task<Results<Ok<RuleDto>, ValidationProblem, NotFound, ProblemHttpResult>> Update(
-        string program, Guid id, RuleDefinition request, CampaignsDbContext db, AuditTrail audit, CurrentActor actor, TimeProvider clock, CancellationToken cancellationToken)
+        string program, Guid id, RuleDefinition request, CampaignsDbContext db, EarningRuleCache cache, AuditTrail audit, CurrentActor actor, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (!errors.IsEmpty)
@@ -137,7 +138,7 @@ internal static class EarningRuleEndpoints
         rule.UpdatedAt = now;
         audit.Record(db, "campaigns.earning-rule.updated", "earning-rule", rule.Id.ToString(), new { program, version = rule.LatestVersion, definition = request });
         Touch(db, program, rule.Status == RuleStatus.Active, now);
-        return await SaveAsync(db, rule, cancellationToken);
+        return await SaveAsync(db, cache, rule, cancellationToken);
     }
 
     private static readonly Dictionary<RuleStatus, RuleStatus[]> AllowedFrom = new()
@@ -148,7 +149,7 @@ internal static class EarningRuleEndpoints
     };
 
     private static async Task<Results<Ok<RuleDto>, ValidationProblem, NotFound, ProblemHttpResult>> ChangeStatusAsync(
-        string program, Guid id, RuleStatus target, CampaignsDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+        string program, Guid id, RuleStatus target, CampaignsDbContext db, EarningRuleCache cache, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         var rule = await LoadAsync(db, program, id, cancellationToken, tracked: true);
         if (rule is null)
@@ -186,7 +187,7 @@ internal static class EarningRuleEndpoints
         audit.Record(db, $"campaigns.earning-rule.{(target == RuleStatus.Active ? "activated" : target == RuleStatus.Paused ? "paused" : "archived")}",
             "earning-rule", rule.Id.ToString(), new { program, version = rule.LatestVersion });
         Touch(db, program, wasActive || target == RuleStatus.Active, now);
-        return await SaveAsync(db, rule, cancellationToken);
+        return await SaveAsync(db, cache, rule, cancellationToken);
     }
 
     private static async Task<Results<Ok<SimulationDto>, ValidationProblem>> Simulate(
@@ -288,11 +289,14 @@ internal static class EarningRuleEndpoints
         }
     }
 
-    private static async Task<Results<Ok<RuleDto>, ValidationProblem, NotFound, ProblemHttpResult>> SaveAsync(CampaignsDbContext db, EarningRule rule, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RuleDto>, ValidationProblem, NotFound, ProblemHttpResult>> SaveAsync(
+        CampaignsDbContext db, EarningRuleCache cache, EarningRule rule, CancellationToken cancellationToken)
     {
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            // This node sees its own change from the next purchase on; other nodes within a stamp recheck.
+            cache.Forget(rule.Program);
         }
         catch (DbUpdateException)
         {

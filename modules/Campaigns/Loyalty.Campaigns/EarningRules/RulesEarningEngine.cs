@@ -10,33 +10,40 @@ namespace Loyalty.Campaigns.EarningRules;
 /// <summary>A program's active rules compiled, with the stamp of the rule set they were built from.</summary>
 internal sealed record CompiledRuleSet(Guid Stamp, IReadOnlyList<CompiledRule> Rules);
 
-/// <summary>The compiled rules of each program on this node (a singleton); <see cref="ActiveRules"/> keeps it current.</summary>
+/// <summary>
+/// The compiled rules of each program on this node (a singleton), and when their stamp was last read;
+/// <see cref="ActiveRules"/> keeps it current.
+/// </summary>
 internal sealed class EarningRuleCache
 {
     public ConcurrentDictionary<string, CompiledRuleSet> Programs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The rules as of the last stamp read (null: the program has none) and when it was read.</summary>
+    public ConcurrentDictionary<string, (CompiledRuleSet? Rules, DateTimeOffset ReadAt)> Checked { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>After a rule change on this node: the next purchase reads the stamp again.</summary>
+    public void Forget(string program) => Checked.TryRemove(program, out _);
 }
 
 /// <summary>
 /// Reads a program's active rules: from the cache while the program's stamp is unchanged, else compiled afresh.
-/// Within one scope (an HTTP request, a batch of an import) the stamp is read again only after
-/// <see cref="StampRecheck"/>, so a batch of purchases does not read it once per purchase.
+/// The stamp is read again at most once per <see cref="StampRecheck"/> on a node, not once per purchase: a rule
+/// changed on another node applies here from at most that long after.
 /// </summary>
 internal sealed partial class ActiveRules(CampaignsDbContext db, EarningRuleCache cache, TimeProvider clock, ILogger<ActiveRules> logger)
 {
-    private static readonly TimeSpan StampRecheck = TimeSpan.FromSeconds(1);
-
-    private readonly Dictionary<string, (CompiledRuleSet? Rules, DateTimeOffset ReadAt)> _read = new(StringComparer.Ordinal);
+    public static readonly TimeSpan StampRecheck = TimeSpan.FromSeconds(1);
 
     public async Task<IReadOnlyList<CompiledRule>> ForProgramAsync(string program, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (_read.TryGetValue(program, out var read) && now - read.ReadAt < StampRecheck)
+        if (cache.Checked.TryGetValue(program, out var read) && now - read.ReadAt < StampRecheck && now >= read.ReadAt)
         {
             return read.Rules?.Rules ?? [];
         }
 
         var rules = await ReadAsync(program, cancellationToken);
-        _read[program] = (rules, now);
+        cache.Checked[program] = (rules, now);
         return rules?.Rules ?? [];
     }
 

@@ -53,7 +53,8 @@ internal static class TierEndpoints
     /// their next upgrade or evaluation, which use the new ladder.
     /// </summary>
     private static async Task<Results<Ok<TierLadderDto>, ValidationProblem, ProblemHttpResult>> DefineLadder(
-        string program, DefineTiersRequest request, MembersDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+        string program, DefineTiersRequest request, MembersDbContext db, TierSettingsCache cache, AuditTrail audit, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var errors = request.Validate();
         if (!errors.IsEmpty)
@@ -120,6 +121,7 @@ internal static class TierEndpoints
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            cache.Forget(loyaltyProgram.Id);
         }
         catch (DbUpdateException)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Persistence;
@@ -13,10 +14,21 @@ namespace Loyalty.Members.Tiers;
 /// Decides members' tiers from their qualifying value, which is always recomputed from the ledger (qualifying points)
 /// or the transactions (spend) inside the window, so it decays as the window moves on.
 /// </summary>
-internal sealed class TierEvaluation(MembersDbContext db, CurrentActor actor, TimeProvider clock)
+internal sealed class TierEvaluation(MembersDbContext db, TierSettingsCache cache, CurrentActor actor, TimeProvider clock)
 {
-    public Task<TierSettings?> SettingsAsync(Guid programId, CancellationToken cancellationToken) =>
-        db.TierSettings.AsNoTracking().SingleOrDefaultAsync(s => s.ProgramId == programId, cancellationToken);
+    /// <summary>The program's ladder, or null without one; read-only (it may be shared by concurrent requests).</summary>
+    public async Task<TierSettings?> SettingsAsync(Guid programId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (cache.Read.TryGetValue(programId, out var read) && now - read.ReadAt < TierSettingsCache.Recheck && now >= read.ReadAt)
+        {
+            return read.Settings;
+        }
+
+        var settings = await db.TierSettings.AsNoTracking().SingleOrDefaultAsync(s => s.ProgramId == programId, cancellationToken);
+        cache.Read[programId] = (settings, now);
+        return settings;
+    }
 
     /// <summary>
     /// Upgrades the member if their qualifying value now reaches a higher tier. Call it after the change that raised
@@ -243,4 +255,18 @@ internal sealed class TierEvaluation(MembersDbContext db, CurrentActor actor, Ti
 
         return -1;
     }
+}
+
+/// <summary>
+/// Each program's tier ladder as last read on this node (a singleton). Every purchase needs it and it rarely changes,
+/// so it is read at most once per <see cref="Recheck"/>: a ladder defined on another node applies here from at most
+/// that long after, on the node that defined it at once.
+/// </summary>
+internal sealed class TierSettingsCache
+{
+    public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
+
+    public ConcurrentDictionary<Guid, (TierSettings? Settings, DateTimeOffset ReadAt)> Read { get; } = new();
+
+    public void Forget(Guid programId) => Read.TryRemove(programId, out _);
 }

@@ -54,13 +54,16 @@ internal sealed class TransactionRecorder(
         var hash = request.Hash();
         for (var attempt = 1; ; attempt++)
         {
+            // A purchase is first recorded without looking for its external id: almost every one is new, and the unique
+            // index refuses one that is not. The second round then answers from the record found.
+            var lookFirst = attempt > 1 || request.ParsedType != TransactionType.Purchase;
             try
             {
-                return await ConcurrencyRetry.RunAsync(db, ct => RecordOnceAsync(program, request, hash, ct), cancellationToken);
+                return await ConcurrencyRetry.RunAsync(db, ct => RecordOnceAsync(program, request, hash, lookFirst, ct), cancellationToken);
             }
             catch (DbUpdateException) when (attempt == 1)
             {
-                // The same external id was recorded concurrently; the second round answers from that record.
+                // The external id was recorded before or concurrently; the second round answers from that record.
                 db.ChangeTracker.Clear();
             }
         }
@@ -272,7 +275,7 @@ internal sealed class TransactionRecorder(
         LoyaltyProgram program, Batch batch, TransactionRequest request, string hash, CancellationToken cancellationToken)
     {
         await db.SaveChangesAsync(cancellationToken);
-        var outcome = await RecordOnceAsync(program, request, hash, cancellationToken);
+        var outcome = await RecordOnceAsync(program, request, hash, lookFirst: true, cancellationToken);
         if (outcome is TransactionOutcome.Refused)
         {
             // A refused return may have changed the purchase it names before it found a line it could not take back.
@@ -303,20 +306,20 @@ internal sealed class TransactionRecorder(
         }
     }
 
-    private async Task<TransactionOutcome> RecordOnceAsync(LoyaltyProgram program, TransactionRequest request, string hash, CancellationToken cancellationToken)
+    /// <param name="lookFirst">Look for the external id before recording; without it, a purchase recorded before fails the save.</param>
+    private async Task<TransactionOutcome> RecordOnceAsync(
+        LoyaltyProgram program, TransactionRequest request, string hash, bool lookFirst, CancellationToken cancellationToken)
     {
-        var existing = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.ProgramId == program.Id && t.ExternalId == request.ExternalId, cancellationToken);
-        if (existing is not null)
+        if (lookFirst && await RecordedBeforeAsync(program, request, hash, cancellationToken) is { } before)
         {
-            return existing.RequestHash == hash
-                ? new TransactionOutcome.Recorded(existing, IsNew: false)
-                : AnotherTransaction(request);
+            return before;
         }
 
         var member = await FindMemberAsync(program.Id, request, cancellationToken);
         if (member is null)
         {
-            return await HoldAsync(program, request, hash, cancellationToken);
+            return (lookFirst ? null : await RecordedBeforeAsync(program, request, hash, cancellationToken))
+                ?? await HoldAsync(program, request, hash, cancellationToken);
         }
 
         var transaction = NewTransaction(program, member.Id, request, hash);
@@ -333,6 +336,14 @@ internal sealed class TransactionRecorder(
         await tiers.UpgradeAsync(program, tierSettings, member.Id, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new TransactionOutcome.Recorded(transaction, IsNew: true);
+    }
+
+    private async Task<TransactionOutcome?> RecordedBeforeAsync(LoyaltyProgram program, TransactionRequest request, string hash, CancellationToken cancellationToken)
+    {
+        var existing = await db.Transactions.AsNoTracking().SingleOrDefaultAsync(t => t.ProgramId == program.Id && t.ExternalId == request.ExternalId, cancellationToken);
+        return existing is null ? null
+            : existing.RequestHash == hash ? new TransactionOutcome.Recorded(existing, IsNew: false)
+            : AnotherTransaction(request);
     }
 
     private PurchaseTransaction NewTransaction(LoyaltyProgram program, Guid memberId, TransactionRequest request, string hash)

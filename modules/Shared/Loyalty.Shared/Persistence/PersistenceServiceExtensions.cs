@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Loyalty.Shared.Persistence;
 
@@ -32,17 +34,20 @@ public static class PersistenceServiceExtensions
                 services.AddDbContextPool<TContext, TSqlite>((sp, options) => options.UseSqlite(
                     ConnectionString(sp, database),
                     sqlite => sqlite.MigrationsHistoryTable($"{schema}_{historyTable}"))
-                    .AddInterceptors(SqliteBusyTimeout.Instance));
+                    .AddInterceptors(SqliteBusyTimeout.Instance)
+                    .ConfigureCommonOptions());
                 break;
             case DatabaseProvider.Postgres:
                 services.AddDbContextPool<TContext, TPostgres>((sp, options) => options.UseNpgsql(
                     ConnectionString(sp, database),
-                    npgsql => npgsql.MigrationsHistoryTable(historyTable, schema)));
+                    npgsql => npgsql.MigrationsHistoryTable(historyTable, schema))
+                    .ConfigureCommonOptions());
                 break;
             case DatabaseProvider.SqlServer:
                 services.AddDbContextPool<TContext, TSqlServer>((sp, options) => options.UseSqlServer(
                     ConnectionString(sp, database),
-                    sql => sql.MigrationsHistoryTable(historyTable, schema)));
+                    sql => sql.MigrationsHistoryTable(historyTable, schema))
+                    .ConfigureCommonOptions());
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{database.Provider}'.");
@@ -56,6 +61,13 @@ public static class PersistenceServiceExtensions
         services.Where(d => d.ServiceType == typeof(ModuleDbContextRegistration))
             .Select(d => (ModuleDbContextRegistration)d.ImplementationInstance!)
             .ToList();
+
+    /// <summary>
+    /// A failed save is not an error in itself: the code that saved either handles it (a race lost to another request,
+    /// answered from the winner's row) or lets it reach the exception handler, which logs it once.
+    /// </summary>
+    private static DbContextOptionsBuilder ConfigureCommonOptions(this DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(warnings => warnings.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
     private static string ConnectionString(IServiceProvider services, DatabaseOptions database) =>
         database.ResolveConnectionString(services.GetRequiredService<IHostEnvironment>().ContentRootPath);
