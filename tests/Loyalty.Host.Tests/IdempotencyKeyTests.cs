@@ -123,6 +123,88 @@ public sealed class IdempotencyKeyTests
         Assert.Equal(10, (await api.PointsAsync(member)).Available);
     }
 
+    // The transactions endpoint claims its key with its own save (IdempotencyClaimMode.WithFirstSave): the same promises.
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Concurrent_purchases_with_the_same_key_credit_once_and_the_others_get_the_answer_or_409(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var api = await Members.MembersApi.CreateAsync(host);
+        var member = await api.EnrollAsync("shop-1");
+        var key = Guid.NewGuid().ToString();
+        var purchase = Purchase("T-1", member, 1000);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PostAsync(api.Pos, api.Transactions, purchase, key)));
+
+        var created = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created && !r.Headers.Contains(Replayed));
+        var createdBody = await created.Content.ReadAsByteArrayAsync();
+        foreach (var other in responses.Where(r => r != created))
+        {
+            if (other.StatusCode == HttpStatusCode.Conflict)
+            {
+                Assert.Equal("application/problem+json", other.Content.Headers.ContentType?.MediaType);
+            }
+            else
+            {
+                Assert.Equal((HttpStatusCode.Created, true), (other.StatusCode, other.Headers.Contains(Replayed)));
+                Assert.Equal(createdBody, await other.Content.ReadAsByteArrayAsync());
+            }
+        }
+
+        var repeat = await PostAsync(api.Pos, api.Transactions, purchase, key);
+        Assert.Equal((HttpStatusCode.Created, true), (repeat.StatusCode, repeat.Headers.Contains(Replayed)));
+        Assert.Equal(createdBody, await repeat.Content.ReadAsByteArrayAsync());
+        Assert.Equal(10, (await api.PointsAsync(member)).Available);
+        var record = Assert.Single(await InModuleAsync(host, "members", db => db.IdempotencyRecords.AsNoTracking().ToListAsync()));
+        Assert.Equal((IdempotencyRecordStatus.Completed, 201), (record.Status, record.ResponseStatusCode));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_purchase_key_reused_for_another_purchase_is_refused_and_an_answer_without_a_write_is_kept(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var api = await Members.MembersApi.CreateAsync(host);
+        var member = await api.EnrollAsync("shop-1");
+        var (key, invalidKey) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(api.Pos, api.Transactions, Purchase("T-1", member, 1000), key)).StatusCode);
+        var reused = await PostAsync(api.Pos, api.Transactions, Purchase("T-2", member, 1000), key);
+        var invalid = await PostAsync(api.Pos, api.Transactions, Purchase("T-3", member, -5), invalidKey);
+        var invalidAgain = await PostAsync(api.Pos, api.Transactions, Purchase("T-3", member, -5), invalidKey);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Equal((HttpStatusCode.BadRequest, false), (invalid.StatusCode, invalid.Headers.Contains(Replayed)));
+        Assert.Equal((HttpStatusCode.BadRequest, true), (invalidAgain.StatusCode, invalidAgain.Headers.Contains(Replayed)));
+        Assert.Equal(10, (await api.PointsAsync(member)).Available);
+        Assert.Equal(2, await InModuleAsync(host, "members", db => db.IdempotencyRecords.CountAsync(r => r.Status == IdempotencyRecordStatus.Completed)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_purchase_that_fails_with_a_server_error_keeps_no_claim_so_the_client_may_retry(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var api = await Members.MembersApi.CreateAsync(host);
+        var member = await api.EnrollAsync("shop-1");
+        var key = Guid.NewGuid().ToString();
+
+        await InModuleAsync(host, "members", db => db.Database.ExecuteSqlRawAsync(RenameTable(provider, "Transactions", away: true)));
+        var failed = await PostAsync(api.Pos, api.Transactions, Purchase("T-1", member, 1000), key);
+        await InModuleAsync(host, "members", db => db.Database.ExecuteSqlRawAsync(RenameTable(provider, "Transactions", away: false)));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal(0, await InModuleAsync(host, "members", db => db.IdempotencyRecords.CountAsync()));
+        var retried = await PostAsync(api.Pos, api.Transactions, Purchase("T-1", member, 1000), key);
+        Assert.Equal((HttpStatusCode.Created, false), (retried.StatusCode, retried.Headers.Contains(Replayed)));
+        Assert.Equal(10, (await api.PointsAsync(member)).Available);
+    }
+
+    private static object Purchase(string externalId, Guid memberId, long total) => new
+    {
+        externalId, memberId, occurredAt = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero), currency = "EUR", total, channel = "pos",
+    };
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_validation_failure_is_an_answer_and_is_replayed(DatabaseProvider provider)
@@ -244,14 +326,16 @@ public sealed class IdempotencyKeyTests
     }
 
     /// <summary>Moves the members' programs table away and back, so creating a program fails in between.</summary>
-    private static string RenameProgramsTable(DatabaseProvider provider, bool away) => (provider, away) switch
+    private static string RenameProgramsTable(DatabaseProvider provider, bool away) => RenameTable(provider, "Programs", away);
+
+    private static string RenameTable(DatabaseProvider provider, string table, bool away) => (provider, away) switch
     {
-        (DatabaseProvider.Sqlite, true) => "ALTER TABLE \"members_Programs\" RENAME TO \"members_Programs_away\"",
-        (DatabaseProvider.Sqlite, false) => "ALTER TABLE \"members_Programs_away\" RENAME TO \"members_Programs\"",
-        (DatabaseProvider.Postgres, true) => "ALTER TABLE members.\"Programs\" RENAME TO \"Programs_away\"",
-        (DatabaseProvider.Postgres, false) => "ALTER TABLE members.\"Programs_away\" RENAME TO \"Programs\"",
-        (_, true) => "EXEC sp_rename 'members.Programs', 'Programs_away'",
-        (_, false) => "EXEC sp_rename 'members.Programs_away', 'Programs'",
+        (DatabaseProvider.Sqlite, true) => $"ALTER TABLE \"members_{table}\" RENAME TO \"members_{table}_away\"",
+        (DatabaseProvider.Sqlite, false) => $"ALTER TABLE \"members_{table}_away\" RENAME TO \"members_{table}\"",
+        (DatabaseProvider.Postgres, true) => $"ALTER TABLE members.\"{table}\" RENAME TO \"{table}_away\"",
+        (DatabaseProvider.Postgres, false) => $"ALTER TABLE members.\"{table}_away\" RENAME TO \"{table}\"",
+        (_, true) => $"EXEC sp_rename 'members.{table}', '{table}_away'",
+        (_, false) => $"EXEC sp_rename 'members.{table}_away', '{table}'",
     };
 
     private sealed record ProgramView(Guid Id, string Code, string Name, string TimeZone, string Currency);

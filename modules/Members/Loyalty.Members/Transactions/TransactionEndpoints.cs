@@ -23,7 +23,7 @@ internal static class TransactionEndpoints
     public static void MapTransactionEndpoints(this RouteGroupBuilder api) =>
         api.MapPost("/programs/{program}/transactions", Record)
             .RequireAuthorization(Policies.Integrate)
-            .WithIdempotencyKey<MembersDbContext>()
+            .WithIdempotencyKey<MembersDbContext>(IdempotencyClaimMode.WithFirstSave)
             .WithExample("Record a purchase or a return", new TransactionRequest(
                 "T-1001", "purchase", null, null, "C-123", null, new DateTimeOffset(2026, 11, 20, 17, 45, 0, TimeSpan.Zero), "pos", "berlin-mitte", "EUR", 999,
                 [new TransactionLineRequest("latte", "coffee", 2, 350), new TransactionLineRequest("cake", null, 1, 299)]));

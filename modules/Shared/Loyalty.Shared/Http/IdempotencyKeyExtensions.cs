@@ -11,12 +11,14 @@ public static class IdempotencyKeyExtensions
     /// <summary>
     /// Honours an optional <c>Idempotency-Key</c> header on this endpoint (see docs/api-conventions.md). The keys and
     /// the answers to replay are kept in <typeparamref name="TModuleDbContext"/>, the endpoint's own module, per caller;
-    /// the endpoint must therefore require an authenticated caller.
+    /// the endpoint must therefore require an authenticated caller. <paramref name="claim"/> says when the key is
+    /// claimed; the default, before the endpoint runs, suits every endpoint.
     /// </summary>
-    public static RouteHandlerBuilder WithIdempotencyKey<TModuleDbContext>(this RouteHandlerBuilder builder)
+    public static RouteHandlerBuilder WithIdempotencyKey<TModuleDbContext>(
+        this RouteHandlerBuilder builder, IdempotencyClaimMode claim = IdempotencyClaimMode.BeforeEndpoint)
         where TModuleDbContext : ModuleDbContext =>
         builder
-            .WithMetadata(new IdempotencyKeyMetadata(typeof(TModuleDbContext)))
+            .WithMetadata(new IdempotencyKeyMetadata(typeof(TModuleDbContext), claim))
             .AddEndpointFilter((context, next) => context.HttpContext.Items.ContainsKey(IdempotencyKeyMiddleware.Applied)
                 ? next(context)
                 : throw new InvalidOperationException(
@@ -36,4 +38,4 @@ public static class IdempotencyKeyExtensions
 }
 
 /// <summary>Marks an endpoint that honours <c>Idempotency-Key</c>, naming the module DbContext that keeps its records.</summary>
-internal sealed record IdempotencyKeyMetadata(Type ModuleDbContextType);
+internal sealed record IdempotencyKeyMetadata(Type ModuleDbContextType, IdempotencyClaimMode Claim);

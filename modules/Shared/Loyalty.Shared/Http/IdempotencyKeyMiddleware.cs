@@ -62,15 +62,22 @@ internal sealed class IdempotencyKeyMiddleware(
         // A DbContext of its own: the claim must commit before the endpoint runs, and never in the endpoint's transaction.
         await using var scope = context.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(metadata.ModuleDbContextType);
-        var (claimed, holder) = await ClaimAsync(db, key, caller, requestHash, context.RequestAborted);
+        var deferInsert = metadata.Claim == IdempotencyClaimMode.WithFirstSave;
+        var (claimed, holder, pending) = await ClaimAsync(db, key, caller, requestHash, deferInsert, context.RequestAborted);
         if (!claimed)
         {
             await AnswerForHolderAsync(context, holder, requestHash);
             return;
         }
 
-        await RunAndStoreAsync(context, db.IdempotencyRecords.Where(
-            r => r.Key == key && r.Caller == caller && r.Status == IdempotencyRecordStatus.InProgress));
+        var claim = db.IdempotencyRecords.Where(r => r.Key == key && r.Caller == caller && r.Status == IdempotencyRecordStatus.InProgress);
+        if (pending is null)
+        {
+            await RunAndStoreAsync(context, claim);
+            return;
+        }
+
+        await RunWithClaimOnFirstSaveAsync(context, db, metadata.ModuleDbContextType, pending, claim);
     }
 
     private static bool IsValidKey(string? key) =>
@@ -94,17 +101,18 @@ internal sealed class IdempotencyKeyMiddleware(
 
     /// <summary>
     /// Claims the key for this request; when another request holds it, returns that request's record
-    /// (null if it vanished just now, its request having failed).
+    /// (null if it vanished just now, its request having failed). With <paramref name="deferInsert"/>, a key nobody
+    /// holds is not inserted but returned as <c>Pending</c>, the record for the endpoint's first save to insert.
     /// </summary>
-    private async Task<(bool Claimed, IdempotencyRecord? Holder)> ClaimAsync(
-        ModuleDbContext db, string key, string caller, string requestHash, CancellationToken cancellationToken)
+    private async Task<(bool Claimed, IdempotencyRecord? Holder, IdempotencyRecord? Pending)> ClaimAsync(
+        ModuleDbContext db, string key, string caller, string requestHash, bool deferInsert, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var records = db.IdempotencyRecords.Where(r => r.Key == key && r.Caller == caller);
         var existing = await records.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         if (existing is null)
         {
-            db.IdempotencyRecords.Add(new IdempotencyRecord
+            var record = new IdempotencyRecord
             {
                 Key = key,
                 Caller = caller,
@@ -112,11 +120,17 @@ internal sealed class IdempotencyKeyMiddleware(
                 Status = IdempotencyRecordStatus.InProgress,
                 CreatedAt = now,
                 ExpiresAt = now + options.Value.Retention,
-            });
+            };
+            if (deferInsert)
+            {
+                return (true, null, record);
+            }
+
+            db.IdempotencyRecords.Add(record);
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                return (true, null);
+                return (true, null, null);
             }
             catch (DbUpdateException)
             {
@@ -128,14 +142,14 @@ internal sealed class IdempotencyKeyMiddleware(
                     throw;
                 }
 
-                return (false, winner);
+                return (false, winner, null);
             }
         }
 
         var lost = existing.Status == IdempotencyRecordStatus.InProgress && existing.CreatedAt < now - options.Value.InProgressTimeout;
         if (existing.ExpiresAt > now && !lost)
         {
-            return (false, existing);
+            return (false, existing, null);
         }
 
         // Expired, or left in progress by a node that went down: take it over, unless another request did since we read it.
@@ -159,10 +173,10 @@ internal sealed class IdempotencyKeyMiddleware(
                 logger.LogWarning("Took over an idempotency key left in progress since {Since} in {Module}", existing.CreatedAt, db.Schema);
             }
 
-            return (true, null);
+            return (true, null, null);
         }
 
-        return (false, await records.AsNoTracking().SingleOrDefaultAsync(cancellationToken));
+        return (false, await records.AsNoTracking().SingleOrDefaultAsync(cancellationToken), null);
     }
 
     private static Task AnswerForHolderAsync(HttpContext context, IdempotencyRecord? holder, string requestHash)
@@ -200,6 +214,119 @@ internal sealed class IdempotencyKeyMiddleware(
     private static Task ProblemAsync(HttpContext context, int status, string title, string detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: status).ExecuteAsync(context);
 
+    /// <summary>
+    /// Runs the endpoint with <paramref name="record"/> pending, for its first save of its module's context to insert
+    /// (<see cref="IdempotencyClaimMode.WithFirstSave"/>), then stores the answer: on the record that save inserted, or,
+    /// when the endpoint saved nothing, as a record of its own. A save or insert refused because another request holds
+    /// the key gets that request's answer instead.
+    /// </summary>
+    private async Task RunWithClaimOnFirstSaveAsync(
+        HttpContext context, ModuleDbContext db, Type contextType, IdempotencyRecord record, IQueryable<IdempotencyRecord> claim)
+    {
+        var pending = new PendingIdempotencyClaim(contextType, () => new IdempotencyRecord
+        {
+            Key = record.Key,
+            Caller = record.Caller,
+            RequestHash = record.RequestHash,
+            Status = IdempotencyRecordStatus.InProgress,
+            CreatedAt = record.CreatedAt,
+            ExpiresAt = record.ExpiresAt,
+        });
+        var response = context.Response;
+        var body = response.Body;
+        using var buffer = new MemoryStream();
+        response.Body = buffer;
+        PendingIdempotencyClaim.Current = pending;
+        try
+        {
+            await next(context);
+        }
+        catch (DbUpdateException) when (!pending.Saved)
+        {
+            // The endpoint's save was refused, most likely because another request with the key saved first.
+            response.Body = body;
+            if (await HolderAsync(db, record) is not { } holder)
+            {
+                throw;
+            }
+
+            response.Clear();
+            await AnswerForHolderAsync(context, holder, record.RequestHash);
+            return;
+        }
+        catch
+        {
+            if (pending.Saved)
+            {
+                await claim.ExecuteDeleteAsync(CancellationToken.None);
+            }
+
+            throw;
+        }
+        finally
+        {
+            response.Body = body;
+            PendingIdempotencyClaim.Current = null;
+        }
+
+        if (response.StatusCode >= StatusCodes.Status500InternalServerError)
+        {
+            if (pending.Saved)
+            {
+                await claim.ExecuteDeleteAsync(CancellationToken.None);
+            }
+        }
+        else if (!pending.Saved || await CompleteAsync(claim, response, buffer) == 0)
+        {
+            record.Status = IdempotencyRecordStatus.Completed;
+            record.ResponseStatusCode = response.StatusCode;
+            record.ResponseContentType = response.ContentType;
+            record.ResponseBody = buffer.ToArray();
+            record.Location = response.Headers.Location;
+            db.IdempotencyRecords.Add(record);
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (DbUpdateException)
+            {
+                // Another request with the key saved first; its answer is the key's, not this one.
+                if (await HolderAsync(db, record) is not { } holder)
+                {
+                    throw;
+                }
+
+                response.Clear();
+                await AnswerForHolderAsync(context, holder, record.RequestHash);
+                return;
+            }
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(body, context.RequestAborted);
+    }
+
+    private static Task<IdempotencyRecord?> HolderAsync(ModuleDbContext db, IdempotencyRecord record)
+    {
+        db.ChangeTracker.Clear();
+        return db.IdempotencyRecords.AsNoTracking()
+            .SingleOrDefaultAsync(r => r.Key == record.Key && r.Caller == record.Caller, CancellationToken.None);
+    }
+
+    private static Task<int> CompleteAsync(IQueryable<IdempotencyRecord> claim, HttpResponse response, MemoryStream buffer)
+    {
+        var answer = buffer.ToArray();
+        string? location = response.Headers.Location;
+        return claim.ExecuteUpdateAsync(
+            set => set
+                .SetProperty(r => r.Status, IdempotencyRecordStatus.Completed)
+                .SetProperty(r => r.ResponseStatusCode, response.StatusCode)
+                .SetProperty(r => r.ResponseContentType, response.ContentType)
+                .SetProperty(r => r.ResponseBody, answer)
+                .SetProperty(r => r.Location, location),
+            CancellationToken.None);
+    }
+
     /// <summary>Runs the endpoint with its answer buffered, stores the answer on <paramref name="claim"/> and sends it.</summary>
     private async Task RunAndStoreAsync(HttpContext context, IQueryable<IdempotencyRecord> claim)
     {
@@ -228,16 +355,7 @@ internal sealed class IdempotencyKeyMiddleware(
         }
         else
         {
-            var answer = buffer.ToArray();
-            string? location = response.Headers.Location;
-            await claim.ExecuteUpdateAsync(
-                set => set
-                    .SetProperty(r => r.Status, IdempotencyRecordStatus.Completed)
-                    .SetProperty(r => r.ResponseStatusCode, response.StatusCode)
-                    .SetProperty(r => r.ResponseContentType, response.ContentType)
-                    .SetProperty(r => r.ResponseBody, answer)
-                    .SetProperty(r => r.Location, location),
-                CancellationToken.None);
+            await CompleteAsync(claim, response, buffer);
         }
 
         buffer.Position = 0;

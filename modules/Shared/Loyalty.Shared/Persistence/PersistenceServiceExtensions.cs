@@ -1,3 +1,4 @@
+using Loyalty.Shared.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -63,11 +64,13 @@ public static class PersistenceServiceExtensions
             .ToList();
 
     /// <summary>
+    /// Every context may carry an <c>Idempotency-Key</c> claimed with its first save (<see cref="IdempotencyClaimMode"/>).
     /// A failed save is not an error in itself: the code that saved either handles it (a race lost to another request,
     /// answered from the winner's row) or lets it reach the exception handler, which logs it once.
     /// </summary>
     private static DbContextOptionsBuilder ConfigureCommonOptions(this DbContextOptionsBuilder options) =>
-        options.ConfigureWarnings(warnings => warnings.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+        options.ConfigureWarnings(warnings => warnings.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)))
+            .AddInterceptors(IdempotencyClaimInterceptor.Instance);
 
     private static string ConnectionString(IServiceProvider services, DatabaseOptions database) =>
         database.ResolveConnectionString(services.GetRequiredService<IHostEnvironment>().ContentRootPath);
