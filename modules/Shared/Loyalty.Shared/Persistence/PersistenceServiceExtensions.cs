@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Loyalty.Shared.Persistence;
 
@@ -40,7 +41,7 @@ public static class PersistenceServiceExtensions
                 break;
             case DatabaseProvider.Postgres:
                 services.AddDbContextPool<TContext, TPostgres>((sp, options) => options.UseNpgsql(
-                    ConnectionString(sp, database),
+                    WithAutoPrepare(ConnectionString(sp, database)),
                     npgsql => npgsql.MigrationsHistoryTable(historyTable, schema))
                     .ConfigureCommonOptions());
                 break;
@@ -71,6 +72,24 @@ public static class PersistenceServiceExtensions
     private static DbContextOptionsBuilder ConfigureCommonOptions(this DbContextOptionsBuilder options) =>
         options.ConfigureWarnings(warnings => warnings.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)))
             .AddInterceptors(IdempotencyClaimInterceptor.Instance);
+
+    /// <summary>
+    /// Npgsql prepares a statement on a connection once it has run there twice (auto-prepare), so the server parses
+    /// and plans the few statements a hot path repeats once per connection instead of on every request. On by default
+    /// (64 statements per connection); a connection string that sets <c>Max Auto Prepare</c> decides for itself, and
+    /// <c>Max Auto Prepare=0</c> turns it off, as a pooler that cannot keep prepared statements needs.
+    /// </summary>
+    private static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        return builder.ConnectionString;
+    }
 
     private static string ConnectionString(IServiceProvider services, DatabaseOptions database) =>
         database.ResolveConnectionString(services.GetRequiredService<IHostEnvironment>().ContentRootPath);
