@@ -35,6 +35,7 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<PointsLedger>();
         services.AddSingleton<ProgramCache>();
         services.AddScoped<IPersonalDataProvider, MembersPersonalData>();
+        services.AddScoped<IMemberIdentities, MemberIdentities>();
         services.AddScoped<MemberEnrollment>();
         services.AddImports(configuration);
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();
