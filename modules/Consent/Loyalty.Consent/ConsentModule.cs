@@ -1,9 +1,18 @@
+using Loyalty.Consent.Contracts;
+using Loyalty.Consent.Erasure;
+using Loyalty.Consent.Exports;
+using Loyalty.Consent.Jobs;
 using Loyalty.Consent.Persistence;
+using Loyalty.Consent.PersonalData;
+using Loyalty.Consent.Requests;
+using Loyalty.Consent.Suppression;
+using Loyalty.Shared.Contracts;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace Loyalty.Consent;
 
@@ -16,9 +25,36 @@ public sealed class ConsentModule : LoyaltyModule
     {
         services.AddModuleDbContext<ConsentDbContext, SqliteConsentDbContext, PostgresConsentDbContext, SqlServerConsentDbContext>(
             configuration, Name);
+        services.AddOptions<ConsentOptions>().Bind(configuration.GetSection(ConsentOptions.Section));
+        services.AddDataProtection();
+        services.AddSingleton<ExportStorage>();
+        services.AddScoped<SuppressionList>();
+        services.AddScoped<ISuppressionList>(sp => sp.GetRequiredService<SuppressionList>());
+        services.AddScoped<IPersonalDataProvider, ConsentPersonalData>();
+        services.AddScoped<RequestFiling>();
+        services.AddScoped<RequestViews>();
+        services.AddScoped<RequestWork>();
+        services.AddScoped<MemberExport>();
+        services.AddScoped<MemberErasure>();
+    }
+
+    public override void AddJobs(IQuartzBuilder quartz)
+    {
+        quartz.AddJob<RetryDataSubjectRequestsJob>(job => job.WithIdentity(RetryDataSubjectRequestsJob.Key));
+        quartz.AddTrigger<RetryDataSubjectRequestsJob>(trigger => trigger
+            .ForJob(RetryDataSubjectRequestsJob.Key)
+            .WithIdentity($"{RetryDataSubjectRequestsJob.Key.Name}.every-5-minutes", Name)
+            .WithCronSchedule("0 */5 * * * ?"));
+        quartz.AddJob<DeleteExpiredExportsJob>(job => job.WithIdentity(DeleteExpiredExportsJob.Key));
+        quartz.AddTrigger<DeleteExpiredExportsJob>(trigger => trigger
+            .ForJob(DeleteExpiredExportsJob.Key)
+            .WithIdentity($"{DeleteExpiredExportsJob.Key.Name}.hourly", Name)
+            .WithCronSchedule("0 15 * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
     {
+        api.MapRequestEndpoints();
+        api.MapExportEndpoints();
     }
 }

@@ -36,6 +36,7 @@ public sealed class MembersModule : LoyaltyModule
         services.AddSingleton<ProgramCache>();
         services.AddSingleton<TierSettingsCache>();
         services.AddScoped<IPersonalDataProvider, MembersPersonalData>();
+        services.AddScoped<IMemberIdentities, MemberIdentities>();
         services.AddScoped<MemberEnrollment>();
         services.AddImports(configuration);
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();

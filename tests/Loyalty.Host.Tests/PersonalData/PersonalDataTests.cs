@@ -44,7 +44,15 @@ public sealed class PersonalDataTests
         (await api.PurchaseAsync("T-1", memberId, 4200, now.AddHours(-1))).EnsureSuccessStatusCode();
         (await api.PurchaseAsync("T-2", memberId, 1800, now.AddMinutes(-5))).EnsureSuccessStatusCode();
 
+        // A data subject request whose notes name the person (Consent).
+        var dpo = await host.ApiKeyClientAsync(Loyalty.Shared.Security.Roles.DataProtectionOfficer);
+        (await dpo.PostAsJsonAsync("/api/consent/requests", new
+        {
+            type = "access", memberId, verification = "Signed in to the shop account", notes = $"Grace Hopperson called from {Phone}, answer to {Email}",
+        })).EnsureSuccessStatusCode();
+
         var export = await ExportAsync(host, memberId);
+        Assert.Contains(Email, export.GetProperty("consent").GetProperty("requests")[0].GetProperty("notes").GetString(), StringComparison.Ordinal);
         var members = export.GetProperty("members");
         Assert.Equal(Email, members.GetProperty("profile").GetProperty("email").GetString());
         Assert.Equal([Card, ExternalId], members.GetProperty("identifiers").EnumerateArray().Select(i => i.GetProperty("value").GetString()).Order(StringComparer.Ordinal));

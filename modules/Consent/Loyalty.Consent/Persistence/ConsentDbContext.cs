@@ -1,3 +1,6 @@
+using Loyalty.Consent.Exports;
+using Loyalty.Consent.Requests;
+using Loyalty.Consent.Suppression;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,8 +10,20 @@ internal class ConsentDbContext(DbContextOptions options) : ModuleDbContext(opti
 {
     public const string SchemaName = "consent";
 
+    public DbSet<DataSubjectRequest> Requests => Set<DataSubjectRequest>();
+
+    public DbSet<RequestStep> RequestSteps => Set<RequestStep>();
+
+    public DbSet<ExportArchive> ExportArchives => Set<ExportArchive>();
+
+    public DbSet<SuppressionEntry> SuppressionEntries => Set<SuppressionEntry>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
+        DataSubjectRequest.Configure(modelBuilder);
+        RequestStep.Configure(modelBuilder);
+        ExportArchive.Configure(modelBuilder);
+        SuppressionEntry.Configure(modelBuilder);
     }
 }
 

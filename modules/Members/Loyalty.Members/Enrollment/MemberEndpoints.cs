@@ -64,6 +64,11 @@ internal static class MemberEndpoints
                 detail: "The external id, card number and email given match more than one member; merge them first or correct the request.",
                 statusCode: StatusCodes.Status409Conflict),
             EnrollOutcome.Existing => TypedResults.Ok(MemberDto.From(result.Member!, program)),
+            EnrollOutcome.Suppressed => TypedResults.Problem(
+                title: "This person may not be enrolled again.",
+                detail: $"The {result.SuppressedBy} given belongs to a person erased at their request (GDPR Art. 17); the suppression list keeps them from being enrolled again.",
+                statusCode: StatusCodes.Status409Conflict,
+                extensions: new Dictionary<string, object?> { ["field"] = result.SuppressedBy, ["reason"] = "suppressed" }),
             _ => TypedResults.CreatedAtRoute(MemberDto.From(result.Member!, program), "GetMember", new { program, memberId = result.Member!.Id }),
         };
     }

@@ -1,3 +1,4 @@
+using Loyalty.Consent.Contracts;
 using Loyalty.Members.Attributes;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Ledger;
@@ -23,15 +24,18 @@ internal enum EnrollOutcome
 
     /// <summary>The request has invalid fields; see <see cref="EnrollResult.Errors"/>.</summary>
     Invalid,
+
+    /// <summary>The person was erased on their request and is on the suppression list; <see cref="EnrollResult.SuppressedBy"/> names the identifier.</summary>
+    Suppressed,
 }
 
-internal sealed record EnrollResult(EnrollOutcome Outcome, Member? Member = null, ValidationErrors? Errors = null);
+internal sealed record EnrollResult(EnrollOutcome Outcome, Member? Member = null, ValidationErrors? Errors = null, string? SuppressedBy = null);
 
 /// <summary>
 /// Enrolment, the one path for the API and the bulk import: validation, idempotency on external id, card and email,
 /// the member with both points accounts, the audit entry and <see cref="MemberEnrolled"/> through the outbox.
 /// </summary>
-internal sealed class MemberEnrollment(MembersDbContext db, AuditTrail audit, TimeProvider clock)
+internal sealed class MemberEnrollment(MembersDbContext db, AuditTrail audit, ISuppressionList suppression, TimeProvider clock)
 {
     public async Task<EnrollResult> EnrollAsync(LoyaltyProgram program, EnrollRequest request, CancellationToken cancellationToken)
     {
@@ -53,6 +57,12 @@ internal sealed class MemberEnrollment(MembersDbContext db, AuditTrail audit, Ti
             if (existing.Count == 1)
             {
                 return new EnrollResult(EnrollOutcome.Existing, existing[0]);
+            }
+
+            var ids = new[] { request.ExternalId, request.CardNumber }.OfType<string>().ToList();
+            if (await suppression.FindSuppressedAsync(new SuppressionCheck(program.Id, request.Email, request.Phone, ids), cancellationToken) is { } suppressedBy)
+            {
+                return new EnrollResult(EnrollOutcome.Suppressed, SuppressedBy: suppressedBy);
             }
 
             var member = NewMember(program.Id, request, clock.GetUtcNow());

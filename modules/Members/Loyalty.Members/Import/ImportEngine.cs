@@ -208,6 +208,7 @@ internal sealed class ImportEngine(
             EnrollOutcome.Created => null,
             EnrollOutcome.Existing => [],
             EnrollOutcome.Conflict => [("externalId", "The external id, card number and email belong to different members.")],
+            EnrollOutcome.Suppressed => [(result.SuppressedBy!, "Suppressed: this person was erased at their request and is not imported again.")],
             _ => [.. result.Errors!.ToProblem().ProblemDetails.Errors.Select(e => (e.Key, e.Value[0]))],
         };
     }
