@@ -16,3 +16,11 @@ public sealed record RedemptionCancelled(
 public sealed record VoucherUsed(
     Guid EventId, DateTimeOffset OccurredAt, string ProgramCode, Guid VoucherId, Guid? MemberId, string ExternalId, long Discount)
     : IntegrationEvent(EventId, OccurredAt);
+
+/// <summary>
+/// A partner reward's code pool fell to or below its alert threshold. Published once per crossing: it is raised again
+/// only after uploads or returned codes have brought the pool back above the threshold.
+/// </summary>
+public sealed record PartnerCodePoolLow(
+    Guid EventId, DateTimeOffset OccurredAt, string ProgramCode, Guid RewardId, long Available, int Threshold)
+    : IntegrationEvent(EventId, OccurredAt);

@@ -1,4 +1,5 @@
 using Loyalty.Rewards.Catalog;
+using Loyalty.Rewards.PartnerCodes;
 using Loyalty.Rewards.Persistence;
 using Loyalty.Rewards.Redemption;
 using Loyalty.Rewards.Vouchers;
@@ -23,6 +24,7 @@ public sealed class RewardsModule : LoyaltyModule
         services.AddOptions<RedemptionOptions>().Bind(configuration.GetSection(RedemptionOptions.Section));
         services.AddOptions<VoucherOptions>().Bind(configuration.GetSection(VoucherOptions.Section));
         services.AddScoped<RewardRedemptions>();
+        services.AddScoped<PartnerCodePool>();
         services.AddSingleton<VoucherCodeGuard>();
     }
 
@@ -40,5 +42,6 @@ public sealed class RewardsModule : LoyaltyModule
         api.MapCatalogEndpoints();
         api.MapRedemptionEndpoints();
         api.MapVoucherEndpoints();
+        api.MapPartnerCodeEndpoints();
     }
 }
