@@ -24,3 +24,8 @@ public sealed record VoucherUsed(
 public sealed record PartnerCodePoolLow(
     Guid EventId, DateTimeOffset OccurredAt, string ProgramCode, Guid RewardId, long Available, int Threshold)
     : IntegrationEvent(EventId, OccurredAt);
+
+/// <summary>A voucher was issued to a member by another module's grant (<see cref="Reference"/> is the grant's id), not by a redemption.</summary>
+public sealed record VoucherIssued(
+    Guid EventId, DateTimeOffset OccurredAt, string ProgramCode, Guid MemberId, Guid VoucherId, Guid TemplateRewardId, string Reference)
+    : IntegrationEvent(EventId, OccurredAt);

@@ -1,4 +1,5 @@
 using Loyalty.Rewards.Catalog;
+using Loyalty.Rewards.Contracts;
 using Loyalty.Rewards.PartnerCodes;
 using Loyalty.Rewards.Persistence;
 using Loyalty.Rewards.Redemption;
@@ -26,6 +27,7 @@ public sealed class RewardsModule : LoyaltyModule
         services.AddScoped<RewardRedemptions>();
         services.AddScoped<PartnerCodePool>();
         services.AddSingleton<VoucherCodeGuard>();
+        services.AddScoped<IVoucherIssuer, VoucherIssuer>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
