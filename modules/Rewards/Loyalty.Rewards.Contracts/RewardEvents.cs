@@ -16,3 +16,16 @@ public sealed record RedemptionCancelled(
 public sealed record VoucherUsed(
     Guid EventId, DateTimeOffset OccurredAt, string ProgramCode, Guid VoucherId, Guid? MemberId, string ExternalId, long Discount)
     : IntegrationEvent(EventId, OccurredAt);
+
+/// <summary>
+/// A partner reward's code pool fell to or below its alert threshold. Published once per crossing: it is raised again
+/// only after uploads or returned codes have brought the pool back above the threshold.
+/// </summary>
+public sealed record PartnerCodePoolLow(
+    Guid EventId, DateTimeOffset OccurredAt, string ProgramCode, Guid RewardId, long Available, int Threshold)
+    : IntegrationEvent(EventId, OccurredAt);
+
+/// <summary>A voucher was issued to a member by another module's grant (<see cref="Reference"/> is the grant's id), not by a redemption.</summary>
+public sealed record VoucherIssued(
+    Guid EventId, DateTimeOffset OccurredAt, string ProgramCode, Guid MemberId, Guid VoucherId, Guid TemplateRewardId, string Reference)
+    : IntegrationEvent(EventId, OccurredAt);

@@ -30,6 +30,11 @@ internal static class RewardProblems
     public const string MinimumSpendNotMet = "minimum-spend-not-met";
     public const string TooManyInvalidCodes = "too-many-invalid-codes";
     public const string BatchExists = "batch-exists";
+    public const string NotPartnerReward = "not-a-partner-reward";
+    public const string CodeFileRejected = "code-file-rejected";
+    public const string NoPartnerCode = "no-partner-code";
+    public const string PartnerCodeNotRevealable = "partner-code-not-revealable";
+    public const string PartnerCodeShown = "partner-code-shown";
 
     private static readonly Dictionary<string, (int Status, string Title)> Types = new()
     {
@@ -53,14 +58,19 @@ internal static class RewardProblems
         [VoucherNotForMember] = (StatusCodes.Status422UnprocessableEntity, "The voucher belongs to another member."),
         [MinimumSpendNotMet] = (StatusCodes.Status422UnprocessableEntity, "The basket is below the voucher's minimum spend."),
         [BatchExists] = (StatusCodes.Status409Conflict, "A voucher batch with this code exists with other settings."),
+        [NotPartnerReward] = (StatusCodes.Status409Conflict, "The reward has no pool of partner codes."),
+        [CodeFileRejected] = (StatusCodes.Status422UnprocessableEntity, "The file of codes was refused; nothing was added."),
+        [NoPartnerCode] = (StatusCodes.Status404NotFound, "The redemption has no partner code."),
+        [PartnerCodeNotRevealable] = (StatusCodes.Status409Conflict, "The partner code is not shown for this redemption now."),
+        [PartnerCodeShown] = (StatusCodes.Status410Gone, "The partner code was shown once; only its hash is kept."),
         [TooManyInvalidCodes] = (StatusCodes.Status429TooManyRequests, "Too many invalid voucher codes."),
     };
 
     public static string TypeUri(string name) => $"urn:loyalty:rewards:{name}";
 
-    public static ProblemHttpResult Problem(string name, string detail)
+    public static ProblemHttpResult Problem(string name, string detail, IDictionary<string, object?>? extensions = null)
     {
         var (status, title) = Types[name];
-        return TypedResults.Problem(type: TypeUri(name), title: title, detail: detail, statusCode: status);
+        return TypedResults.Problem(type: TypeUri(name), title: title, detail: detail, statusCode: status, extensions: extensions);
     }
 }

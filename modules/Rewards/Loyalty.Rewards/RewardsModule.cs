@@ -1,4 +1,6 @@
 using Loyalty.Rewards.Catalog;
+using Loyalty.Rewards.Contracts;
+using Loyalty.Rewards.PartnerCodes;
 using Loyalty.Rewards.Persistence;
 using Loyalty.Rewards.Redemption;
 using Loyalty.Rewards.Vouchers;
@@ -23,7 +25,9 @@ public sealed class RewardsModule : LoyaltyModule
         services.AddOptions<RedemptionOptions>().Bind(configuration.GetSection(RedemptionOptions.Section));
         services.AddOptions<VoucherOptions>().Bind(configuration.GetSection(VoucherOptions.Section));
         services.AddScoped<RewardRedemptions>();
+        services.AddScoped<PartnerCodePool>();
         services.AddSingleton<VoucherCodeGuard>();
+        services.AddScoped<IVoucherIssuer, VoucherIssuer>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -40,5 +44,6 @@ public sealed class RewardsModule : LoyaltyModule
         api.MapCatalogEndpoints();
         api.MapRedemptionEndpoints();
         api.MapVoucherEndpoints();
+        api.MapPartnerCodeEndpoints();
     }
 }

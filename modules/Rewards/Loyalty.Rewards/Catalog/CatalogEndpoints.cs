@@ -89,7 +89,7 @@ internal static class CatalogEndpoints
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var added = await db.Rewards.Where(r => r.Id == rewardId && r.ProgramCode == program && r.Stock != null)
+        var added = await db.Rewards.Where(r => r.Id == rewardId && r.ProgramCode == program && r.Stock != null && r.Kind != RewardKind.PartnerReward)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Stock, r => r.Stock + request.Add.Value), cancellationToken);
         var reward = await db.Rewards.AsNoTracking().SingleOrDefaultAsync(r => r.Id == rewardId && r.ProgramCode == program, cancellationToken);
         if (reward is null)
@@ -99,7 +99,9 @@ internal static class CatalogEndpoints
 
         if (added == 0)
         {
-            return new ValidationErrors().Check(false, "add", "The reward's stock is unlimited.").ToProblem();
+            return new ValidationErrors().Check(false, "add", reward.Kind == RewardKind.PartnerReward
+                ? "A partner reward's stock is its pool of codes: upload more codes instead."
+                : "The reward's stock is unlimited.").ToProblem();
         }
 
         audit.Record(db, "rewards.reward.restocked", "reward", reward.Id.ToString(), new { added = request.Add });

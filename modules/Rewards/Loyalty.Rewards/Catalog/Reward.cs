@@ -19,6 +19,9 @@ internal enum RewardKind
     /// <summary>Money back to a payment account: recorded as an instruction the integrator carries out.</summary>
     Cashback,
 
+    /// <summary>A partner's code (a cinema ticket, a partner's voucher) drawn from the pool of codes uploaded for the reward.</summary>
+    PartnerReward,
+
     /// <summary>Something sent to the member: the redemption tracks its fulfilment.</summary>
     PhysicalItem,
 }
@@ -61,7 +64,10 @@ internal sealed class Reward
 
     public DateTimeOffset? AvailableUntil { get; set; }
 
-    /// <summary>Items left; null for unlimited. Taken by a conditional update, so concurrent redemptions never oversell.</summary>
+    /// <summary>
+    /// Items left; null for unlimited. Taken by a conditional update, so concurrent redemptions never oversell. For a
+    /// partner reward, the codes available in its pool (0 until a file is uploaded).
+    /// </summary>
     public long? Stock { get; set; }
 
     public int? LimitPerDay { get; set; }
@@ -87,6 +93,12 @@ internal sealed class Reward
     public int? VoucherValidDays { get; set; }
 
     public VoucherCodeFormat CodeFormat { get; set; } = new();
+
+    /// <summary>For a partner reward: the alert is raised when the available codes fall to this many or fewer.</summary>
+    public int? LowPoolThreshold { get; set; }
+
+    /// <summary>When the low-pool alert was raised; null while the pool is above its threshold.</summary>
+    public DateTimeOffset? LowPoolSince { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
 

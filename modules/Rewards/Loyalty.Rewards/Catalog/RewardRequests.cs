@@ -26,7 +26,8 @@ internal sealed record CreateRewardRequest(
     long? MinimumSpend,
     string? ProductSku,
     int? VoucherValidDays,
-    VoucherCodeFormatRequest? CodeFormat)
+    VoucherCodeFormatRequest? CodeFormat,
+    int? LowPoolThreshold = null)
 {
     public const long MaxPoints = 100_000_000;
     public const long MaxMoney = 100_000_000_00;
@@ -52,6 +53,16 @@ internal sealed record CreateRewardRequest(
             .Check(AudienceTiers is null || AudienceTiers.All(t => t.Length is > 0 and <= 50), "audienceTiers", "Give tier codes of at most 50 characters.")
             .Check(VoucherValidDays is null or (> 0 and <= 3660), "voucherValidDays", "Give 1 to 3660 days, or leave it out for no expiry.");
         VoucherTerms.Validate(kind, Value, Percent, MinimumSpend, ProductSku, errors);
+        if (kind == RewardKind.PartnerReward)
+        {
+            errors.Check(Stock is null, "stock", "A partner reward's stock is its pool of codes: upload them instead.")
+                .Check(LowPoolThreshold is null or (>= 0 and <= 1_000_000), "lowPoolThreshold", "Give 0 to 1,000,000 codes, or leave it out for no alert.");
+        }
+        else
+        {
+            errors.Check(LowPoolThreshold is null, "lowPoolThreshold", "Only a partner reward has a pool of codes.");
+        }
+
         if (kind is { } issued && Reward.IssuesVoucherFor(issued))
         {
             VoucherCodeFormatRequest.Validate(CodeFormat, "codeFormat", errors);
@@ -82,7 +93,7 @@ internal sealed record CreateRewardRequest(
         CashCoPay = CashCoPay ?? 0,
         AvailableFrom = AvailableFrom?.ToUniversalTime(),
         AvailableUntil = AvailableUntil?.ToUniversalTime(),
-        Stock = Stock,
+        Stock = ParsedKind == RewardKind.PartnerReward ? 0 : Stock,
         LimitPerDay = LimitPerDay,
         LimitPerMonth = LimitPerMonth,
         LimitLifetime = LimitLifetime,
@@ -92,7 +103,9 @@ internal sealed record CreateRewardRequest(
         MinimumSpend = MinimumSpend,
         ProductSku = ProductSku,
         VoucherValidDays = VoucherValidDays,
-        CodeFormat = VoucherCodeFormat.From(CodeFormat),
+        // A partner's codes come as they are: of the format, only whether to keep just their hashes applies.
+        CodeFormat = ParsedKind == RewardKind.PartnerReward ? new VoucherCodeFormat { HashOnly = CodeFormat?.HashOnly ?? false } : VoucherCodeFormat.From(CodeFormat),
+        LowPoolThreshold = LowPoolThreshold,
         CreatedAt = now,
     };
 }
@@ -105,12 +118,13 @@ internal sealed record RewardDto(
     Guid Id, string Name, string? Description, string? ImageUrl, string? Category, string Kind, string Status,
     long PointsCost, Dictionary<string, long> TierPointsCost, long CashCoPay, DateTimeOffset? AvailableFrom, DateTimeOffset? AvailableUntil,
     long? Stock, int? LimitPerDay, int? LimitPerMonth, int? LimitLifetime, List<string> AudienceTiers,
-    long? Value, decimal? Percent, long? MinimumSpend, string? ProductSku, int? VoucherValidDays, VoucherCodeFormat? CodeFormat)
+    long? Value, decimal? Percent, long? MinimumSpend, string? ProductSku, int? VoucherValidDays, VoucherCodeFormat? CodeFormat, int? LowPoolThreshold)
 {
     public static RewardDto From(Reward r) => new(
         r.Id, r.Name, r.Description, r.ImageUrl, r.Category, JsonNamingPolicy.CamelCase.ConvertName(r.Kind.ToString()), JsonNamingPolicy.CamelCase.ConvertName(r.Status.ToString()),
         r.PointsCost, r.TierPointsCost, r.CashCoPay, r.AvailableFrom, r.AvailableUntil, r.Stock, r.LimitPerDay, r.LimitPerMonth, r.LimitLifetime,
-        r.AudienceTiers, r.Value, r.Percent, r.MinimumSpend, r.ProductSku, r.VoucherValidDays, r.IssuesVoucher ? r.CodeFormat : null);
+        r.AudienceTiers, r.Value, r.Percent, r.MinimumSpend, r.ProductSku, r.VoucherValidDays,
+        r.IssuesVoucher || r.Kind == RewardKind.PartnerReward ? r.CodeFormat : null, r.LowPoolThreshold);
 }
 
 /// <summary>A reward as one member sees it: what it costs them, and why it is locked if it is.</summary>

@@ -1,4 +1,5 @@
 using Loyalty.Rewards.Catalog;
+using Loyalty.Rewards.PartnerCodes;
 using Loyalty.Rewards.Redemption;
 using Loyalty.Rewards.Vouchers;
 using Loyalty.Shared.Persistence;
@@ -22,12 +23,17 @@ internal class RewardsDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<VoucherBatch> VoucherBatches => Set<VoucherBatch>();
 
+    public DbSet<PartnerCode> PartnerCodes => Set<PartnerCode>();
+
+    public DbSet<PartnerCodeUpload> PartnerCodeUploads => Set<PartnerCodeUpload>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         Reward.Configure(modelBuilder);
         RewardRedemption.Configure(modelBuilder);
         Voucher.Configure(modelBuilder);
         VoucherBatch.Configure(modelBuilder);
+        PartnerCode.Configure(modelBuilder);
     }
 }
 

@@ -56,6 +56,9 @@ internal sealed class RewardRedemption
 
     public Guid? VoucherId { get; set; }
 
+    /// <summary>For a partner reward: the code drawn from its pool at the reservation.</summary>
+    public Guid? PartnerCodeId { get; init; }
+
     /// <summary>Only for physical items.</summary>
     public FulfilmentStatus? Fulfilment { get; set; }
 

@@ -1,6 +1,7 @@
 using Loyalty.Members.Contracts;
 using Loyalty.Rewards.Catalog;
 using Loyalty.Rewards.Contracts;
+using Loyalty.Rewards.PartnerCodes;
 using Loyalty.Rewards.Persistence;
 using Loyalty.Rewards.Vouchers;
 using Loyalty.Shared.Auditing;
@@ -27,7 +28,7 @@ internal sealed record RedemptionOutcome(RewardRedemption? Redemption, Voucher? 
 /// Every status change is guarded by the redemption's version, so the request, a cancellation and the recovery job
 /// never both move it.
 /// </summary>
-internal sealed class RewardRedemptions(RewardsDbContext db, IMemberPoints points, AuditTrail audit, TimeProvider clock)
+internal sealed class RewardRedemptions(RewardsDbContext db, IMemberPoints points, PartnerCodePool pool, AuditTrail audit, TimeProvider clock)
 {
     private const int ReservationAttempts = 5;
 
@@ -190,9 +191,17 @@ internal sealed class RewardRedemptions(RewardsDbContext db, IMemberPoints point
                     }
                 }
 
+                var id = Guid.CreateVersion7(now);
+                Guid? partnerCode = null;
+                if (reward.Kind == RewardKind.PartnerReward
+                    && (partnerCode = await pool.DrawAsync(reward.Id, id, now, cancellationToken)) is null)
+                {
+                    return RedemptionOutcome.Refused(RewardProblems.OutOfStock, "The last code has just been taken.");
+                }
+
                 var redemption = new RewardRedemption
                 {
-                    Id = Guid.CreateVersion7(now),
+                    Id = id,
                     ProgramCode = reward.ProgramCode,
                     MemberId = standing.MemberId,
                     RewardId = reward.Id,
@@ -202,6 +211,7 @@ internal sealed class RewardRedemptions(RewardsDbContext db, IMemberPoints point
                     Status = RedemptionStatus.Pending,
                     UsagePeriods = [.. periods.Select(p => p.Period)],
                     StockTaken = reward.Stock is not null,
+                    PartnerCodeId = partnerCode,
                     Fulfilment = reward.Kind == RewardKind.PhysicalItem ? FulfilmentStatus.NotShipped : null,
                     ReservedAt = now,
                 };
@@ -280,12 +290,19 @@ internal sealed class RewardRedemptions(RewardsDbContext db, IMemberPoints point
         }
     }
 
+    /// <summary>Gives back the stock item and the limit counts; a partner code (and its stock item) only if the member has not seen it.</summary>
     private async Task ReturnReservationAsync(RewardRedemption redemption, CancellationToken cancellationToken)
     {
-        if (redemption.StockTaken)
+        var codeBack = redemption.PartnerCodeId is { } codeId && await pool.ReturnAsync(codeId, redemption.Id, cancellationToken);
+        if (redemption.StockTaken && (redemption.PartnerCodeId is null || codeBack))
         {
             await db.Rewards.Where(r => r.Id == redemption.RewardId && r.Stock != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Stock, r => r.Stock + 1), cancellationToken);
+        }
+
+        if (codeBack)
+        {
+            await pool.ReassessAsync(redemption.RewardId, clock.GetUtcNow(), cancellationToken);
         }
 
         foreach (var period in redemption.UsagePeriods)

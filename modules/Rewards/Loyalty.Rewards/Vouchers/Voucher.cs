@@ -32,6 +32,9 @@ internal sealed class Voucher
 
     public Guid? BatchId { get; init; }
 
+    /// <summary>For a voucher issued by another module through <c>IVoucherIssuer</c>: the grant's reference, unique in the program.</summary>
+    public string? IssueReference { get; init; }
+
     /// <summary>Only this member may use it; null for a bearer code.</summary>
     public Guid? MemberId { get; init; }
 
@@ -76,6 +79,8 @@ internal sealed class Voucher
             voucher.HasIndex(v => new { v.ProgramCode, v.CodeHash }).IsUnique();
             voucher.HasIndex(v => v.RedemptionId);
             voucher.HasIndex(v => v.BatchId);
+            voucher.Property(v => v.IssueReference).HasMaxLength(VoucherIssuer.MaxReferenceLength);
+            voucher.HasIndex(v => new { v.ProgramCode, v.IssueReference }).IsUnique();
             voucher.Property(v => v.Kind).HasConversion<string>().HasMaxLength(30);
             voucher.Property(v => v.Status).HasConversion<string>().HasMaxLength(20);
             voucher.Property(v => v.Percent).HasPrecision(5, 2);

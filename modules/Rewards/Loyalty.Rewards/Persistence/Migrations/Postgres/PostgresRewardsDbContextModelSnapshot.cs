@@ -72,6 +72,12 @@ namespace Loyalty.Rewards.Persistence.Migrations.Postgres
                     b.Property<int?>("LimitPerMonth")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("LowPoolSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("LowPoolThreshold")
+                        .HasColumnType("integer");
+
                     b.Property<long?>("MinimumSpend")
                         .HasColumnType("bigint");
 
@@ -126,6 +132,87 @@ namespace Loyalty.Rewards.Persistence.Migrations.Postgres
                     b.ToTable("Rewards", "rewards");
                 });
 
+            modelBuilder.Entity("Loyalty.Rewards.PartnerCodes.PartnerCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AssignedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("RedemptionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("RevealedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RewardId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("UploadId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RedemptionId");
+
+                    b.HasIndex("RewardId", "CodeHash")
+                        .IsUnique();
+
+                    b.HasIndex("RewardId", "Status", "Id");
+
+                    b.ToTable("PartnerCodes", "rewards");
+                });
+
+            modelBuilder.Entity("Loyalty.Rewards.PartnerCodes.PartnerCodeUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("RewardId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RewardId", "Sha256")
+                        .IsUnique();
+
+                    b.ToTable("PartnerCodeUploads", "rewards");
+                });
+
             modelBuilder.Entity("Loyalty.Rewards.Redemption.RewardRedemption", b =>
                 {
                     b.Property<Guid>("Id")
@@ -154,6 +241,9 @@ namespace Loyalty.Rewards.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20)");
 
                     b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("PartnerCodeId")
                         .HasColumnType("uuid");
 
                     b.Property<long>("Points")
@@ -244,6 +334,10 @@ namespace Loyalty.Rewards.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("IssueReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<DateTimeOffset>("IssuedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -298,6 +392,9 @@ namespace Loyalty.Rewards.Persistence.Migrations.Postgres
                     b.HasIndex("RedemptionId");
 
                     b.HasIndex("ProgramCode", "CodeHash")
+                        .IsUnique();
+
+                    b.HasIndex("ProgramCode", "IssueReference")
                         .IsUnique();
 
                     b.ToTable("Vouchers", "rewards");

@@ -72,6 +72,12 @@ namespace Loyalty.Rewards.Persistence.Migrations.SqlServer
                     b.Property<int?>("LimitPerMonth")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset?>("LowPoolSince")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("LowPoolThreshold")
+                        .HasColumnType("int");
+
                     b.Property<long?>("MinimumSpend")
                         .HasColumnType("bigint");
 
@@ -126,6 +132,87 @@ namespace Loyalty.Rewards.Persistence.Migrations.SqlServer
                     b.ToTable("Rewards", "rewards");
                 });
 
+            modelBuilder.Entity("Loyalty.Rewards.PartnerCodes.PartnerCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("AssignedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<Guid?>("RedemptionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("RevealedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("RewardId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<Guid>("UploadId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RedemptionId");
+
+                    b.HasIndex("RewardId", "CodeHash")
+                        .IsUnique();
+
+                    b.HasIndex("RewardId", "Status", "Id");
+
+                    b.ToTable("PartnerCodes", "rewards");
+                });
+
+            modelBuilder.Entity("Loyalty.Rewards.PartnerCodes.PartnerCodeUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid>("RewardId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RewardId", "Sha256")
+                        .IsUnique();
+
+                    b.ToTable("PartnerCodeUploads", "rewards");
+                });
+
             modelBuilder.Entity("Loyalty.Rewards.Redemption.RewardRedemption", b =>
                 {
                     b.Property<Guid>("Id")
@@ -154,6 +241,9 @@ namespace Loyalty.Rewards.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(20)");
 
                     b.Property<Guid>("MemberId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("PartnerCodeId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<long>("Points")
@@ -245,6 +335,10 @@ namespace Loyalty.Rewards.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("IssueReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
                     b.Property<DateTimeOffset>("IssuedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -300,6 +394,10 @@ namespace Loyalty.Rewards.Persistence.Migrations.SqlServer
 
                     b.HasIndex("ProgramCode", "CodeHash")
                         .IsUnique();
+
+                    b.HasIndex("ProgramCode", "IssueReference")
+                        .IsUnique()
+                        .HasFilter("[IssueReference] IS NOT NULL");
 
                     b.ToTable("Vouchers", "rewards");
                 });

@@ -66,6 +66,12 @@ namespace Loyalty.Rewards.Persistence.Migrations.Sqlite
                     b.Property<int?>("LimitPerMonth")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LowPoolSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("LowPoolThreshold")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("MinimumSpend")
                         .HasColumnType("INTEGER");
 
@@ -120,6 +126,87 @@ namespace Loyalty.Rewards.Persistence.Migrations.Sqlite
                     b.ToTable("rewards_Rewards", (string)null);
                 });
 
+            modelBuilder.Entity("Loyalty.Rewards.PartnerCodes.PartnerCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AssignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RedemptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevealedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RewardId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UploadId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RedemptionId");
+
+                    b.HasIndex("RewardId", "CodeHash")
+                        .IsUnique();
+
+                    b.HasIndex("RewardId", "Status", "Id");
+
+                    b.ToTable("rewards_PartnerCodes", (string)null);
+                });
+
+            modelBuilder.Entity("Loyalty.Rewards.PartnerCodes.PartnerCodeUpload", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RewardId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RewardId", "Sha256")
+                        .IsUnique();
+
+                    b.ToTable("rewards_PartnerCodeUploads", (string)null);
+                });
+
             modelBuilder.Entity("Loyalty.Rewards.Redemption.RewardRedemption", b =>
                 {
                     b.Property<Guid>("Id")
@@ -148,6 +235,9 @@ namespace Loyalty.Rewards.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PartnerCodeId")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Points")
@@ -238,6 +328,10 @@ namespace Loyalty.Rewards.Persistence.Migrations.Sqlite
                     b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("IssueReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("IssuedAt")
                         .HasColumnType("INTEGER");
 
@@ -292,6 +386,9 @@ namespace Loyalty.Rewards.Persistence.Migrations.Sqlite
                     b.HasIndex("RedemptionId");
 
                     b.HasIndex("ProgramCode", "CodeHash")
+                        .IsUnique();
+
+                    b.HasIndex("ProgramCode", "IssueReference")
                         .IsUnique();
 
                     b.ToTable("rewards_Vouchers", (string)null);
