@@ -16,7 +16,9 @@ public static partial class PgBench
         foreach (var argument in new[]
         {
             "-h", server.Host!, "-p", server.Port.ToString(CultureInfo.InvariantCulture), "-U", server.Username!,
-            "-n", "-M", "extended", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2",
+            // The host prepares what it repeats (Npgsql's auto-prepare, on by default), so pgbench prepares too.
+            "-n", "-M", server.MaxAutoPrepare > 0 || !database.ConnectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase) ? "prepared" : "extended",
+            "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2",
             "-T", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture),
         })
         {
