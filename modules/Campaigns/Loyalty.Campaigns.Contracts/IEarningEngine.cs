@@ -31,11 +31,18 @@ public sealed record EarningMember(
     Guid Id, DateTimeOffset EnrolledAt, string EnrollmentChannel, DateOnly? BirthDate, string? TierCode, decimal TierEarningMultiplier,
     IReadOnlyDictionary<string, string> Attributes);
 
+/// <summary>A purchase; <see cref="PaymentMethod"/> and the custom <see cref="Attributes"/> are null when the sender gave none.</summary>
 public sealed record EarningPurchase(
-    string ExternalId, DateTimeOffset OccurredAt, string Channel, string? Store, long TotalMinor, IReadOnlyList<EarningLine> Lines);
+    string ExternalId, DateTimeOffset OccurredAt, string Channel, string? Store, long TotalMinor, IReadOnlyList<EarningLine> Lines,
+    string? PaymentMethod = null, IReadOnlyDictionary<string, string>? Attributes = null);
 
-/// <summary>A purchase line; <see cref="AmountMinor"/> is quantity × unit price rounded to the minor unit.</summary>
-public sealed record EarningLine(int LineNumber, string Sku, string? Category, decimal Quantity, long UnitPriceMinor, long AmountMinor);
+/// <summary>
+/// A purchase line; <see cref="AmountMinor"/> is quantity × unit price rounded to the minor unit. <see cref="Brand"/> and
+/// the free-form <see cref="Attributes"/> (color=red) are null when the sender gave none.
+/// </summary>
+public sealed record EarningLine(
+    int LineNumber, string Sku, string? Category, decimal Quantity, long UnitPriceMinor, long AmountMinor,
+    string? Brand = null, IReadOnlyDictionary<string, string>? Attributes = null);
 
 /// <summary>
 /// Whole points per line, in the order of the request's lines (what a return of a line takes back), and the total.

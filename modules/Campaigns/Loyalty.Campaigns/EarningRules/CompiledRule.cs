@@ -215,6 +215,28 @@ internal sealed class CompiledRule
             return (_, l) => l?.Category is { } category && set.Contains(category);
         }
 
+        if (condition.Brand is { } brands)
+        {
+            var set = brands.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return (_, l) => l?.Brand is { } brand && set.Contains(brand);
+        }
+
+        if (condition.LineAttribute is { Key: { } lineKey, EqualTo: { } lineValue })
+        {
+            return (_, l) => l?.Attributes is { } attributes && attributes.TryGetValue(lineKey, out var actual) && actual == lineValue;
+        }
+
+        if (condition.PaymentMethod is { } methods)
+        {
+            var set = methods.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return (c, _) => c.Request.Purchase.PaymentMethod is { } method && set.Contains(method);
+        }
+
+        if (condition.TransactionAttribute is { Key: { } purchaseKey, EqualTo: { } purchaseValue })
+        {
+            return (c, _) => c.Request.Purchase.Attributes is { } attributes && attributes.TryGetValue(purchaseKey, out var actual) && actual == purchaseValue;
+        }
+
         if (condition.Quantity is { } quantity)
         {
             return (_, l) => l is not null && quantity.Contains(l.Quantity);
@@ -308,7 +330,8 @@ internal sealed class CompiledRule
 
         var skus = (filter.Skus ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var categories = (filter.Categories ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return l => skus.Contains(l.Sku) || (l.Category is { } category && categories.Contains(category));
+        var brands = (filter.Brands ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return l => skus.Contains(l.Sku) || (l.Category is { } category && categories.Contains(category)) || (l.Brand is { } brand && brands.Contains(brand));
     }
 }
 

@@ -63,7 +63,8 @@ internal static class EarningRuleEndpoints
         new EarningProgram(Guid.Empty, "coffee", "Europe/Berlin", "EUR", 100, 1m, "PerLine"),
         new EarningMember(Guid.Empty, new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero), "web", new DateOnly(1990, 4, 1), "gold", 1.5m, new Dictionary<string, string>()),
         new EarningPurchase("T-1001", new DateTimeOffset(2026, 11, 14, 11, 30, 0, TimeSpan.Zero), "pos", "berlin-1", 12_999,
-            [new EarningLine(1, "runner-42", "shoes", 1, 12_999, 12_999)]));
+            [new EarningLine(1, "runner-42", "shoes", 1, 12_999, 12_999, "acme", new Dictionary<string, string> { ["color"] = "red" })],
+            "card", new Dictionary<string, string> { ["campaign"] = "black-friday" }));
 
     private static async Task<Results<Ok<List<RuleDto>>, ProblemHttpResult>> List(string program, CampaignsDbContext db, CancellationToken cancellationToken)
     {

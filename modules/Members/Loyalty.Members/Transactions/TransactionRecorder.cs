@@ -351,11 +351,15 @@ internal sealed class TransactionRecorder(
             Store = request.Store,
             Currency = request.Currency!,
             TotalMinor = request.Total!.Value,
+            PaymentMethod = request.PaymentMethod,
+            Attributes = request.Attributes is { Count: > 0 } attributes ? new Dictionary<string, string>(attributes) : null,
             Lines = [.. (request.Lines ?? []).Select((line, i) => new TransactionLine
             {
                 LineNumber = i + 1,
                 Sku = line.Sku!,
                 Category = line.Category,
+                Brand = line.Brand,
+                Attributes = line.Attributes is { Count: > 0 } lineAttributes ? new Dictionary<string, string>(lineAttributes) : null,
                 Quantity = line.Quantity!.Value,
                 UnitPriceMinor = line.UnitPrice!.Value,
                 AmountMinor = TransactionRequest.AmountOf(line),
@@ -464,7 +468,8 @@ internal sealed class TransactionRecorder(
         new EarningMember(member.Id, member.EnrolledAt, member.EnrollmentChannel, member.BirthDate, tierCode, tierMultiplier, member.Attributes),
         new EarningPurchase(
             transaction.ExternalId, transaction.OccurredAt, transaction.Channel, transaction.Store, transaction.TotalMinor,
-            [.. transaction.Lines.Select(l => new EarningLine(l.LineNumber, l.Sku, l.Category, l.Quantity, l.UnitPriceMinor, l.AmountMinor))]));
+            [.. transaction.Lines.Select(l => new EarningLine(l.LineNumber, l.Sku, l.Category, l.Quantity, l.UnitPriceMinor, l.AmountMinor, l.Brand, l.Attributes))],
+            transaction.PaymentMethod, transaction.Attributes));
 
     /// <summary>
     /// Takes back what the returned lines earned, in proportion to the quantity returned, never more than they earned
