@@ -27,6 +27,7 @@ internal sealed class CompiledRule
         Rounding = Roundings.Parse(effects.PointsPerCurrencyUnit?.Rounding) ?? EarningRules.Rounding.Floor;
         RateScope = RateScopes.Parse(effects.PointsPerCurrencyUnit?.Scope) ?? EarningRules.RateScope.PerLine;
         Multiplier = effects.Multiplier;
+        QualifyingPoints = effects.QualifyingPoints ?? 0;
         Cap = effects.CapPerTransaction;
         StopsEvaluation = effects.StopEvaluating ?? false;
         CountedCaps = [.. new (CapPeriod Period, long? Cap)[]
@@ -64,6 +65,9 @@ internal sealed class CompiledRule
     public RateScope RateScope { get; }
 
     public decimal? Multiplier { get; }
+
+    /// <summary>Qualifying points the rule adds when it applies (0: none).</summary>
+    public long QualifyingPoints { get; }
 
     public long? Cap { get; }
 

@@ -24,7 +24,7 @@ internal sealed record RuleDto(Guid Id, string Program, string Status, int Versi
         withVersions ? [.. rule.Versions.OrderByDescending(v => v.Version).Select(v => new RuleVersionDto(v.Version, v.CreatedAt, v.CreatedBy, v.Parse()))] : null);
 }
 
-internal sealed record SimulationDto(long Points, IReadOnlyList<long> LinePoints, long BasePoints, decimal TierMultiplier, IReadOnlyList<RuleOutcome> Rules);
+internal sealed record SimulationDto(long Points, IReadOnlyList<long> LinePoints, long BasePoints, decimal TierMultiplier, IReadOnlyList<RuleOutcome> Rules, long QualifyingBonus = 0);
 
 internal static class EarningRuleEndpoints
 {
@@ -244,7 +244,7 @@ internal static class EarningRuleEndpoints
         }
 
         var evaluation = RuleEvaluator.Evaluate(normalized, rules, logger, remaining, history);
-        return TypedResults.Ok(new SimulationDto(evaluation.Decision.Points, evaluation.Decision.LinePoints, evaluation.BasePoints, evaluation.TierMultiplier, evaluation.Rules));
+        return TypedResults.Ok(new SimulationDto(evaluation.Decision.Points, evaluation.Decision.LinePoints, evaluation.BasePoints, evaluation.TierMultiplier, evaluation.Rules, evaluation.Decision.QualifyingBonus));
     }
 
     private static EarningRuleVersion NewVersion(EarningRule rule, int number, RuleDefinition definition, CurrentActor actor, DateTimeOffset now) => new()

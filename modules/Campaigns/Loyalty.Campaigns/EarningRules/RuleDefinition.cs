@@ -43,7 +43,7 @@ internal sealed record RuleDefinition(
         }
 
         ExcludeLines?.Validate(errors, "excludeLines");
-        errors.Check(Effects is not null, "effects", "Give at least one effect: fixedPoints, pointsPerCurrencyUnit or multiplier.");
+        errors.Check(Effects is not null, "effects", "Give at least one effect: fixedPoints, pointsPerCurrencyUnit, multiplier or qualifyingPoints.");
         Effects?.Validate(errors, "effects");
         return errors;
     }
@@ -310,6 +310,7 @@ internal sealed record LineFilter(IReadOnlyList<string>? Skus, IReadOnlyList<str
 /// What a rule gives. <see cref="CapPerMemberPerDay"/>, <see cref="CapPerMemberPerMonth"/> and <see cref="CapPerMember"/>
 /// (the rule's lifetime) limit what one member gets from the rule over its versions; <see cref="Budget"/> what the whole
 /// program gets. They are counted in the database (<see cref="CapCounter"/>), the day and month in the program's time zone.
+/// <see cref="QualifyingPoints"/> adds to the qualifying (tier status) currency only; no cap or multiplier touches it.
 /// </summary>
 internal sealed record RuleEffects(
     long? FixedPoints,
@@ -320,12 +321,14 @@ internal sealed record RuleEffects(
     long? CapPerMemberPerDay = null,
     long? CapPerMemberPerMonth = null,
     long? CapPerMember = null,
-    long? Budget = null)
+    long? Budget = null,
+    long? QualifyingPoints = null)
 {
     public void Validate(ValidationErrors errors, string field)
     {
         errors
-            .Check(FixedPoints is not null || PointsPerCurrencyUnit is not null || Multiplier is not null, field, "Give at least one effect: fixedPoints, pointsPerCurrencyUnit or multiplier.")
+            .Check(FixedPoints is not null || PointsPerCurrencyUnit is not null || Multiplier is not null || QualifyingPoints is not null, field, "Give at least one effect: fixedPoints, pointsPerCurrencyUnit, multiplier or qualifyingPoints.")
+            .Check(QualifyingPoints is null or (> 0 and <= RuleDefinition.MaxPoints), $"{field}.qualifyingPoints", $"Give 1 to {RuleDefinition.MaxPoints:N0} qualifying points.")
             .Check(FixedPoints is null or (> 0 and <= RuleDefinition.MaxPoints), $"{field}.fixedPoints", $"Give 1 to {RuleDefinition.MaxPoints:N0} points.")
             .Check(Multiplier is null or (>= 0 and <= RuleDefinition.MaxMultiplier), $"{field}.multiplier", $"Give 0 to {RuleDefinition.MaxMultiplier}, such as 2 for double points (0 takes the points away).")
             .Check(CapPerTransaction is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerTransaction", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.")

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Loyalty.Campaigns.EarningRules;
 
 /// <summary>What one rule did to a purchase: <c>applied</c>, <c>notMatched</c>, <c>notApplied</c> (another rule won) or <c>failed</c>.</summary>
-internal sealed record RuleOutcome(Guid RuleId, int Version, string Name, string Outcome, string? Reason, long Points);
+internal sealed record RuleOutcome(Guid RuleId, int Version, string Name, string Outcome, string? Reason, long Points, long QualifyingPoints = 0);
 
 internal sealed record Evaluation(EarningDecision Decision, long BasePoints, decimal TierMultiplier, IReadOnlyList<RuleOutcome> Rules);
 
@@ -108,6 +108,7 @@ internal static partial class RuleEvaluator
         }
 
         string? stoppedBy = null;
+        long qualifyingBonus = 0;
         for (var r = 0; r < rules.Count; r++)
         {
             if (outcomes[r] is not null)
@@ -129,7 +130,8 @@ internal static partial class RuleEvaluator
                 try
                 {
                     var points = Apply(rule, qualifying[r], state, amounts, request.Program, limits);
-                    outcomes[r] = Outcome(rule, "applied", null, points);
+                    outcomes[r] = Outcome(rule, "applied", null, points) with { QualifyingPoints = rule.QualifyingPoints };
+                    qualifyingBonus = checked(qualifyingBonus + rule.QualifyingPoints);
                     stoppedBy = rule.StopsEvaluation ? rule.Name : null;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -140,8 +142,8 @@ internal static partial class RuleEvaluator
         }
 
         var perSlot = state.Multiplied.Zip(state.Bonus, (m, b) => m + b).ToList();
-        List<AppliedRule> applied = [.. outcomes.Where(o => o!.Outcome == "applied").Select(o => new AppliedRule(o!.RuleId, o.Version, o.Name, o.Points))];
-        var decision = hasLines ? new EarningDecision(perSlot.Sum(), perSlot, applied) : new EarningDecision(perSlot[0], [], applied);
+        List<AppliedRule> applied = [.. outcomes.Where(o => o!.Outcome == "applied").Select(o => new AppliedRule(o!.RuleId, o.Version, o.Name, o.Points, o.QualifyingPoints))];
+        var decision = hasLines ? new EarningDecision(perSlot.Sum(), perSlot, applied, qualifyingBonus) : new EarningDecision(perSlot[0], [], applied, qualifyingBonus);
         return new Evaluation(decision, baseRate.Points, tier, [.. outcomes.Select(o => o!)]);
     }
 

@@ -54,6 +54,12 @@ internal sealed class PurchaseTransaction
     /// <summary>Points credited (a purchase) or taken back (a return, negative).</summary>
     public long Points { get; set; }
 
+    /// <summary>
+    /// Qualifying (tier status) points that earning rules added to a purchase on top of <see cref="Points"/>, which the
+    /// qualifying account is credited as well; a return takes them back in the proportion of the points it takes back.
+    /// </summary>
+    public long QualifyingBonus { get; set; }
+
     /// <summary>The ledger entry of the accrual or reversal, if any points moved.</summary>
     public Guid? LedgerEntryId { get; set; }
 

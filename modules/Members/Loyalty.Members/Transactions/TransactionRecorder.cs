@@ -214,7 +214,7 @@ internal sealed class TransactionRecorder(
 
         var transaction = NewTransaction(program, member.Id, request, hash);
         await DecidePointsAsync(program, member, batch.Tiers.GetValueOrDefault(member.Id)?.TierCode, batch.EarningMultiplierOf(member.Id), transaction, cancellationToken);
-        if (transaction.Points != 0)
+        if (transaction.Points != 0 || transaction.QualifyingBonus != 0)
         {
             Credit(
                 program, transaction,
@@ -228,7 +228,7 @@ internal sealed class TransactionRecorder(
             // What QualifyingValueAsync would count of this purchase: its qualifying accrual (credited now), or its spend in the window.
             var value = batch.QualifyingValues.GetValueOrDefault(member.Id) + (settings.Basis == TierBasis.Spend
                 ? transaction.OccurredAt >= batch.TierWindowStart ? transaction.TotalMinor : 0
-                : transaction.Points);
+                : transaction.Points + transaction.QualifyingBonus);
             batch.QualifyingValues[member.Id] = value;
             if (tiers.Upgrade(program, settings, batch.Tiers.GetValueOrDefault(member.Id), member.Id, value) is { } tier)
             {
@@ -420,7 +420,7 @@ internal sealed class TransactionRecorder(
 
         var tierCode = member.TierState?.TierCode;
         await DecidePointsAsync(program, member, tierCode, tierSettings.EarningMultiplierOf(tierCode), transaction, cancellationToken);
-        if (transaction.Points != 0)
+        if (transaction.Points != 0 || transaction.QualifyingBonus != 0)
         {
             var (points, qualifying) = await ledger.EarningAccountsAsync(program, member.Id, cancellationToken);
             Credit(program, transaction, points, qualifying);
@@ -444,16 +444,29 @@ internal sealed class TransactionRecorder(
         }
 
         transaction.Points = decision.Points;
+        transaction.QualifyingBonus = decision.QualifyingBonus;
         transaction.EarnedBy = decision.Rules is { Count: > 0 } rules ? JsonSerializer.Serialize(rules, JsonSerializerOptions.Web) : null;
     }
 
-    /// <summary>Credits a purchase's points to both accounts (each a lot of its own) and publishes <see cref="PointsAccrued"/>.</summary>
+    /// <summary>
+    /// Credits a purchase's points to both accounts (each a lot of its own), the rules' qualifying bonus to the qualifying
+    /// account with them, and publishes <see cref="PointsAccrued"/>.
+    /// </summary>
     private void Credit(LoyaltyProgram program, PurchaseTransaction transaction, PointsAccount points, PointsAccount qualifying)
     {
         var reference = new LedgerReference("transaction", transaction.ExternalId);
+        if (transaction.Points + transaction.QualifyingBonus != 0)
+        {
+            ledger.Accrue(program, qualifying, checked(transaction.Points + transaction.QualifyingBonus), reference, transaction.OccurredAt);
+        }
+
+        if (transaction.Points == 0)
+        {
+            return;
+        }
+
         var entry = ledger.Accrue(program, points, transaction.Points, reference, transaction.OccurredAt);
         transaction.LedgerEntryId = entry.Id;
-        ledger.Accrue(program, qualifying, transaction.Points, reference, transaction.OccurredAt);
 
         var now = clock.GetUtcNow();
         db.Publish(new PointsAccrued(
@@ -485,14 +498,17 @@ internal sealed class TransactionRecorder(
         }
 
         long points = 0;
+        long reversedBefore;
         if (transaction.Lines.Count == 0)
         {
             var reversedSoFar = purchase.Lines.Count > 0 ? purchase.Lines.Sum(l => l.ReversedPoints) : await ReversedSoFarAsync(purchase, cancellationToken);
+            reversedBefore = reversedSoFar;
             points = Math.Min(purchase.Points * Math.Min(transaction.TotalMinor, purchase.TotalMinor) / purchase.TotalMinor, purchase.Points - reversedSoFar);
             SpreadOverLines(purchase, points);
         }
         else
         {
+            reversedBefore = purchase.Lines.Sum(l => l.ReversedPoints);
             foreach (var returned in transaction.Lines)
             {
                 var line = purchase.Lines.FirstOrDefault(l => l.Sku == returned.Sku && l.ReturnedQuantity < l.Quantity);
@@ -527,7 +543,7 @@ internal sealed class TransactionRecorder(
             .Select(x => x.Entry.Id)
             .SingleOrDefaultAsync(cancellationToken);
         var qualifying = await ledger.AccountAsync(program, member.Id, program.QualifyingCurrency, cancellationToken);
-        await ledger.ReverseAsync(program, qualifying, points, qualifyingAccrual, reference, cancellationToken);
+        await ledger.ReverseAsync(program, qualifying, checked(points + BonusShare(purchase, reversedBefore, reversedBefore + points)), qualifyingAccrual, reference, cancellationToken);
 
         if (entry is not null)
         {
@@ -537,6 +553,12 @@ internal sealed class TransactionRecorder(
 
         return null;
     }
+
+    /// <summary>The part of the purchase's qualifying bonus that goes with its points reversed from <paramref name="before"/> to <paramref name="after"/>.</summary>
+    private static long BonusShare(PurchaseTransaction purchase, long before, long after) =>
+        purchase.QualifyingBonus == 0 || purchase.Points <= 0
+            ? 0
+            : (long)((Int128)purchase.QualifyingBonus * after / purchase.Points - (Int128)purchase.QualifyingBonus * before / purchase.Points);
 
     private async Task<long> ReversedSoFarAsync(PurchaseTransaction purchase, CancellationToken cancellationToken) =>
         -await db.Transactions
