@@ -48,6 +48,8 @@ internal static class EarningRuleEndpoints
             .WithSummary("Archive a rule for good");
         rules.MapPost("/simulate", Simulate).RequireAuthorization(Policies.ViewPrograms).WithIdempotencyKey<CampaignsDbContext>()
             .WithExample("Explain what a purchase would earn under the active rules, writing nothing", SimulationExample);
+        rules.MapPost("/dry-run", RuleDryRun.RunAsync).RequireAuthorization(Policies.ManagePrograms)
+            .WithExample("Replay the last N days of recorded purchases: what a rule would have given, writing nothing", RuleDryRun.Example);
     }
 
     private static readonly RuleDefinition Example = new(

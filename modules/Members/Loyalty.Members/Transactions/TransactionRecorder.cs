@@ -474,7 +474,7 @@ internal sealed class TransactionRecorder(
             reference.Type, reference.Id, entry.AvailableAt ?? transaction.OccurredAt, program.ExpiryFor(transaction.OccurredAt)));
     }
 
-    private static EarningRequest EarningRequestFor(LoyaltyProgram program, Member member, string? tierCode, decimal tierMultiplier, PurchaseTransaction transaction) => new(
+    internal static EarningRequest EarningRequestFor(LoyaltyProgram program, Member member, string? tierCode, decimal tierMultiplier, PurchaseTransaction transaction) => new(
         new EarningProgram(
             program.Id, program.Code, program.TimeZone, program.Currency, Currencies.MinorUnitsPerUnit(program.Currency),
             program.PointsPerCurrencyUnit, program.BaseRateScope.ToString()),
