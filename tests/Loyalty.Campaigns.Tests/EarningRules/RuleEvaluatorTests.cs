@@ -296,6 +296,24 @@ public sealed class RuleEvaluatorTests
         Assert.Equal(100, Evaluate(cash, card, campaign).Decision.Points);
     }
 
+    [Fact]
+    public void Qualifying_points_add_up_over_the_rules_that_apply_and_change_no_spendable_points()
+    {
+        var request = Request(lines: [Line("runner", "shoes", 10_000)]);
+        var status = Rule("""{ "name": "status", "priority": 9, "effects": { "qualifyingPoints": 300 } }""");
+        var both = Rule("""{ "name": "both", "priority": 8, "effects": { "fixedPoints": 10, "qualifyingPoints": 200, "capPerTransaction": 5 } }""");
+        var shoesOnly = Rule("""{ "name": "hats", "priority": 7, "conditions": { "category": ["hats"] }, "effects": { "qualifyingPoints": 1000 } }""");
+        var stopper = Rule("""{ "name": "stop", "priority": 10, "stacking": { "mode": "exclusive" }, "effects": { "qualifyingPoints": 50 } }""");
+
+        var evaluation = Evaluate(request, status, both, shoesOnly);
+        // The cap limits the points (5), not the qualifying points; the rule that does not match adds none.
+        Assert.Equal((105L, 500L), (evaluation.Decision.Points, evaluation.Decision.QualifyingBonus));
+        Assert.Equal([(0L, 300L), (5L, 200L), (0L, 0L)], evaluation.Rules.Select(r => (r.Points, r.QualifyingPoints)));
+        Assert.Equal([("status", 0L, 300L), ("both", 5L, 200L)], evaluation.Decision.Rules!.Select(r => (r.Name, r.Points, r.QualifyingPoints)));
+        var exclusive = Evaluate(request, status, both, stopper);
+        Assert.Equal((100L, 50L), (exclusive.Decision.Points, exclusive.Decision.QualifyingBonus));
+    }
+
     [Theory]
     [InlineData("""{ "brand": [] }""", "conditions.brand")]
     [InlineData("""{ "lineAttribute": { "key": "", "equals": "red" } }""", "conditions.lineAttribute.key")]
