@@ -31,19 +31,31 @@ public sealed record EarningMember(
     Guid Id, DateTimeOffset EnrolledAt, string EnrollmentChannel, DateOnly? BirthDate, string? TierCode, decimal TierEarningMultiplier,
     IReadOnlyDictionary<string, string> Attributes);
 
+/// <summary>A purchase; <see cref="PaymentMethod"/> and the custom <see cref="Attributes"/> are null when the sender gave none.</summary>
 public sealed record EarningPurchase(
-    string ExternalId, DateTimeOffset OccurredAt, string Channel, string? Store, long TotalMinor, IReadOnlyList<EarningLine> Lines);
+    string ExternalId, DateTimeOffset OccurredAt, string Channel, string? Store, long TotalMinor, IReadOnlyList<EarningLine> Lines,
+    string? PaymentMethod = null, IReadOnlyDictionary<string, string>? Attributes = null);
 
-/// <summary>A purchase line; <see cref="AmountMinor"/> is quantity × unit price rounded to the minor unit.</summary>
-public sealed record EarningLine(int LineNumber, string Sku, string? Category, decimal Quantity, long UnitPriceMinor, long AmountMinor);
+/// <summary>
+/// A purchase line; <see cref="AmountMinor"/> is quantity × unit price rounded to the minor unit. <see cref="Brand"/> and
+/// the free-form <see cref="Attributes"/> (color=red) are null when the sender gave none.
+/// </summary>
+public sealed record EarningLine(
+    int LineNumber, string Sku, string? Category, decimal Quantity, long UnitPriceMinor, long AmountMinor,
+    string? Brand = null, IReadOnlyDictionary<string, string>? Attributes = null);
 
 /// <summary>
 /// Whole points per line, in the order of the request's lines (what a return of a line takes back), and the total.
 /// With lines, <see cref="Points"/> is their sum: a bonus on the whole purchase is shared out over its lines, so a return
 /// of every line takes back everything. With no lines, <see cref="LinePoints"/> is empty. <see cref="Rules"/> names the
 /// rule versions that changed the points and by how much (null when only the base rate decided), for the ledger to keep.
+/// <see cref="QualifyingBonus"/> is what rules add to the qualifying (tier status) currency on top of <see cref="Points"/>,
+/// which the qualifying account is credited anyway; it is not spendable and not part of <see cref="LinePoints"/>.
 /// </summary>
-public sealed record EarningDecision(long Points, IReadOnlyList<long> LinePoints, IReadOnlyList<AppliedRule>? Rules = null);
+public sealed record EarningDecision(long Points, IReadOnlyList<long> LinePoints, IReadOnlyList<AppliedRule>? Rules = null, long QualifyingBonus = 0);
 
-/// <summary>A version of an earning rule that applied to a purchase, and the points it added (negative: took away).</summary>
-public sealed record AppliedRule(Guid RuleId, int Version, string Name, long Points);
+/// <summary>
+/// A version of an earning rule that applied to a purchase, the points it added (negative: took away) and the qualifying
+/// points it added on top of them.
+/// </summary>
+public sealed record AppliedRule(Guid RuleId, int Version, string Name, long Points, long QualifyingPoints = 0);

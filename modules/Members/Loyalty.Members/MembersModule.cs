@@ -42,6 +42,7 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();
         services.AddScoped<IRecordedPurchases, RecordedPurchases>();
         services.AddScoped<IPurchaseHistory, PurchaseHistoryQueries>();
+        services.AddScoped<IPurchaseReplay, PurchaseReplay>();
         services.AddScoped<IMemberPoints, MemberPoints>();
         services.AddScoped<TransactionRecorder>();
         // The fallback until earning rules decide; the Campaigns module's registration replaces it.

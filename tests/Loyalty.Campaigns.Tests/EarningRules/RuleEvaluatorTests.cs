@@ -253,6 +253,83 @@ public sealed class RuleEvaluatorTests
         Assert.Equal("failed", Evaluate(request, spend).Rules[0].Outcome);
     }
 
+    [Fact]
+    public void Brand_and_line_attribute_conditions_pick_the_lines_they_name_and_brands_can_be_excluded()
+    {
+        var red = new Dictionary<string, string> { ["color"] = "red" };
+        var request = Request(lines:
+        [
+            Line("runner", "shoes", 10_000) with { Brand = "Acme", Attributes = red },
+            Line("socks", "apparel", 1_000) with { Brand = "other", Attributes = new Dictionary<string, string> { ["color"] = "blue" } },
+            Line("cap", "hats", 2_000),
+        ]);
+        var acme = Rule("""{ "name": "acme", "conditions": { "brand": ["acme"] }, "effects": { "multiplier": 2 } }""");
+        var redLines = Rule("""{ "name": "red", "conditions": { "lineAttribute": { "key": "color", "equals": "red" } }, "effects": { "fixedPoints": 7 } }""");
+        var notAcme = Rule("""{ "name": "not acme", "excludeLines": { "brands": ["ACME"] }, "effects": { "fixedPoints": 30 } }""");
+
+        // Base 100, 10, 20: the brand (case-insensitive) doubles the runner only, the attribute (exact) gives it 7.
+        Assert.Equal([200L, 10L, 20L], Evaluate(request, acme).Decision.LinePoints);
+        Assert.Equal([107L, 10L, 20L], Evaluate(request, redLines).Decision.LinePoints);
+        var blue = Evaluate(Request(lines: [Line("runner", "shoes", 10_000) with { Attributes = new Dictionary<string, string> { ["color"] = "Red" } }]), redLines);
+        Assert.Equal(("notMatched", "no line meets the rule's conditions"), (blue.Rules[0].Outcome, blue.Rules[0].Reason));
+        // Excluding the brand leaves the socks (1,000) and the cap (2,000) to share 30 by amount.
+        Assert.Equal([100L, 20L, 40L], Evaluate(request, notAcme).Decision.LinePoints);
+    }
+
+    [Fact]
+    public void Payment_method_and_transaction_attribute_conditions_ask_the_purchase()
+    {
+        var lines = new[] { Line("runner", "shoes", 10_000) };
+        var plain = Request(lines: lines);
+        var paid = plain with
+        {
+            Purchase = plain.Purchase with { PaymentMethod = "Card", Attributes = new Dictionary<string, string> { ["campaign"] = "black-friday" } },
+        };
+        var card = Rule("""{ "name": "card", "conditions": { "paymentMethod": ["card", "wallet"] }, "effects": { "fixedPoints": 50 } }""");
+        var campaign = Rule("""{ "name": "bf", "conditions": { "transactionAttribute": { "key": "campaign", "equals": "black-friday" } }, "effects": { "multiplier": 3 } }""");
+
+        Assert.Equal(150, Evaluate(paid, card).Decision.Points);
+        Assert.Equal(300, Evaluate(paid, campaign).Decision.Points);
+        Assert.Equal(100, Evaluate(plain, card).Decision.Points);
+        Assert.Equal("notMatched", Evaluate(plain, campaign).Rules[0].Outcome);
+        var cash = paid with { Purchase = paid.Purchase with { PaymentMethod = "cash", Attributes = new Dictionary<string, string> { ["campaign"] = "summer" } } };
+        Assert.Equal(100, Evaluate(cash, card, campaign).Decision.Points);
+    }
+
+    [Fact]
+    public void Qualifying_points_add_up_over_the_rules_that_apply_and_change_no_spendable_points()
+    {
+        var request = Request(lines: [Line("runner", "shoes", 10_000)]);
+        var status = Rule("""{ "name": "status", "priority": 9, "effects": { "qualifyingPoints": 300 } }""");
+        var both = Rule("""{ "name": "both", "priority": 8, "effects": { "fixedPoints": 10, "qualifyingPoints": 200, "capPerTransaction": 5 } }""");
+        var shoesOnly = Rule("""{ "name": "hats", "priority": 7, "conditions": { "category": ["hats"] }, "effects": { "qualifyingPoints": 1000 } }""");
+        var stopper = Rule("""{ "name": "stop", "priority": 10, "stacking": { "mode": "exclusive" }, "effects": { "qualifyingPoints": 50 } }""");
+
+        var evaluation = Evaluate(request, status, both, shoesOnly);
+        // The cap limits the points (5), not the qualifying points; the rule that does not match adds none.
+        Assert.Equal((105L, 500L), (evaluation.Decision.Points, evaluation.Decision.QualifyingBonus));
+        Assert.Equal([(0L, 300L), (5L, 200L), (0L, 0L)], evaluation.Rules.Select(r => (r.Points, r.QualifyingPoints)));
+        Assert.Equal([("status", 0L, 300L), ("both", 5L, 200L)], evaluation.Decision.Rules!.Select(r => (r.Name, r.Points, r.QualifyingPoints)));
+        var exclusive = Evaluate(request, status, both, stopper);
+        Assert.Equal((100L, 50L), (exclusive.Decision.Points, exclusive.Decision.QualifyingBonus));
+    }
+
+    [Theory]
+    [InlineData("""{ "brand": [] }""", "conditions.brand")]
+    [InlineData("""{ "lineAttribute": { "key": "", "equals": "red" } }""", "conditions.lineAttribute.key")]
+    [InlineData("""{ "lineAttribute": { "key": "color" } }""", "conditions.lineAttribute.equals")]
+    [InlineData("""{ "paymentMethod": [""] }""", "conditions.paymentMethod")]
+    [InlineData("""{ "transactionAttribute": { "equals": "x" } }""", "conditions.transactionAttribute.key")]
+    [InlineData("""{ "brand": ["a"], "paymentMethod": ["card"] }""", "conditions")]
+    public void A_malformed_purchase_or_line_condition_is_refused_naming_its_part(string condition, string field)
+    {
+        var definition = System.Text.Json.JsonSerializer.Deserialize<RuleDefinition>(
+            $$"""{ "name": "r", "conditions": {{condition}}, "effects": { "fixedPoints": 1 } }""", EarningRuleVersion.Json)!;
+
+        var problem = (Microsoft.AspNetCore.Http.HttpResults.ValidationProblem)definition.Validate().ToProblem();
+        Assert.Contains(field, problem.ProblemDetails.Errors.Keys);
+    }
+
     private static Evaluation Evaluate(EarningRequest request, PurchaseHistory history, params CompiledRule[] rules) =>
         RuleEvaluator.Evaluate(request, RuleEvaluator.Order(rules), NullLogger.Instance, history: history);
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Loyalty.Campaigns.Contracts;
 using Loyalty.Members.Contracts;
 
@@ -27,6 +28,8 @@ internal sealed class CompiledRule
         Rounding = Roundings.Parse(effects.PointsPerCurrencyUnit?.Rounding) ?? EarningRules.Rounding.Floor;
         RateScope = RateScopes.Parse(effects.PointsPerCurrencyUnit?.Scope) ?? EarningRules.RateScope.PerLine;
         Multiplier = effects.Multiplier;
+        WholeMultiplier = effects.Multiplier is { } m && m == decimal.Truncate(m) ? (long)m : null;
+        QualifyingPoints = effects.QualifyingPoints ?? 0;
         Cap = effects.CapPerTransaction;
         StopsEvaluation = effects.StopEvaluating ?? false;
         CountedCaps = [.. new (CapPeriod Period, long? Cap)[]
@@ -64,6 +67,12 @@ internal sealed class CompiledRule
     public RateScope RateScope { get; }
 
     public decimal? Multiplier { get; }
+
+    /// <summary><see cref="Multiplier"/> when it is a whole number, for arithmetic without decimals.</summary>
+    public long? WholeMultiplier { get; }
+
+    /// <summary>Qualifying points the rule adds when it applies (0: none).</summary>
+    public long QualifyingPoints { get; }
 
     public long? Cap { get; }
 
@@ -113,8 +122,14 @@ internal sealed class CompiledRule
 
         if (window?.DaysOfWeek is { } days)
         {
-            var set = days.Select(d => Enum.Parse<DayOfWeek>(d, ignoreCase: true)).ToHashSet();
-            checks.Add(c => set.Contains(c.LocalTime.DayOfWeek) ? null : $"the rule does not run on {c.LocalTime.DayOfWeek}");
+            var runs = new bool[7];
+            foreach (var day in days)
+            {
+                runs[(int)Enum.Parse<DayOfWeek>(day, ignoreCase: true)] = true;
+            }
+
+            var reasons = Enum.GetValues<DayOfWeek>().Select(d => $"the rule does not run on {d}").ToArray();
+            checks.Add(c => c.LocalTime.DayOfWeek is var day && runs[(int)day] ? null : reasons[(int)day]);
         }
 
         if (window?.Hours is { From: { } start, To: { } end })
@@ -125,13 +140,13 @@ internal sealed class CompiledRule
 
         if (audience?.Tiers is { } tiers)
         {
-            var set = tiers.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var set = tiers.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
             checks.Add(c => c.Request.Member.TierCode is { } tier && set.Contains(tier) ? null : "the member is not in one of the rule's tiers");
         }
 
         if (audience?.EnrollmentChannels is { } channels)
         {
-            var set = channels.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var set = channels.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
             checks.Add(c => set.Contains(c.Request.Member.EnrollmentChannel) ? null : "the member enrolled through another channel");
         }
 
@@ -205,14 +220,36 @@ internal sealed class CompiledRule
 
         if (condition.Sku is { } skus)
         {
-            var set = skus.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var set = skus.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
             return (_, l) => l is not null && set.Contains(l.Sku);
         }
 
         if (condition.Category is { } categories)
         {
-            var set = categories.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var set = categories.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
             return (_, l) => l?.Category is { } category && set.Contains(category);
+        }
+
+        if (condition.Brand is { } brands)
+        {
+            var set = brands.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+            return (_, l) => l?.Brand is { } brand && set.Contains(brand);
+        }
+
+        if (condition.LineAttribute is { Key: { } lineKey, EqualTo: { } lineValue })
+        {
+            return (_, l) => l?.Attributes is { } attributes && attributes.TryGetValue(lineKey, out var actual) && actual == lineValue;
+        }
+
+        if (condition.PaymentMethod is { } methods)
+        {
+            var set = methods.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+            return (c, _) => c.Request.Purchase.PaymentMethod is { } method && set.Contains(method);
+        }
+
+        if (condition.TransactionAttribute is { Key: { } purchaseKey, EqualTo: { } purchaseValue })
+        {
+            return (c, _) => c.Request.Purchase.Attributes is { } attributes && attributes.TryGetValue(purchaseKey, out var actual) && actual == purchaseValue;
         }
 
         if (condition.Quantity is { } quantity)
@@ -222,19 +259,19 @@ internal sealed class CompiledRule
 
         if (condition.Channel is { } channels)
         {
-            var set = channels.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var set = channels.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
             return (c, _) => set.Contains(c.Request.Purchase.Channel);
         }
 
         if (condition.Store is { } stores)
         {
-            var set = stores.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var set = stores.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
             return (c, _) => c.Request.Purchase.Store is { } store && set.Contains(store);
         }
 
         if (condition.Tier is { } tiers)
         {
-            var set = tiers.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var set = tiers.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
             return (c, _) => c.Request.Member.TierCode is { } tier && set.Contains(tier);
         }
 
@@ -306,9 +343,10 @@ internal sealed class CompiledRule
             return _ => false;
         }
 
-        var skus = (filter.Skus ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var categories = (filter.Categories ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return l => skus.Contains(l.Sku) || (l.Category is { } category && categories.Contains(category));
+        var skus = (filter.Skus ?? []).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        var categories = (filter.Categories ?? []).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        var brands = (filter.Brands ?? []).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        return l => skus.Contains(l.Sku) || (l.Category is { } category && categories.Contains(category)) || (l.Brand is { } brand && brands.Contains(brand));
     }
 }
 
@@ -334,6 +372,8 @@ internal sealed class EarningContext(EarningRequest request, PurchaseHistory? hi
 {
     private DateTime? _localTime;
     private TimeZoneInfo? _zone;
+    private int? _daysSinceEnrollment;
+    private int? _age;
 
     public EarningRequest Request { get; } = request;
 
@@ -386,7 +426,7 @@ internal sealed class EarningContext(EarningRequest request, PurchaseHistory? hi
     }
 
     /// <summary>Whole days from enrolment to the purchase.</summary>
-    public int DaysSinceEnrollment => (int)Math.Floor((Request.Purchase.OccurredAt - Request.Member.EnrolledAt).TotalDays);
+    public int DaysSinceEnrollment => _daysSinceEnrollment ??= (int)Math.Floor((Request.Purchase.OccurredAt - Request.Member.EnrolledAt).TotalDays);
 
     /// <summary>The member's age in whole years on the day of the purchase, program time; null without a birth date.</summary>
     public int? Age
@@ -398,9 +438,14 @@ internal sealed class EarningContext(EarningRequest request, PurchaseHistory? hi
                 return null;
             }
 
-            var today = DateOnly.FromDateTime(LocalTime);
-            var age = today.Year - birth.Year;
-            return birth.AddYears(age) > today ? age - 1 : age;
+            if (_age is null)
+            {
+                var today = DateOnly.FromDateTime(LocalTime);
+                var age = today.Year - birth.Year;
+                _age = birth.AddYears(age) > today ? age - 1 : age;
+            }
+
+            return _age;
         }
     }
 }

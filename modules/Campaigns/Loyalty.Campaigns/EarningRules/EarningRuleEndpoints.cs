@@ -24,7 +24,7 @@ internal sealed record RuleDto(Guid Id, string Program, string Status, int Versi
         withVersions ? [.. rule.Versions.OrderByDescending(v => v.Version).Select(v => new RuleVersionDto(v.Version, v.CreatedAt, v.CreatedBy, v.Parse()))] : null);
 }
 
-internal sealed record SimulationDto(long Points, IReadOnlyList<long> LinePoints, long BasePoints, decimal TierMultiplier, IReadOnlyList<RuleOutcome> Rules);
+internal sealed record SimulationDto(long Points, IReadOnlyList<long> LinePoints, long BasePoints, decimal TierMultiplier, IReadOnlyList<RuleOutcome> Rules, long QualifyingBonus = 0);
 
 internal static class EarningRuleEndpoints
 {
@@ -48,6 +48,8 @@ internal static class EarningRuleEndpoints
             .WithSummary("Archive a rule for good");
         rules.MapPost("/simulate", Simulate).RequireAuthorization(Policies.ViewPrograms).WithIdempotencyKey<CampaignsDbContext>()
             .WithExample("Explain what a purchase would earn under the active rules, writing nothing", SimulationExample);
+        rules.MapPost("/dry-run", RuleDryRun.RunAsync).RequireAuthorization(Policies.ManagePrograms)
+            .WithExample("Replay the last N days of recorded purchases: what a rule would have given, writing nothing", RuleDryRun.Example);
     }
 
     private static readonly RuleDefinition Example = new(
@@ -63,7 +65,8 @@ internal static class EarningRuleEndpoints
         new EarningProgram(Guid.Empty, "coffee", "Europe/Berlin", "EUR", 100, 1m, "PerLine"),
         new EarningMember(Guid.Empty, new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero), "web", new DateOnly(1990, 4, 1), "gold", 1.5m, new Dictionary<string, string>()),
         new EarningPurchase("T-1001", new DateTimeOffset(2026, 11, 14, 11, 30, 0, TimeSpan.Zero), "pos", "berlin-1", 12_999,
-            [new EarningLine(1, "runner-42", "shoes", 1, 12_999, 12_999)]));
+            [new EarningLine(1, "runner-42", "shoes", 1, 12_999, 12_999, "acme", new Dictionary<string, string> { ["color"] = "red" })],
+            "card", new Dictionary<string, string> { ["campaign"] = "black-friday" }));
 
     private static async Task<Results<Ok<List<RuleDto>>, ProblemHttpResult>> List(string program, CampaignsDbContext db, CancellationToken cancellationToken)
     {
@@ -244,7 +247,7 @@ internal static class EarningRuleEndpoints
         }
 
         var evaluation = RuleEvaluator.Evaluate(normalized, rules, logger, remaining, history);
-        return TypedResults.Ok(new SimulationDto(evaluation.Decision.Points, evaluation.Decision.LinePoints, evaluation.BasePoints, evaluation.TierMultiplier, evaluation.Rules));
+        return TypedResults.Ok(new SimulationDto(evaluation.Decision.Points, evaluation.Decision.LinePoints, evaluation.BasePoints, evaluation.TierMultiplier, evaluation.Rules, evaluation.Decision.QualifyingBonus));
     }
 
     private static EarningRuleVersion NewVersion(EarningRule rule, int number, RuleDefinition definition, CurrentActor actor, DateTimeOffset now) => new()

@@ -43,7 +43,7 @@ internal sealed record RuleDefinition(
         }
 
         ExcludeLines?.Validate(errors, "excludeLines");
-        errors.Check(Effects is not null, "effects", "Give at least one effect: fixedPoints, pointsPerCurrencyUnit or multiplier.");
+        errors.Check(Effects is not null, "effects", "Give at least one effect: fixedPoints, pointsPerCurrencyUnit, multiplier or qualifyingPoints.");
         Effects?.Validate(errors, "effects");
         return errors;
     }
@@ -143,7 +143,8 @@ internal sealed record RuleAudience(IReadOnlyList<string>? Tiers, IReadOnlyList<
 
 /// <summary>
 /// One condition: exactly one of its fields is set. <c>all</c>, <c>any</c> and <c>not</c> combine others; <c>sku</c>,
-/// <c>category</c> and <c>quantity</c> look at a line; the rest at the purchase or the member.
+/// <c>category</c>, <c>brand</c>, <c>lineAttribute</c>, <c>quantity</c> and <c>newCategory</c> look at a line; the rest
+/// at the purchase or the member.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record RuleCondition(
@@ -164,13 +165,17 @@ internal sealed record RuleCondition(
     PurchaseNumber? PurchaseNumber = null,
     int? PreviousPurchaseWithinDays = null,
     bool? NewCategory = null,
-    Spend? Spend = null)
+    Spend? Spend = null,
+    IReadOnlyList<string>? Brand = null,
+    AttributeEquals? LineAttribute = null,
+    IReadOnlyList<string>? PaymentMethod = null,
+    AttributeEquals? TransactionAttribute = null)
 {
     public const int MaxDays = 3_660;
 
     /// <summary>Whether the condition asks about the line at all; one that does not holds for every line alike.</summary>
     public bool LooksAtLines() =>
-        Sku is not null || Category is not null || Quantity is not null || NewCategory is not null
+        Sku is not null || Category is not null || Quantity is not null || NewCategory is not null || Brand is not null || LineAttribute is not null
         || (All ?? []).Concat(Any ?? []).Any(c => c.LooksAtLines()) || Not?.LooksAtLines() == true;
 
     public void Validate(ValidationErrors errors, string field, int depth, ref int nodes)
@@ -179,9 +184,9 @@ internal sealed record RuleCondition(
         var set = new object?[]
         {
             All, Any, Not, Total, Sku, Category, Quantity, Channel, Store, Tier, Attribute, Age, DaysSinceEnrollment,
-            FirstPurchase, PurchaseNumber, PreviousPurchaseWithinDays, NewCategory, Spend,
+            FirstPurchase, PurchaseNumber, PreviousPurchaseWithinDays, NewCategory, Spend, Brand, LineAttribute, PaymentMethod, TransactionAttribute,
         }.Count(v => v is not null);
-        errors.Check(set == 1, field, "Give exactly one condition in each object: all, any, not, total, sku, category, quantity, channel, store, tier, attribute, age, daysSinceEnrollment, firstPurchase, purchaseNumber, previousPurchaseWithinDays, newCategory or spend.");
+        errors.Check(set == 1, field, "Give exactly one condition in each object: all, any, not, total, sku, category, brand, lineAttribute, quantity, channel, store, paymentMethod, transactionAttribute, tier, attribute, age, daysSinceEnrollment, firstPurchase, purchaseNumber, previousPurchaseWithinDays, newCategory or spend.");
         errors
             .Check(FirstPurchase is null or true, $"{field}.firstPurchase", "Give true; for purchases after the first, wrap it in not.")
             .Check(NewCategory is null or true, $"{field}.newCategory", "Give true; for categories bought before, wrap it in not.")
@@ -219,7 +224,7 @@ internal sealed record RuleCondition(
         Quantity?.Validate(errors, $"{field}.quantity", 1_000_000);
         Age?.Validate(errors, $"{field}.age", 150);
         DaysSinceEnrollment?.Validate(errors, $"{field}.daysSinceEnrollment", 36_600);
-        foreach (var (list, name) in new[] { (Sku, "sku"), (Category, "category"), (Channel, "channel"), (Store, "store"), (Tier, "tier") })
+        foreach (var (list, name) in new[] { (Sku, "sku"), (Category, "category"), (Brand, "brand"), (Channel, "channel"), (Store, "store"), (PaymentMethod, "paymentMethod"), (Tier, "tier") })
         {
             if (list is not null)
             {
@@ -227,12 +232,9 @@ internal sealed record RuleCondition(
             }
         }
 
-        if (Attribute is not null)
-        {
-            errors
-                .Check(!string.IsNullOrWhiteSpace(Attribute.Key) && Attribute.Key.Length <= 100, $"{field}.attribute.key", "Name the member attribute (1-100 characters).")
-                .Check(Attribute.EqualTo is not null && Attribute.EqualTo.Length <= 500, $"{field}.attribute.equals", "Give the value to compare with (at most 500 characters).");
-        }
+        Attribute?.Validate(errors, $"{field}.attribute", "member attribute");
+        LineAttribute?.Validate(errors, $"{field}.lineAttribute", "line attribute");
+        TransactionAttribute?.Validate(errors, $"{field}.transactionAttribute", "transaction attribute");
     }
 }
 
@@ -280,18 +282,26 @@ internal sealed record Range(decimal? Min, decimal? Max)
     public bool Contains(decimal value) => (Min is null || value >= Min) && (Max is null || value <= Max);
 }
 
+/// <summary>An attribute (of the member, a line or the purchase) whose value is exactly <see cref="EqualTo"/> (case-sensitive).</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record AttributeEquals(string? Key, [property: JsonPropertyName("equals")] string? EqualTo);
+internal sealed record AttributeEquals(string? Key, [property: JsonPropertyName("equals")] string? EqualTo)
+{
+    public void Validate(ValidationErrors errors, string field, string what) =>
+        errors
+            .Check(!string.IsNullOrWhiteSpace(Key) && Key.Length <= 100, $"{field}.key", $"Name the {what} (1-100 characters).")
+            .Check(EqualTo is not null && EqualTo.Length <= 500, $"{field}.equals", "Give the value to compare with (at most 500 characters).");
+}
 
-/// <summary>Lines a rule never gives points to, by sku or category.</summary>
+/// <summary>Lines a rule never gives points to, by sku, category or brand.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record LineFilter(IReadOnlyList<string>? Skus, IReadOnlyList<string>? Categories)
+internal sealed record LineFilter(IReadOnlyList<string>? Skus, IReadOnlyList<string>? Categories, IReadOnlyList<string>? Brands = null)
 {
     public void Validate(ValidationErrors errors, string field)
     {
-        errors.Check(Skus is not null || Categories is not null, field, "Give skus, categories or both.");
+        errors.Check(Skus is not null || Categories is not null || Brands is not null, field, "Give skus, categories, brands or any of them together.");
         RuleDefinition.CheckList(errors, Skus, $"{field}.skus");
         RuleDefinition.CheckList(errors, Categories, $"{field}.categories");
+        RuleDefinition.CheckList(errors, Brands, $"{field}.brands");
     }
 }
 
@@ -300,6 +310,7 @@ internal sealed record LineFilter(IReadOnlyList<string>? Skus, IReadOnlyList<str
 /// What a rule gives. <see cref="CapPerMemberPerDay"/>, <see cref="CapPerMemberPerMonth"/> and <see cref="CapPerMember"/>
 /// (the rule's lifetime) limit what one member gets from the rule over its versions; <see cref="Budget"/> what the whole
 /// program gets. They are counted in the database (<see cref="CapCounter"/>), the day and month in the program's time zone.
+/// <see cref="QualifyingPoints"/> adds to the qualifying (tier status) currency only; no cap or multiplier touches it.
 /// </summary>
 internal sealed record RuleEffects(
     long? FixedPoints,
@@ -310,12 +321,14 @@ internal sealed record RuleEffects(
     long? CapPerMemberPerDay = null,
     long? CapPerMemberPerMonth = null,
     long? CapPerMember = null,
-    long? Budget = null)
+    long? Budget = null,
+    long? QualifyingPoints = null)
 {
     public void Validate(ValidationErrors errors, string field)
     {
         errors
-            .Check(FixedPoints is not null || PointsPerCurrencyUnit is not null || Multiplier is not null, field, "Give at least one effect: fixedPoints, pointsPerCurrencyUnit or multiplier.")
+            .Check(FixedPoints is not null || PointsPerCurrencyUnit is not null || Multiplier is not null || QualifyingPoints is not null, field, "Give at least one effect: fixedPoints, pointsPerCurrencyUnit, multiplier or qualifyingPoints.")
+            .Check(QualifyingPoints is null or (> 0 and <= RuleDefinition.MaxPoints), $"{field}.qualifyingPoints", $"Give 1 to {RuleDefinition.MaxPoints:N0} qualifying points.")
             .Check(FixedPoints is null or (> 0 and <= RuleDefinition.MaxPoints), $"{field}.fixedPoints", $"Give 1 to {RuleDefinition.MaxPoints:N0} points.")
             .Check(Multiplier is null or (>= 0 and <= RuleDefinition.MaxMultiplier), $"{field}.multiplier", $"Give 0 to {RuleDefinition.MaxMultiplier}, such as 2 for double points (0 takes the points away).")
             .Check(CapPerTransaction is null or (>= 0 and <= RuleDefinition.MaxPoints), $"{field}.capPerTransaction", $"Give 0 to {RuleDefinition.MaxPoints:N0} points.")

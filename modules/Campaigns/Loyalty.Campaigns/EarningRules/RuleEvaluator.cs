@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Loyalty.Campaigns.EarningRules;
 
 /// <summary>What one rule did to a purchase: <c>applied</c>, <c>notMatched</c>, <c>notApplied</c> (another rule won) or <c>failed</c>.</summary>
-internal sealed record RuleOutcome(Guid RuleId, int Version, string Name, string Outcome, string? Reason, long Points);
+internal sealed record RuleOutcome(Guid RuleId, int Version, string Name, string Outcome, string? Reason, long Points, long QualifyingPoints = 0);
 
 internal sealed record Evaluation(EarningDecision Decision, long BasePoints, decimal TierMultiplier, IReadOnlyList<RuleOutcome> Rules);
 
@@ -15,6 +15,8 @@ internal sealed record Evaluation(EarningDecision Decision, long BasePoints, dec
 /// </summary>
 internal static partial class RuleEvaluator
 {
+    private const string Applied = "applied";
+
     /// <param name="rules">The program's active rules, in evaluation order (<see cref="Order"/>).</param>
     /// <param name="limits">
     /// At most this many points from a rule in this purchase, by rule id: what its counted caps still allow
@@ -33,10 +35,24 @@ internal static partial class RuleEvaluator
 
         var lines = request.Purchase.Lines;
         var hasLines = lines.Count > 0;
-        var amounts = hasLines ? lines.Select(l => l.AmountMinor).ToArray() : [request.Purchase.TotalMinor];
-        var state = new State(
-            hasLines ? [.. baseRate.LinePoints.Select(p => Floor(p * tier))] : [Floor(baseRate.Points * tier)],
-            new long[amounts.Length]);
+        var slotCount = hasLines ? lines.Count : 1;
+        var amounts = new long[slotCount];
+        var multiplied = new long[slotCount];
+        if (hasLines)
+        {
+            for (var i = 0; i < slotCount; i++)
+            {
+                amounts[i] = lines[i].AmountMinor;
+                multiplied[i] = Floor(baseRate.LinePoints[i] * tier);
+            }
+        }
+        else
+        {
+            amounts[0] = request.Purchase.TotalMinor;
+            multiplied[0] = Floor(baseRate.Points * tier);
+        }
+
+        var state = new State(multiplied, new long[slotCount]);
         var context = new EarningContext(request, history);
 
         var outcomes = new RuleOutcome?[rules.Count];
@@ -49,7 +65,7 @@ internal static partial class RuleEvaluator
                 var reason = rule.NotApplicable(context);
                 if (reason is null)
                 {
-                    if (QualifyingSlots(rule, context, lines, amounts.Length) is { } slots)
+                    if (QualifyingSlots(rule, context, lines, slotCount) is { } slots)
                     {
                         qualifying[r] = slots;
                         continue;
@@ -66,27 +82,55 @@ internal static partial class RuleEvaluator
             }
         }
 
-        var matched = Enumerable.Range(0, rules.Count).Where(r => qualifying[r] is not null).ToList();
-        var exclusive = matched.Cast<int?>().FirstOrDefault(r => rules[r!.Value].Mode == StackingMode.Exclusive);
-        var losers = new Dictionary<int, string>();
-        if (exclusive is { } only)
+        // What one rule adds to each slot while it is applied: reused from rule to rule.
+        var scratch = new long[4 * slotCount];
+        var exclusive = -1;
+        for (var r = 0; r < rules.Count && exclusive < 0; r++)
         {
-            foreach (var r in matched.Where(r => r != only))
+            exclusive = qualifying[r] is not null && rules[r].Mode == StackingMode.Exclusive ? r : -1;
+        }
+
+        string?[]? losers = null;
+        if (exclusive >= 0)
+        {
+            losers = new string?[rules.Count];
+            var reason = $"the exclusive rule '{rules[exclusive].Name}' applies alone";
+            for (var r = 0; r < rules.Count; r++)
             {
-                losers[r] = $"the exclusive rule '{rules[only].Name}' applies alone";
+                losers[r] = qualifying[r] is not null && r != exclusive ? reason : null;
             }
         }
         else
         {
-            // Best-of: each member of a group is measured alone on the base, and only the one giving most applies.
-            foreach (var group in matched.Where(r => rules[r].Mode == StackingMode.BestOf).GroupBy(r => rules[r].Group!, StringComparer.Ordinal))
+            // Best-of: each member of a group is measured alone on the base, and only the one giving most applies
+            // (the first in the order on a tie). A group is measured from its first matching rule in the order.
+            var measuredAlready = new bool[rules.Count];
+            for (var first = 0; first < rules.Count; first++)
             {
-                var measured = new List<(int Rule, long Points)>();
-                foreach (var r in group)
+                if (qualifying[first] is null || rules[first].Mode != StackingMode.BestOf || measuredAlready[first])
                 {
+                    continue;
+                }
+
+                var group = rules[first].Group!;
+                int best = -1, measured = 0;
+                long bestPoints = 0;
+                for (var r = first; r < rules.Count; r++)
+                {
+                    if (qualifying[r] is null || rules[r].Mode != StackingMode.BestOf || !string.Equals(rules[r].Group, group, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    measuredAlready[r] = true;
                     try
                     {
-                        measured.Add((r, Apply(rules[r], qualifying[r], state.Copy(), amounts, request.Program, limits)));
+                        var points = Apply(rules[r], qualifying[r], state.Copy(), amounts, request.Program, limits, scratch);
+                        measured++;
+                        if (best < 0 || points > bestPoints)
+                        {
+                            (best, bestPoints) = (r, points);
+                        }
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -94,20 +138,25 @@ internal static partial class RuleEvaluator
                     }
                 }
 
-                if (measured.Count == 0)
+                if (measured < 2)
                 {
                     continue;
                 }
 
-                var best = measured.MaxBy(m => m.Points);
-                foreach (var (r, _) in measured.Where(m => m.Rule != best.Rule))
+                var reason = $"'{rules[best].Name}' gives more in the group '{group}'";
+                for (var r = first; r < rules.Count; r++)
                 {
-                    losers[r] = $"'{rules[best.Rule].Name}' gives more in the group '{group.Key}'";
+                    if (r != best && outcomes[r] is null && qualifying[r] is not null && rules[r].Mode == StackingMode.BestOf
+                        && string.Equals(rules[r].Group, group, StringComparison.Ordinal))
+                    {
+                        (losers ??= new string?[rules.Count])[r] = reason;
+                    }
                 }
             }
         }
 
         string? stoppedBy = null;
+        long qualifyingBonus = 0;
         for (var r = 0; r < rules.Count; r++)
         {
             if (outcomes[r] is not null)
@@ -120,7 +169,7 @@ internal static partial class RuleEvaluator
             {
                 outcomes[r] = Outcome(rule, "notApplied", $"'{stoppedBy}' stops further rules", 0);
             }
-            else if (losers.TryGetValue(r, out var reason))
+            else if (losers?[r] is { } reason)
             {
                 outcomes[r] = Outcome(rule, "notApplied", reason, 0);
             }
@@ -128,8 +177,9 @@ internal static partial class RuleEvaluator
             {
                 try
                 {
-                    var points = Apply(rule, qualifying[r], state, amounts, request.Program, limits);
-                    outcomes[r] = Outcome(rule, "applied", null, points);
+                    var points = Apply(rule, qualifying[r], state, amounts, request.Program, limits, scratch);
+                    outcomes[r] = new RuleOutcome(rule.RuleId, rule.Version, rule.Name, Applied, null, points, rule.QualifyingPoints);
+                    qualifyingBonus = checked(qualifyingBonus + rule.QualifyingPoints);
                     stoppedBy = rule.StopsEvaluation ? rule.Name : null;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -139,24 +189,40 @@ internal static partial class RuleEvaluator
             }
         }
 
-        var perSlot = state.Multiplied.Zip(state.Bonus, (m, b) => m + b).ToList();
-        List<AppliedRule> applied = [.. outcomes.Where(o => o!.Outcome == "applied").Select(o => new AppliedRule(o!.RuleId, o.Version, o.Name, o.Points))];
-        var decision = hasLines ? new EarningDecision(perSlot.Sum(), perSlot, applied) : new EarningDecision(perSlot[0], [], applied);
-        return new Evaluation(decision, baseRate.Points, tier, [.. outcomes.Select(o => o!)]);
+        var perSlot = new long[slotCount];
+        long total = 0;
+        for (var i = 0; i < slotCount; i++)
+        {
+            perSlot[i] = state.Multiplied[i] + state.Bonus[i];
+            total += perSlot[i];
+        }
+
+        var applied = new List<AppliedRule>();
+        var all = new RuleOutcome[rules.Count];
+        for (var r = 0; r < rules.Count; r++)
+        {
+            var o = all[r] = outcomes[r]!;
+            if (o.Outcome == Applied)
+            {
+                applied.Add(new AppliedRule(o.RuleId, o.Version, o.Name, o.Points, o.QualifyingPoints));
+            }
+        }
+
+        var decision = hasLines ? new EarningDecision(total, perSlot, applied, qualifyingBonus) : new EarningDecision(perSlot[0], [], applied, qualifyingBonus);
+        return new Evaluation(decision, baseRate.Points, tier, all);
     }
 
     /// <summary>The slots the rule's conditions hold for and its exclusions spare, or null when there are none.</summary>
     private static bool[]? QualifyingSlots(CompiledRule rule, EarningContext context, IReadOnlyList<EarningLine> lines, int slotCount)
     {
-        var slots = new bool[slotCount];
         if (lines.Count == 0)
         {
-            slots[0] = rule.Holds(context, null);
-            return slots[0] ? slots : null;
+            return rule.Holds(context, null) ? [true] : null;
         }
 
+        // Most rules do not match: the slots are only allocated for one that does.
+        bool[]? slots = null;
         bool? forEveryLine = null;
-        var any = false;
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
@@ -165,11 +231,17 @@ internal static partial class RuleEvaluator
                 continue;
             }
 
-            slots[i] = rule.LooksAtLines ? rule.Holds(context, line) : forEveryLine ??= rule.Holds(context, line);
-            any |= slots[i];
+            if (rule.LooksAtLines ? rule.Holds(context, line) : forEveryLine ??= rule.Holds(context, line))
+            {
+                (slots ??= new bool[slotCount])[i] = true;
+            }
+            else if (forEveryLine == false)
+            {
+                return null;
+            }
         }
 
-        return any ? slots : null;
+        return slots;
     }
 
     /// <summary>
@@ -216,18 +288,28 @@ internal static partial class RuleEvaluator
     /// earlier multipliers gave those slots; fixed points and points per currency unit are a bonus that no multiplier
     /// scales. A cap limits the rule's whole addition; capped points are a bonus too.
     /// </summary>
-    private static long Apply(CompiledRule rule, bool[] qualifying, State state, long[] amounts, EarningProgram program, IReadOnlyDictionary<Guid, long>? limits)
+    private static long Apply(
+        CompiledRule rule, bool[] qualifying, State state, long[] amounts, EarningProgram program, IReadOnlyDictionary<Guid, long>? limits, long[] scratch)
     {
         var n = amounts.Length;
-        var multiplied = new long[n];
-        var bonus = new long[n];
-        var weights = new long[n];
+        scratch.AsSpan().Clear();
+        var multiplied = scratch.AsSpan(0, n);
+        var bonus = scratch.AsSpan(n, n);
+        var weights = scratch.AsSpan(2 * n, n);
         for (var i = 0; i < n; i++)
         {
             weights[i] = qualifying[i] ? Math.Max(amounts[i], 0) : 0;
         }
 
-        if (rule.Multiplier is { } multiplier)
+        if (rule.WholeMultiplier is { } whole)
+        {
+            // A whole multiplier (2, 3) gives the same as the decimal product, rounded down, without decimal arithmetic.
+            for (var i = 0; i < n; i++)
+            {
+                multiplied[i] = qualifying[i] ? checked((state.Multiplied[i] * whole) - state.Multiplied[i]) : 0;
+            }
+        }
+        else if (rule.Multiplier is { } multiplier)
         {
             for (var i = 0; i < n; i++)
             {
@@ -259,7 +341,7 @@ internal static partial class RuleEvaluator
         var cap = limits is not null && limits.TryGetValue(rule.RuleId, out var limit) ? Math.Min(limit, rule.Cap ?? long.MaxValue) : rule.Cap;
         if (cap is { } capped && added > capped)
         {
-            var gained = new long[n];
+            var gained = scratch.AsSpan(3 * n, n);
             for (var i = 0; i < n; i++)
             {
                 gained[i] = Math.Max(multiplied[i] + bonus[i], 0);
@@ -275,7 +357,7 @@ internal static partial class RuleEvaluator
     }
 
     /// <summary>Adds whole points shared by weight, rounding down, the remainder to the last slot that takes part (as the base rate does).</summary>
-    private static void AddShare(long[] target, long total, long[] weights, bool[] takingPart)
+    private static void AddShare(Span<long> target, long total, ReadOnlySpan<long> weights, bool[] takingPart)
     {
         var last = Array.LastIndexOf(takingPart, true);
         if (last < 0)
@@ -289,7 +371,8 @@ internal static partial class RuleEvaluator
         {
             for (var i = 0; i < weights.Length; i++)
             {
-                var share = (long)decimal.Floor((decimal)total * weights[i] / sum);
+                // Whole numbers not below 0 divide exactly in 128 bits, as decimal does them at these magnitudes.
+                var share = total >= 0 && weights[i] >= 0 ? (long)((Int128)total * weights[i] / sum) : (long)decimal.Floor((decimal)total * weights[i] / sum);
                 target[i] = checked(target[i] + share);
                 shared += share;
             }
@@ -298,7 +381,7 @@ internal static partial class RuleEvaluator
         target[last] = checked(target[last] + total - shared);
     }
 
-    private static long Sum(long[] values)
+    private static long Sum(ReadOnlySpan<long> values)
     {
         long sum = 0;
         foreach (var value in values)
@@ -309,7 +392,7 @@ internal static partial class RuleEvaluator
         return sum;
     }
 
-    private static void AddTo(long[] target, long[] values)
+    private static void AddTo(long[] target, ReadOnlySpan<long> values)
     {
         for (var i = 0; i < target.Length; i++)
         {

@@ -13,10 +13,11 @@ internal static class TransactionRows
 {
     private static readonly string[] TransactionColumns =
     [
-        "externalId", "type", "originalExternalId", "memberId", "cardNumber", "memberExternalId", "occurredAt", "channel", "store", "currency", "total",
+        "externalId", "type", "originalExternalId", "memberId", "cardNumber", "memberExternalId", "occurredAt", "channel", "store", "currency", "total", "paymentMethod",
     ];
 
-    private static readonly string[] LineColumns = ["sku", "category", "quantity", "unitPrice"];
+    // Attributes (of the transaction or a line) are a JSON object, so only NDJSON carries them.
+    private static readonly string[] LineColumns = ["sku", "category", "quantity", "unitPrice", "brand"];
 
     public static string? CheckHeader(IReadOnlyList<string> names)
     {
@@ -128,11 +129,12 @@ internal static class TransactionRows
                 unitPrice = parsedPrice;
             }
 
-            lines.Add(new TransactionLineRequest(sku, Get(columns, "category"), quantity, unitPrice));
+            lines.Add(new TransactionLineRequest(sku, Get(columns, "category"), quantity, unitPrice, Get(columns, "brand")));
         }
 
         return (new TransactionRequest(
             Get(first, "externalId"), Get(first, "type"), Get(first, "originalExternalId"), memberId, Get(first, "cardNumber"), Get(first, "memberExternalId"),
-            occurredAt, Get(first, "channel"), Get(first, "store"), Get(first, "currency"), total, lines.Count > 0 ? lines : null), null, null);
+            occurredAt, Get(first, "channel"), Get(first, "store"), Get(first, "currency"), total, lines.Count > 0 ? lines : null,
+            Get(first, "paymentMethod")), null, null);
     }
 }

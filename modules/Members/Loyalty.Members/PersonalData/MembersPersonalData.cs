@@ -59,8 +59,8 @@ internal sealed class MembersPersonalData(MembersDbContext db, TimeProvider cloc
             await WriteArrayAsync(writer, "transactions",
                 db.Transactions.AsNoTracking().Where(t => t.MemberId == memberId).OrderBy(t => t.OccurredAt).ThenBy(t => t.Id).Select(t => new
                 {
-                    t.ExternalId, Type = t.Type.ToString(), t.OccurredAt, t.Channel, t.Store, t.Currency, Total = t.TotalMinor, t.Points, t.OriginalExternalId,
-                    Lines = t.Lines.OrderBy(l => l.LineNumber).Select(l => new { l.Sku, l.Category, l.Quantity, UnitPrice = l.UnitPriceMinor, l.Points }).ToList(),
+                    t.ExternalId, Type = t.Type.ToString(), t.OccurredAt, t.Channel, t.Store, t.Currency, Total = t.TotalMinor, t.Points, t.OriginalExternalId, t.PaymentMethod, t.Attributes,
+                    Lines = t.Lines.OrderBy(l => l.LineNumber).Select(l => new { l.Sku, l.Category, l.Brand, l.Attributes, l.Quantity, UnitPrice = l.UnitPriceMinor, l.Points }).ToList(),
                 }), cancellationToken);
             await WriteArrayAsync(writer, "tierHistory",
                 db.TierHistory.AsNoTracking().Where(c => c.MemberId == memberId).OrderBy(c => c.At)

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Loyalty.Members.Transactions;
 
@@ -38,12 +41,24 @@ internal sealed class PurchaseTransaction
 
     public long TotalMinor { get; init; }
 
+    /// <summary>How the purchase was paid (card, cash, voucher…), as the sender names it; null when not given.</summary>
+    public string? PaymentMethod { get; init; }
+
+    /// <summary>The sender's custom attributes of the purchase (string keys and values), for earning rules; null when none.</summary>
+    public Dictionary<string, string>? Attributes { get; init; }
+
     public List<TransactionLine> Lines { get; init; } = [];
 
     public required string RequestHash { get; init; }
 
     /// <summary>Points credited (a purchase) or taken back (a return, negative).</summary>
     public long Points { get; set; }
+
+    /// <summary>
+    /// Qualifying (tier status) points that earning rules added to a purchase on top of <see cref="Points"/>, which the
+    /// qualifying account is credited as well; a return takes them back in the proportion of the points it takes back.
+    /// </summary>
+    public long QualifyingBonus { get; set; }
 
     /// <summary>The ledger entry of the accrual or reversal, if any points moved.</summary>
     public Guid? LedgerEntryId { get; set; }
@@ -67,6 +82,8 @@ internal sealed class PurchaseTransaction
         transaction.HasIndex(t => new { t.ProgramId, t.OriginalExternalId });
         transaction.Property(t => t.Channel).HasMaxLength(50);
         transaction.Property(t => t.Store).HasMaxLength(100);
+        transaction.Property(t => t.PaymentMethod).HasMaxLength(50);
+        StoreAsJson(transaction.Property(t => t.Attributes));
         transaction.Property(t => t.Currency).HasMaxLength(3).IsFixedLength();
         transaction.Property(t => t.RequestHash).HasMaxLength(64);
         transaction.HasIndex(t => new { t.MemberId, t.OccurredAt });
@@ -77,10 +94,21 @@ internal sealed class PurchaseTransaction
             line.HasKey("TransactionId", nameof(TransactionLine.LineNumber));
             line.Property(l => l.Sku).HasMaxLength(100);
             line.Property(l => l.Category).HasMaxLength(100);
+            line.Property(l => l.Brand).HasMaxLength(100);
+            StoreAsJson(line.Property(l => l.Attributes));
             line.Property(l => l.Quantity).HasPrecision(18, 4);
             line.Property(l => l.ReturnedQuantity).HasPrecision(18, 4);
         });
     });
+
+    /// <summary>Attributes as one JSON object in a text column: they are only ever read with their transaction.</summary>
+    private static void StoreAsJson(PropertyBuilder<Dictionary<string, string>?> property) => property.HasConversion(
+        value => JsonSerializer.Serialize(value, (JsonSerializerOptions?)null),
+        json => JsonSerializer.Deserialize<Dictionary<string, string>>(json, (JsonSerializerOptions?)null),
+        new ValueComparer<Dictionary<string, string>?>(
+            (a, b) => a == null ? b == null : b != null && a.Count == b.Count && !a.Except(b).Any(),
+            d => d == null ? 0 : d.Aggregate(0, (hash, pair) => HashCode.Combine(hash, pair.Key, pair.Value)),
+            d => d == null ? null : new Dictionary<string, string>(d)));
 }
 
 internal sealed class TransactionLine
@@ -90,6 +118,11 @@ internal sealed class TransactionLine
     public required string Sku { get; init; }
 
     public string? Category { get; init; }
+
+    public string? Brand { get; init; }
+
+    /// <summary>Free-form labels of the line (color=red), for earning rules; null when none.</summary>
+    public Dictionary<string, string>? Attributes { get; init; }
 
     public decimal Quantity { get; init; }
 

@@ -217,7 +217,7 @@ internal sealed class TransactionRecorder(
 
         var transaction = NewTransaction(program, member.Id, request, hash);
         await DecidePointsAsync(program, member, batch.Tiers.GetValueOrDefault(member.Id)?.TierCode, batch.EarningMultiplierOf(member.Id), transaction, cancellationToken);
-        if (transaction.Points != 0)
+        if (transaction.Points != 0 || transaction.QualifyingBonus != 0)
         {
             Credit(
                 program, transaction,
@@ -231,7 +231,7 @@ internal sealed class TransactionRecorder(
             // What QualifyingValueAsync would count of this purchase: its qualifying accrual (credited now), or its spend in the window.
             var value = batch.QualifyingValues.GetValueOrDefault(member.Id) + (settings.Basis == TierBasis.Spend
                 ? transaction.OccurredAt >= batch.TierWindowStart ? transaction.TotalMinor : 0
-                : transaction.Points);
+                : transaction.Points + transaction.QualifyingBonus);
             batch.QualifyingValues[member.Id] = value;
             if (tiers.Upgrade(program, settings, batch.Tiers.GetValueOrDefault(member.Id), member.Id, value) is { } tier)
             {
@@ -362,11 +362,15 @@ internal sealed class TransactionRecorder(
             Store = request.Store,
             Currency = request.Currency!,
             TotalMinor = request.Total!.Value,
+            PaymentMethod = request.PaymentMethod,
+            Attributes = request.Attributes is { Count: > 0 } attributes ? new Dictionary<string, string>(attributes) : null,
             Lines = [.. (request.Lines ?? []).Select((line, i) => new TransactionLine
             {
                 LineNumber = i + 1,
                 Sku = line.Sku!,
                 Category = line.Category,
+                Brand = line.Brand,
+                Attributes = line.Attributes is { Count: > 0 } lineAttributes ? new Dictionary<string, string>(lineAttributes) : null,
                 Quantity = line.Quantity!.Value,
                 UnitPriceMinor = line.UnitPrice!.Value,
                 AmountMinor = TransactionRequest.AmountOf(line),
@@ -427,7 +431,7 @@ internal sealed class TransactionRecorder(
 
         var tierCode = member.TierState?.TierCode;
         await DecidePointsAsync(program, member, tierCode, tierSettings.EarningMultiplierOf(tierCode), transaction, cancellationToken);
-        if (transaction.Points != 0)
+        if (transaction.Points != 0 || transaction.QualifyingBonus != 0)
         {
             var (points, qualifying) = await ledger.EarningAccountsAsync(program, member.Id, cancellationToken);
             Credit(program, transaction, points, qualifying);
@@ -451,16 +455,29 @@ internal sealed class TransactionRecorder(
         }
 
         transaction.Points = decision.Points;
+        transaction.QualifyingBonus = decision.QualifyingBonus;
         transaction.EarnedBy = decision.Rules is { Count: > 0 } rules ? JsonSerializer.Serialize(rules, JsonSerializerOptions.Web) : null;
     }
 
-    /// <summary>Credits a purchase's points to both accounts (each a lot of its own) and publishes <see cref="PointsAccrued"/>.</summary>
+    /// <summary>
+    /// Credits a purchase's points to both accounts (each a lot of its own), the rules' qualifying bonus to the qualifying
+    /// account with them, and publishes <see cref="PointsAccrued"/>.
+    /// </summary>
     private void Credit(LoyaltyProgram program, PurchaseTransaction transaction, PointsAccount points, PointsAccount qualifying)
     {
         var reference = new LedgerReference("transaction", transaction.ExternalId);
+        if (transaction.Points + transaction.QualifyingBonus != 0)
+        {
+            ledger.Accrue(program, qualifying, checked(transaction.Points + transaction.QualifyingBonus), reference, transaction.OccurredAt);
+        }
+
+        if (transaction.Points == 0)
+        {
+            return;
+        }
+
         var entry = ledger.Accrue(program, points, transaction.Points, reference, transaction.OccurredAt);
         transaction.LedgerEntryId = entry.Id;
-        ledger.Accrue(program, qualifying, transaction.Points, reference, transaction.OccurredAt);
 
         var now = clock.GetUtcNow();
         db.Publish(new PointsAccrued(
@@ -468,14 +485,15 @@ internal sealed class TransactionRecorder(
             reference.Type, reference.Id, entry.AvailableAt ?? transaction.OccurredAt, program.ExpiryFor(transaction.OccurredAt)));
     }
 
-    private static EarningRequest EarningRequestFor(LoyaltyProgram program, Member member, string? tierCode, decimal tierMultiplier, PurchaseTransaction transaction) => new(
+    internal static EarningRequest EarningRequestFor(LoyaltyProgram program, Member member, string? tierCode, decimal tierMultiplier, PurchaseTransaction transaction) => new(
         new EarningProgram(
             program.Id, program.Code, program.TimeZone, program.Currency, Currencies.MinorUnitsPerUnit(program.Currency),
             program.PointsPerCurrencyUnit, program.BaseRateScope.ToString()),
         new EarningMember(member.Id, member.EnrolledAt, member.EnrollmentChannel, member.BirthDate, tierCode, tierMultiplier, member.Attributes),
         new EarningPurchase(
             transaction.ExternalId, transaction.OccurredAt, transaction.Channel, transaction.Store, transaction.TotalMinor,
-            [.. transaction.Lines.Select(l => new EarningLine(l.LineNumber, l.Sku, l.Category, l.Quantity, l.UnitPriceMinor, l.AmountMinor))]));
+            [.. transaction.Lines.Select(l => new EarningLine(l.LineNumber, l.Sku, l.Category, l.Quantity, l.UnitPriceMinor, l.AmountMinor, l.Brand, l.Attributes))],
+            transaction.PaymentMethod, transaction.Attributes));
 
     /// <summary>
     /// Takes back what the returned lines earned, in proportion to the quantity returned, never more than they earned
@@ -491,14 +509,17 @@ internal sealed class TransactionRecorder(
         }
 
         long points = 0;
+        long reversedBefore;
         if (transaction.Lines.Count == 0)
         {
             var reversedSoFar = purchase.Lines.Count > 0 ? purchase.Lines.Sum(l => l.ReversedPoints) : await ReversedSoFarAsync(purchase, cancellationToken);
+            reversedBefore = reversedSoFar;
             points = Math.Min(purchase.Points * Math.Min(transaction.TotalMinor, purchase.TotalMinor) / purchase.TotalMinor, purchase.Points - reversedSoFar);
             SpreadOverLines(purchase, points);
         }
         else
         {
+            reversedBefore = purchase.Lines.Sum(l => l.ReversedPoints);
             foreach (var returned in transaction.Lines)
             {
                 var line = purchase.Lines.FirstOrDefault(l => l.Sku == returned.Sku && l.ReturnedQuantity < l.Quantity);
@@ -533,7 +554,7 @@ internal sealed class TransactionRecorder(
             .Select(x => x.Entry.Id)
             .SingleOrDefaultAsync(cancellationToken);
         var qualifying = await ledger.AccountAsync(program, member.Id, program.QualifyingCurrency, cancellationToken);
-        await ledger.ReverseAsync(program, qualifying, points, qualifyingAccrual, reference, cancellationToken);
+        await ledger.ReverseAsync(program, qualifying, checked(points + BonusShare(purchase, reversedBefore, reversedBefore + points)), qualifyingAccrual, reference, cancellationToken);
 
         if (entry is not null)
         {
@@ -543,6 +564,12 @@ internal sealed class TransactionRecorder(
 
         return null;
     }
+
+    /// <summary>The part of the purchase's qualifying bonus that goes with its points reversed from <paramref name="before"/> to <paramref name="after"/>.</summary>
+    private static long BonusShare(PurchaseTransaction purchase, long before, long after) =>
+        purchase.QualifyingBonus == 0 || purchase.Points <= 0
+            ? 0
+            : (long)((Int128)purchase.QualifyingBonus * after / purchase.Points - (Int128)purchase.QualifyingBonus * before / purchase.Points);
 
     private async Task<long> ReversedSoFarAsync(PurchaseTransaction purchase, CancellationToken cancellationToken) =>
         -await db.Transactions

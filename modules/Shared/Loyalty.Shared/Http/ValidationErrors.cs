@@ -29,6 +29,20 @@ public sealed class ValidationErrors
         return this;
     }
 
+    /// <summary>Records every error of <paramref name="other"/> under <paramref name="prefix"/> (a part validated on its own, inside this request).</summary>
+    public ValidationErrors Include(ValidationErrors other, string prefix)
+    {
+        foreach (var (field, reasons) in other._errors)
+        {
+            foreach (var reason in reasons)
+            {
+                Check(false, $"{prefix}.{field}", reason);
+            }
+        }
+
+        return this;
+    }
+
     public ValidationProblem ToProblem() =>
         TypedResults.ValidationProblem(
             _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),

@@ -721,6 +721,9 @@ namespace Loyalty.Members.Persistence.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Attributes")
+                        .HasColumnType("text");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -753,11 +756,18 @@ namespace Loyalty.Members.Persistence.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("PaymentMethod")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
                     b.Property<long>("Points")
                         .HasColumnType("bigint");
 
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");
+
+                    b.Property<long>("QualifyingBonus")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1027,6 +1037,13 @@ namespace Loyalty.Members.Persistence.Migrations.Postgres
 
                             b1.Property<long>("AmountMinor")
                                 .HasColumnType("bigint");
+
+                            b1.Property<string>("Attributes")
+                                .HasColumnType("text");
+
+                            b1.Property<string>("Brand")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)");
 
                             b1.Property<string>("Category")
                                 .HasMaxLength(100)

@@ -721,6 +721,9 @@ namespace Loyalty.Members.Persistence.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("Attributes")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -753,11 +756,18 @@ namespace Loyalty.Members.Persistence.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("PaymentMethod")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
                     b.Property<long>("Points")
                         .HasColumnType("bigint");
 
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("QualifyingBonus")
+                        .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("datetimeoffset");
@@ -1027,6 +1037,13 @@ namespace Loyalty.Members.Persistence.Migrations.SqlServer
 
                             b1.Property<long>("AmountMinor")
                                 .HasColumnType("bigint");
+
+                            b1.Property<string>("Attributes")
+                                .HasColumnType("nvarchar(max)");
+
+                            b1.Property<string>("Brand")
+                                .HasMaxLength(100)
+                                .HasColumnType("nvarchar(100)");
 
                             b1.Property<string>("Category")
                                 .HasMaxLength(100)

@@ -714,6 +714,9 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Attributes")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -746,11 +749,18 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PaymentMethod")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Points")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("QualifyingBonus")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("RecordedAt")
                         .HasColumnType("INTEGER");
@@ -1018,6 +1028,13 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
 
                             b1.Property<long>("AmountMinor")
                                 .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Attributes")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Brand")
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT");
 
                             b1.Property<string>("Category")
                                 .HasMaxLength(100)
