@@ -1,7 +1,13 @@
+using Loyalty.Campaigns.Activities;
 using Loyalty.Campaigns.Contracts;
 using Loyalty.Campaigns.EarningRules;
+using Loyalty.Campaigns.Integration;
 using Loyalty.Campaigns.Jobs;
+using Loyalty.Campaigns.PersonalData;
 using Loyalty.Campaigns.Persistence;
+using Loyalty.Members.Contracts;
+using Loyalty.Shared.Contracts;
+using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
@@ -26,6 +32,9 @@ public sealed class CampaignsModule : LoyaltyModule
         // Members registers its base-rate fallback with TryAdd before this module's services (LoyaltyModules.All
         // lists Members first), so this registration is the one resolved: the last one wins.
         services.AddScoped<IEarningEngine, RulesEarningEngine>();
+        services.AddScoped<ActivityRecorder>();
+        services.AddIntegrationEventHandler<MemberEnrolled, FireEnrollmentActivityOnMemberEnrolled, CampaignsDbContext>();
+        services.AddScoped<IPersonalDataProvider, CampaignsPersonalData>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -40,5 +49,6 @@ public sealed class CampaignsModule : LoyaltyModule
     public override void MapEndpoints(RouteGroupBuilder api)
     {
         api.MapEarningRuleEndpoints();
+        api.MapActivityEndpoints();
     }
 }

@@ -1,3 +1,4 @@
+using Loyalty.Campaigns.Activities;
 using Loyalty.Campaigns.EarningRules;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -18,10 +19,15 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
 
     public DbSet<CapReservation> CapReservations => Set<CapReservation>();
 
+    public DbSet<ActivityType> ActivityTypes => Set<ActivityType>();
+
+    public DbSet<ActivityRecord> Activities => Set<ActivityRecord>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         EarningRule.Configure(modelBuilder);
         CapReservation.Configure(modelBuilder);
+        ActivityType.Configure(modelBuilder);
     }
 }
 
