@@ -44,6 +44,16 @@ public sealed class CampaignsModule : LoyaltyModule
             .ForJob(SettleCapReservationsJob.Key)
             .WithIdentity($"{SettleCapReservationsJob.Key.Name}.every-minute", Name)
             .WithCronSchedule("0 * * * * ?"));
+        quartz.AddJob<RecordPendingActivitiesJob>(job => job.WithIdentity(RecordPendingActivitiesJob.Key));
+        quartz.AddTrigger<RecordPendingActivitiesJob>(trigger => trigger
+            .ForJob(RecordPendingActivitiesJob.Key)
+            .WithIdentity($"{RecordPendingActivitiesJob.Key.Name}.every-minute", Name)
+            .WithCronSchedule("30 * * * * ?"));
+        quartz.AddJob<FireBirthdayActivitiesJob>(job => job.WithIdentity(FireBirthdayActivitiesJob.Key));
+        quartz.AddTrigger<FireBirthdayActivitiesJob>(trigger => trigger
+            .ForJob(FireBirthdayActivitiesJob.Key)
+            .WithIdentity($"{FireBirthdayActivitiesJob.Key.Name}.hourly", Name)
+            .WithCronSchedule("0 10 * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)

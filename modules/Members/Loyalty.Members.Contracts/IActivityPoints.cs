@@ -16,6 +16,13 @@ public interface IActivityPoints
     Task<string?> ProgramCodeAsync(Guid programId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Active members of the program whose birthday is the day <paramref name="at"/> falls on in the program's time
+    /// zone, ordered by id, a page at a time. Members born on 29 February have their birthday on 28 February in years
+    /// without one.
+    /// </summary>
+    Task<BirthdayPage> BirthdaysAsync(string programCode, DateTimeOffset at, int skip, int take, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Credits <paramref name="points"/> once per reference as an <c>accrual</c> entry of type <c>activity</c>, spendable
     /// at once (no return window: an activity cannot be returned). They are not qualifying points for tiers.
     /// </summary>
@@ -24,6 +31,9 @@ public interface IActivityPoints
 
 /// <param name="Active">Only an active member earns; a suspended or closed one is refused.</param>
 public sealed record ActivityMember(EarningProgram Program, EarningMember Member, bool Active, string Status);
+
+/// <param name="LocalDate">The program's date the page is for (its year names the birthday).</param>
+public sealed record BirthdayPage(DateOnly LocalDate, IReadOnlyList<Guid> MemberIds);
 
 public enum ActivityCreditOutcome
 {

@@ -43,12 +43,15 @@ public sealed class PersonalDataTests
         var now = host.Clock.GetUtcNow();
         (await api.PurchaseAsync("T-1", memberId, 4200, now.AddHours(-1))).EnsureSuccessStatusCode();
         (await api.PurchaseAsync("T-2", memberId, 1800, now.AddMinutes(-5))).EnsureSuccessStatusCode();
+        var activity = await api.Pos.PostAsJsonAsync($"/api/campaigns/programs/{api.Program}/activities", new { externalId = "review-1", memberId, type = "reviewWritten", occurredAt = now.AddMinutes(-2) });
+        activity.EnsureSuccessStatusCode();
 
         var export = await ExportAsync(host, memberId);
         var members = export.GetProperty("members");
         Assert.Equal(Email, members.GetProperty("profile").GetProperty("email").GetString());
         Assert.Equal([Card, ExternalId], members.GetProperty("identifiers").EnumerateArray().Select(i => i.GetProperty("value").GetString()).Order(StringComparer.Ordinal));
         Assert.Equal(["T-1", "T-2"], members.GetProperty("transactions").EnumerateArray().Select(t => t.GetProperty("externalId").GetString()));
+        Assert.Equal(["review-1"], export.GetProperty("campaigns").GetProperty("activities").EnumerateArray().Select(a => a.GetProperty("externalId").GetString()));
         Assert.Equal(60, members.GetProperty("ledger").EnumerateArray().Where(e => e.GetProperty("currency").GetString() == "points").Sum(e => e.GetProperty("points").GetInt64()));
 
         var first = await EraseAsync(host, memberId);

@@ -1,16 +1,16 @@
 using Loyalty.Campaigns.Activities;
+using Loyalty.Campaigns.Persistence;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Messaging;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 
 namespace Loyalty.Campaigns.Integration;
 
 /// <summary>
-/// Fires the built-in <c>enrollment</c> activity for a new member, under the external id <c>enrollment:{memberId}</c>,
-/// so a redelivered event earns nothing twice. The activity is recorded in a scope of its own: recording reserves
-/// capped points and credits Members in transactions of their own, which cannot nest in the dispatcher's.
+/// Queues the built-in <c>enrollment</c> activity for a new member under the external id <c>enrollment:{memberId}</c>,
+/// which <see cref="Jobs.RecordPendingActivitiesJob"/> records; the id makes a repeated event earn nothing twice.
 /// </summary>
-internal sealed class FireEnrollmentActivityOnMemberEnrolled(IActivityPoints members, IServiceScopeFactory scopes)
+internal sealed class FireEnrollmentActivityOnMemberEnrolled(CampaignsDbContext db, IActivityPoints members, TimeProvider clock)
     : IIntegrationEventHandler<MemberEnrolled>
 {
     public async Task HandleAsync(MemberEnrolled integrationEvent, CancellationToken cancellationToken)
@@ -20,11 +20,22 @@ internal sealed class FireEnrollmentActivityOnMemberEnrolled(IActivityPoints mem
             return;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var recorder = scope.ServiceProvider.GetRequiredService<ActivityRecorder>();
-        await recorder.RecordAsync(
-            program,
-            new ActivityRequest($"enrollment:{integrationEvent.MemberId:N}", integrationEvent.MemberId, ActivityTriggers.Enrollment, integrationEvent.OccurredAt),
-            cancellationToken);
+        var externalId = $"enrollment:{integrationEvent.MemberId:N}";
+        if (await db.PendingActivities.AnyAsync(p => p.Program == program && p.ExternalId == externalId, cancellationToken))
+        {
+            return;
+        }
+
+        db.PendingActivities.Add(new PendingActivity
+        {
+            Id = Guid.CreateVersion7(clock.GetUtcNow()),
+            Program = program,
+            ExternalId = externalId,
+            MemberId = integrationEvent.MemberId,
+            Type = ActivityTriggers.Enrollment,
+            OccurredAt = integrationEvent.OccurredAt,
+            QueuedAt = clock.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -23,11 +23,14 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
 
     public DbSet<ActivityRecord> Activities => Set<ActivityRecord>();
 
+    public DbSet<PendingActivity> PendingActivities => Set<PendingActivity>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         EarningRule.Configure(modelBuilder);
         CapReservation.Configure(modelBuilder);
         ActivityType.Configure(modelBuilder);
+        PendingActivity.Configure(modelBuilder);
     }
 }
 

@@ -38,6 +38,28 @@ internal sealed class ActivityPoints(MembersDbContext db, PointsLedger ledger, T
     public Task<string?> ProgramCodeAsync(Guid programId, CancellationToken cancellationToken) =>
         db.Programs.AsNoTracking().Where(p => p.Id == programId).Select(p => p.Code).SingleOrDefaultAsync(cancellationToken);
 
+    public async Task<BirthdayPage> BirthdaysAsync(string programCode, DateTimeOffset at, int skip, int take, CancellationToken cancellationToken)
+    {
+        var program = await db.FindProgramAsync(programCode, cancellationToken);
+        if (program is null)
+        {
+            return new BirthdayPage(default, []);
+        }
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)).DateTime);
+        var (month, day) = (today.Month, today.Day);
+        var leapDayToo = month == 2 && day == 28 && !DateTime.IsLeapYear(today.Year);
+        var ids = await db.Members.AsNoTracking().IgnoreAutoIncludes()
+            .Where(m => m.ProgramId == program.Id && m.Status == MemberStatus.Active && m.BirthDate != null
+                && m.BirthDate.Value.Month == month && (m.BirthDate.Value.Day == day || (leapDayToo && m.BirthDate.Value.Day == 29)))
+            .OrderBy(m => m.Id)
+            .Skip(skip)
+            .Take(take)
+            .Select(m => m.Id)
+            .ToListAsync(cancellationToken);
+        return new BirthdayPage(today, ids);
+    }
+
     public async Task<ActivityCreditOutcome> CreditAsync(
         string programCode, Guid memberId, long points, string reference, DateTimeOffset earnedAt, CancellationToken cancellationToken)
     {
