@@ -5,6 +5,7 @@ using Loyalty.Campaigns.Integration;
 using Loyalty.Campaigns.Jobs;
 using Loyalty.Campaigns.PersonalData;
 using Loyalty.Campaigns.Persistence;
+using Loyalty.Campaigns.Referrals;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Contracts;
 using Loyalty.Shared.Messaging;
@@ -34,6 +35,10 @@ public sealed class CampaignsModule : LoyaltyModule
         services.AddScoped<IEarningEngine, RulesEarningEngine>();
         services.AddScoped<ActivityRecorder>();
         services.AddIntegrationEventHandler<MemberEnrolled, FireEnrollmentActivityOnMemberEnrolled, CampaignsDbContext>();
+        services.Configure<ReferralOptions>(configuration.GetSection("Referrals"));
+        services.AddScoped<ReferralCodes>();
+        services.AddIntegrationEventHandler<MemberEnrolled, RecordReferralOnMemberEnrolled, CampaignsDbContext>();
+        services.AddIntegrationEventHandler<PointsAccrued, CompleteReferralOnPointsAccrued, CampaignsDbContext>();
         services.AddScoped<IPersonalDataProvider, CampaignsPersonalData>();
     }
 
@@ -60,5 +65,6 @@ public sealed class CampaignsModule : LoyaltyModule
     {
         api.MapEarningRuleEndpoints();
         api.MapActivityEndpoints();
+        api.MapReferralEndpoints();
     }
 }

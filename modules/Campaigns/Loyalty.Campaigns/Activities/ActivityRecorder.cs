@@ -64,7 +64,7 @@ internal sealed partial class ActivityRecorder(
 
         if (!await IsAcceptedTypeAsync(program, request.Type!, cancellationToken))
         {
-            return new ActivityOutcome.Invalid(new ValidationErrors().Check(false, "type", "Use a built-in activity (enrollment, birthday, referralCompleted, reviewWritten, surveyCompleted, profileCompleted) or an active activity type of the program."));
+            return new ActivityOutcome.Invalid(new ValidationErrors().Check(false, "type", "Use a built-in activity (enrollment, birthday, referralCompleted, referredCompleted, reviewWritten, surveyCompleted, profileCompleted) or an active activity type of the program."));
         }
 
         var found = await members.FindAsync(program, request.MemberId!.Value, cancellationToken);

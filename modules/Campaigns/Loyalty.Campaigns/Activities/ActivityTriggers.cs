@@ -14,14 +14,18 @@ internal static partial class ActivityTriggers
     public const string Purchase = "purchase";
     public const string Enrollment = "enrollment";
     public const string Birthday = "birthday";
+    /// <summary>Fired for the referrer when a referral completes.</summary>
     public const string ReferralCompleted = "referralCompleted";
+
+    /// <summary>Fired for the referred member when their referral completes.</summary>
+    public const string ReferredCompleted = "referredCompleted";
     public const string ReviewWritten = "reviewWritten";
     public const string SurveyCompleted = "surveyCompleted";
     public const string ProfileCompleted = "profileCompleted";
 
     public static readonly IReadOnlySet<string> BuiltIn = new HashSet<string>(StringComparer.Ordinal)
     {
-        Enrollment, Birthday, ReferralCompleted, ReviewWritten, SurveyCompleted, ProfileCompleted,
+        Enrollment, Birthday, ReferralCompleted, ReferredCompleted, ReviewWritten, SurveyCompleted, ProfileCompleted,
     };
 
     /// <summary>A custom type's code: lower case letters, digits and dashes, 2-50 characters, starting with a letter.</summary>
@@ -36,7 +40,7 @@ internal static partial class ActivityTriggers
         }
 
         errors.Check(BuiltIn.Contains(trigger) || IsCustomCode(trigger), "trigger",
-            "Use purchase, a built-in activity (enrollment, birthday, referralCompleted, reviewWritten, surveyCompleted, profileCompleted) or the code of an activity type of the program.");
+            "Use purchase, a built-in activity (enrollment, birthday, referralCompleted, referredCompleted, reviewWritten, surveyCompleted, profileCompleted) or the code of an activity type of the program.");
         errors.Check(definition.ExcludeLines is null, "excludeLines", "An activity has no lines to exclude.");
         if (definition.Effects is { } effects)
         {

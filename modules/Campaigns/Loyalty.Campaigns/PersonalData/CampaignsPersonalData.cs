@@ -20,10 +20,16 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
             "Art. 17(3)(b) and (e): the points they credited are accounting records; caps and idempotency stay correct"),
     ];
 
+    private static readonly RetainedData[] RetainedReferrals =
+    [
+        new("Referrals (referrer and referred member ids, status, reason, times) under the pseudonymous member ids",
+            "Art. 17(3)(b) and (e): they explain the referral points credited; abuse caps stay correct"),
+    ];
+
     public string Module => CampaignsDbContext.SchemaName;
 
     public PersonalDataDescription Description { get; } = new(
-        ["activity history (surveys, reviews, enrolment, birthday bonuses)"],
+        ["activity history (surveys, reviews, enrolment, birthday bonuses)", "referral code and referrals (who referred whom, by member id)"],
         ["crediting points for activities under the program's earning rules", "enforcing the rules' caps"],
         "until erasure; then kept under the pseudonymous member id with the points ledger");
 
@@ -39,12 +45,40 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
         }
 
         writer.WriteEndArray();
+        writer.WriteString("referralCode", await db.ReferralCodes.AsNoTracking().Where(c => c.MemberId == memberId).Select(c => c.Code).FirstOrDefaultAsync(cancellationToken));
+        writer.WriteStartArray("referrals");
+        var referrals = db.Referrals.AsNoTracking().Where(r => r.ReferrerId == memberId || r.ReferredId == memberId).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Select(r => new { r.Program, r.Id, r.ReferrerId, r.ReferredId, Status = r.Status.ToString(), r.Reason, r.CreatedAt, r.ResolvedAt });
+        await foreach (var referral in referrals.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            JsonSerializer.Serialize(writer, referral, Json);
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
         await writer.FlushAsync(cancellationToken);
     }
 
-    public async Task<ErasureReport> EraseAsync(Guid memberId, CancellationToken cancellationToken) =>
-        await db.Activities.AnyAsync(a => a.MemberId == memberId, cancellationToken)
-            ? new ErasureReport(Module, [], Retained)
-            : new ErasureReport(Module, [], []);
+    /// <summary>
+    /// Deletes the member's referral code (a shared link must no longer lead to them; it explains no points); keeps
+    /// activities and referrals under the pseudonymous ids.
+    /// </summary>
+    public async Task<ErasureReport> EraseAsync(Guid memberId, CancellationToken cancellationToken)
+    {
+        // Reported on every call, so a repeated erasure answers the same: the member has no referral code afterwards.
+        await db.ReferralCodes.Where(c => c.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
+        string[] erased = ["referral code"];
+        var retained = new List<RetainedData>();
+        if (await db.Activities.AnyAsync(a => a.MemberId == memberId, cancellationToken))
+        {
+            retained.AddRange(Retained);
+        }
+
+        if (await db.Referrals.AnyAsync(r => r.ReferrerId == memberId || r.ReferredId == memberId, cancellationToken))
+        {
+            retained.AddRange(RetainedReferrals);
+        }
+
+        return new ErasureReport(Module, erased, retained);
+    }
 }
