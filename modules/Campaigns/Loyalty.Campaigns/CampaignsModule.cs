@@ -1,7 +1,14 @@
+using Loyalty.Campaigns.Activities;
 using Loyalty.Campaigns.Contracts;
 using Loyalty.Campaigns.EarningRules;
+using Loyalty.Campaigns.Integration;
 using Loyalty.Campaigns.Jobs;
+using Loyalty.Campaigns.PersonalData;
 using Loyalty.Campaigns.Persistence;
+using Loyalty.Campaigns.Referrals;
+using Loyalty.Members.Contracts;
+using Loyalty.Shared.Contracts;
+using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
@@ -26,6 +33,13 @@ public sealed class CampaignsModule : LoyaltyModule
         // Members registers its base-rate fallback with TryAdd before this module's services (LoyaltyModules.All
         // lists Members first), so this registration is the one resolved: the last one wins.
         services.AddScoped<IEarningEngine, RulesEarningEngine>();
+        services.AddScoped<ActivityRecorder>();
+        services.AddIntegrationEventHandler<MemberEnrolled, FireEnrollmentActivityOnMemberEnrolled, CampaignsDbContext>();
+        services.Configure<ReferralOptions>(configuration.GetSection("Referrals"));
+        services.AddScoped<ReferralCodes>();
+        services.AddIntegrationEventHandler<MemberEnrolled, RecordReferralOnMemberEnrolled, CampaignsDbContext>();
+        services.AddIntegrationEventHandler<PointsAccrued, CompleteReferralOnPointsAccrued, CampaignsDbContext>();
+        services.AddScoped<IPersonalDataProvider, CampaignsPersonalData>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -35,10 +49,22 @@ public sealed class CampaignsModule : LoyaltyModule
             .ForJob(SettleCapReservationsJob.Key)
             .WithIdentity($"{SettleCapReservationsJob.Key.Name}.every-minute", Name)
             .WithCronSchedule("0 * * * * ?"));
+        quartz.AddJob<RecordPendingActivitiesJob>(job => job.WithIdentity(RecordPendingActivitiesJob.Key));
+        quartz.AddTrigger<RecordPendingActivitiesJob>(trigger => trigger
+            .ForJob(RecordPendingActivitiesJob.Key)
+            .WithIdentity($"{RecordPendingActivitiesJob.Key.Name}.every-minute", Name)
+            .WithCronSchedule("30 * * * * ?"));
+        quartz.AddJob<FireBirthdayActivitiesJob>(job => job.WithIdentity(FireBirthdayActivitiesJob.Key));
+        quartz.AddTrigger<FireBirthdayActivitiesJob>(trigger => trigger
+            .ForJob(FireBirthdayActivitiesJob.Key)
+            .WithIdentity($"{FireBirthdayActivitiesJob.Key.Name}.hourly", Name)
+            .WithCronSchedule("0 10 * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
     {
         api.MapEarningRuleEndpoints();
+        api.MapActivityEndpoints();
+        api.MapReferralEndpoints();
     }
 }

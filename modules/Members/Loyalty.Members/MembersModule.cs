@@ -44,6 +44,8 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<IPurchaseHistory, PurchaseHistoryQueries>();
         services.AddScoped<IPurchaseReplay, PurchaseReplay>();
         services.AddScoped<IMemberPoints, MemberPoints>();
+        services.AddScoped<IActivityPoints, ActivityPoints>();
+        services.AddScoped<IMemberContacts, MemberContacts>();
         services.AddScoped<TransactionRecorder>();
         // The fallback until earning rules decide; the Campaigns module's registration replaces it.
         services.TryAddScoped<IEarningEngine, BaseRateEarning>();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Loyalty.Host.Tests.Members;
 using Loyalty.Shared.Contracts;
 using Loyalty.Shared.Persistence;
+using Loyalty.Shared.Security;
 using Loyalty.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -43,6 +44,12 @@ public sealed class PersonalDataTests
         var now = host.Clock.GetUtcNow();
         (await api.PurchaseAsync("T-1", memberId, 4200, now.AddHours(-1))).EnsureSuccessStatusCode();
         (await api.PurchaseAsync("T-2", memberId, 1800, now.AddMinutes(-5))).EnsureSuccessStatusCode();
+        var activity = await api.Pos.PostAsJsonAsync($"/api/campaigns/programs/{api.Program}/activities", new { externalId = "review-1", memberId, type = "reviewWritten", occurredAt = now.AddMinutes(-2) });
+        activity.EnsureSuccessStatusCode();
+        var marketer = await host.ApiKeyClientAsync(Roles.Marketer);
+        var code = (await marketer.GetFromJsonAsync<JsonElement>($"/api/campaigns/programs/{api.Program}/members/{memberId}/referrals")).GetProperty("code").GetString();
+        (await api.Pos.PostAsJsonAsync(api.Members, new { externalId = "friend-1", referralCode = code })).EnsureSuccessStatusCode();
+        await WaitForReferralAsync(host, memberId);
 
         // A data subject request whose notes name the person (Consent).
         var dpo = await host.ApiKeyClientAsync(Loyalty.Shared.Security.Roles.DataProtectionOfficer);
@@ -57,6 +64,9 @@ public sealed class PersonalDataTests
         Assert.Equal(Email, members.GetProperty("profile").GetProperty("email").GetString());
         Assert.Equal([Card, ExternalId], members.GetProperty("identifiers").EnumerateArray().Select(i => i.GetProperty("value").GetString()).Order(StringComparer.Ordinal));
         Assert.Equal(["T-1", "T-2"], members.GetProperty("transactions").EnumerateArray().Select(t => t.GetProperty("externalId").GetString()));
+        Assert.Equal(["review-1"], export.GetProperty("campaigns").GetProperty("activities").EnumerateArray().Select(a => a.GetProperty("externalId").GetString()));
+        Assert.Equal(code, export.GetProperty("campaigns").GetProperty("referralCode").GetString());
+        Assert.Single(export.GetProperty("campaigns").GetProperty("referrals").EnumerateArray());
         Assert.Equal(60, members.GetProperty("ledger").EnumerateArray().Where(e => e.GetProperty("currency").GetString() == "points").Sum(e => e.GetProperty("points").GetInt64()));
 
         var first = await EraseAsync(host, memberId);
@@ -72,6 +82,25 @@ public sealed class PersonalDataTests
         Assert.Equal(("Erased", null, 0), (view!.Status, view.Email, view.Identifiers.Count));
         Assert.Empty((await api.Admin.GetFromJsonAsync<List<object>>($"/api/members/programs/{api.Program}/ledger-check"))!);
         Assert.Equal(JsonValueKind.Null, (await ExportAsync(host, memberId)).GetProperty("members").GetProperty("profile").GetProperty("email").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await ExportAsync(host, memberId)).GetProperty("campaigns").GetProperty("referralCode").ValueKind);
+    }
+
+    /// <summary>Lets the outbox dispatcher, which polls on the host's clock, deliver the enrolment that records the referral.</summary>
+    private static async Task WaitForReferralAsync(LoyaltyHost host, Guid referrer)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var export = await ExportAsync(host, referrer);
+            if (export.GetProperty("campaigns").GetProperty("referrals").GetArrayLength() > 0)
+            {
+                return;
+            }
+
+            host.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("The referral was not recorded.");
     }
 
     private static async Task<JsonElement> ExportAsync(LoyaltyHost host, Guid memberId)

@@ -20,6 +20,7 @@ internal sealed class CompiledRule
         Version = version;
         Name = definition.Name!;
         Priority = definition.Priority ?? 0;
+        Trigger = definition.Trigger ?? Activities.ActivityTriggers.Purchase;
         Mode = StackingModes.Parse(definition.Stacking?.Mode) ?? StackingMode.Stack;
         Group = definition.Stacking?.Group;
         var effects = definition.Effects!;
@@ -53,6 +54,9 @@ internal sealed class CompiledRule
     public string Name { get; }
 
     public int Priority { get; }
+
+    /// <summary><c>purchase</c>, or the activity type the rule answers.</summary>
+    public string Trigger { get; }
 
     public StackingMode Mode { get; }
 

@@ -5,7 +5,8 @@ namespace Loyalty.Campaigns.EarningRules;
 
 /// <summary>
 /// An earning rule as data: the JSON shape that is sent, stored (one per version) and exported. docs/earning-rules.md
-/// documents every field. Everything is nullable so that validation, not the serializer, names a missing part; a field
+/// documents every field. <see cref="Trigger"/> is what the rule answers: <c>purchase</c> (the default) or an activity
+/// type (<see cref="Activities.ActivityTriggers"/>). Everything is nullable so that validation, not the serializer, names a missing part; a field
 /// the shape does not have is refused when the JSON is read (a misspelt <c>mutliplier</c> must not silently do nothing).
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
@@ -17,7 +18,8 @@ internal sealed record RuleDefinition(
     RuleAudience? Audience,
     RuleCondition? Conditions,
     LineFilter? ExcludeLines,
-    RuleEffects? Effects)
+    RuleEffects? Effects,
+    string? Trigger = null)
 {
     public const int MaxListItems = 200;
     public const int MaxConditionDepth = 8;
@@ -45,6 +47,7 @@ internal sealed record RuleDefinition(
         ExcludeLines?.Validate(errors, "excludeLines");
         errors.Check(Effects is not null, "effects", "Give at least one effect: fixedPoints, pointsPerCurrencyUnit, multiplier or qualifyingPoints.");
         Effects?.Validate(errors, "effects");
+        Activities.ActivityTriggers.Validate(this, errors);
         return errors;
     }
 

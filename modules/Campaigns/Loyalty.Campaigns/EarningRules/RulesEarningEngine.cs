@@ -7,8 +7,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Loyalty.Campaigns.EarningRules;
 
-/// <summary>A program's active rules compiled, with the stamp of the rule set they were built from.</summary>
-internal sealed record CompiledRuleSet(Guid Stamp, IReadOnlyList<CompiledRule> Rules);
+/// <summary>
+/// A program's active rules compiled, with the stamp of the rule set they were built from: those answering purchases
+/// (<see cref="Rules"/>) and those answering each activity type.
+/// </summary>
+internal sealed record CompiledRuleSet(Guid Stamp, IReadOnlyList<CompiledRule> Rules, IReadOnlyDictionary<string, IReadOnlyList<CompiledRule>> Activities);
 
 /// <summary>
 /// The compiled rules of each program on this node (a singleton), and when their stamp was last read;
@@ -34,17 +37,24 @@ internal sealed partial class ActiveRules(CampaignsDbContext db, EarningRuleCach
 {
     public static readonly TimeSpan StampRecheck = TimeSpan.FromSeconds(1);
 
-    public async Task<IReadOnlyList<CompiledRule>> ForProgramAsync(string program, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<CompiledRule>> ForProgramAsync(string program, CancellationToken cancellationToken) =>
+        (await SetAsync(program, cancellationToken))?.Rules ?? [];
+
+    /// <summary>The program's active rules answering the activity type, in evaluation order.</summary>
+    public async Task<IReadOnlyList<CompiledRule>> ForActivityAsync(string program, string activityType, CancellationToken cancellationToken) =>
+        (await SetAsync(program, cancellationToken))?.Activities.GetValueOrDefault(activityType) ?? [];
+
+    private async Task<CompiledRuleSet?> SetAsync(string program, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (cache.Checked.TryGetValue(program, out var read) && now - read.ReadAt < StampRecheck && now >= read.ReadAt)
         {
-            return read.Rules?.Rules ?? [];
+            return read.Rules;
         }
 
         var rules = await ReadAsync(program, cancellationToken);
         cache.Checked[program] = (rules, now);
-        return rules?.Rules ?? [];
+        return rules;
     }
 
     private async Task<CompiledRuleSet?> ReadAsync(string program, CancellationToken cancellationToken)
@@ -68,9 +78,14 @@ internal sealed partial class ActiveRules(CampaignsDbContext db, EarningRuleCach
             .Where(r => r.Program == program && r.Status == RuleStatus.Active)
             .Join(db.EarningRuleVersions, r => new { RuleId = r.Id, Version = r.LatestVersion }, v => new { v.RuleId, v.Version }, (r, v) => v)
             .ToListAsync(cancellationToken);
-        var previous = cached?.Rules.ToDictionary(r => (r.RuleId, r.Version)) ?? [];
+        var previous = cached?.Rules.Concat(cached.Activities.Values.SelectMany(a => a)).ToDictionary(r => (r.RuleId, r.Version)) ?? [];
         var rules = RuleEvaluator.Order(versions.Select(v => previous.GetValueOrDefault((v.RuleId, v.Version)) ?? CompileOrSkip(v)).OfType<CompiledRule>());
-        var compiled = new CompiledRuleSet(stamp.Value, rules);
+        var compiled = new CompiledRuleSet(
+            stamp.Value,
+            [.. rules.Where(r => r.Trigger == Activities.ActivityTriggers.Purchase)],
+            rules.Where(r => r.Trigger != Activities.ActivityTriggers.Purchase)
+                .GroupBy(r => r.Trigger, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<CompiledRule>)[.. g], StringComparer.Ordinal));
         cache.Programs[program] = compiled;
         return compiled;
     }

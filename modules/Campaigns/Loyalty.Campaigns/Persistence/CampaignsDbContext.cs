@@ -1,4 +1,6 @@
+using Loyalty.Campaigns.Activities;
 using Loyalty.Campaigns.EarningRules;
+using Loyalty.Campaigns.Referrals;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,10 +20,23 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
 
     public DbSet<CapReservation> CapReservations => Set<CapReservation>();
 
+    public DbSet<ActivityType> ActivityTypes => Set<ActivityType>();
+
+    public DbSet<ActivityRecord> Activities => Set<ActivityRecord>();
+
+    public DbSet<PendingActivity> PendingActivities => Set<PendingActivity>();
+
+    public DbSet<ReferralCode> ReferralCodes => Set<ReferralCode>();
+
+    public DbSet<Referral> Referrals => Set<Referral>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         EarningRule.Configure(modelBuilder);
         CapReservation.Configure(modelBuilder);
+        ActivityType.Configure(modelBuilder);
+        PendingActivity.Configure(modelBuilder);
+        ReferralCode.Configure(modelBuilder);
     }
 }
 

@@ -84,14 +84,16 @@ internal sealed record EnrollRequest(
     Dictionary<string, string>? Attributes,
     string? ExternalId,
     string? CardNumber,
-    string? Channel)
+    string? Channel,
+    string? ReferralCode = null)
     : ProfileFields(Email, Phone, FirstName, LastName, BirthDate, Locale, Address, Attributes)
 {
     public ValidationErrors Validate(DateOnly today) => Validate(new ValidationErrors(), today)
         .Check(Email is not null || ExternalId is not null || CardNumber is not null, "email", "Give an email, an external id or a card number, so the member can be found again.")
         .Check(ExternalId is null || ExternalId.Length is > 0 and <= 100, "externalId", "1-100 characters.")
         .Check(CardNumber is null || CardNumber.Length is > 0 and <= 100, "cardNumber", "1-100 characters.")
-        .Check(Channel is null || Channel.Length is > 0 and <= 50, "channel", "1-50 characters, such as web, pos or import.");
+        .Check(Channel is null || Channel.Length is > 0 and <= 50, "channel", "1-50 characters, such as web, pos or import.")
+        .Check(ReferralCode is null || ReferralCode.Length is > 0 and <= 32, "referralCode", "1-32 characters: the code from the referrer's link.");
 }
 
 internal sealed record UpdateProfileRequest(

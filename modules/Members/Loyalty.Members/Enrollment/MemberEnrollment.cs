@@ -74,7 +74,7 @@ internal sealed class MemberEnrollment(MembersDbContext db, AuditTrail audit, IS
             }
 
             audit.Record(db, "members.member.enrolled", "member", member.Id.ToString(), new { program = program.Code, channel = member.EnrollmentChannel });
-            db.Publish(new MemberEnrolled(Guid.CreateVersion7(member.EnrolledAt), member.EnrolledAt, program.Id, member.Id, member.EnrollmentChannel));
+            db.Publish(new MemberEnrolled(Guid.CreateVersion7(member.EnrolledAt), member.EnrolledAt, program.Id, member.Id, member.EnrollmentChannel, request.ReferralCode));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

@@ -43,11 +43,14 @@ internal sealed class PointsLedger(MembersDbContext db, CurrentActor actor, Time
         return account;
     }
 
-    /// <summary>Credits earned points as a new lot: pending through the program's return window, then spendable until it expires.</summary>
-    public LedgerEntry Accrue(LoyaltyProgram program, PointsAccount account, long points, LedgerReference reference, DateTimeOffset earnedAt)
+    /// <summary>
+    /// Credits earned points as a new lot: pending through the program's return window (unless not <paramref name="held"/>:
+    /// what cannot be returned, such as an activity's points), then spendable until it expires.
+    /// </summary>
+    public LedgerEntry Accrue(LoyaltyProgram program, PointsAccount account, long points, LedgerReference reference, DateTimeOffset earnedAt, bool held = true)
     {
         var now = clock.GetUtcNow();
-        var availableAt = program.PendingDays > 0 ? earnedAt.AddDays(program.PendingDays) : earnedAt;
+        var availableAt = held && program.PendingDays > 0 ? earnedAt.AddDays(program.PendingDays) : earnedAt;
         var released = availableAt <= now;
         var entry = AddEntry(account, LedgerEntryType.Accrual, points, reference, reason: null, released ? null : availableAt);
         AddLot(program, entry, earnedAt, availableAt, released);

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Loyalty.Campaigns.Persistence;
+using Loyalty.Shared.Contracts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Loyalty.Campaigns.PersonalData;
+
+/// <summary>
+/// Campaigns keeps a member's activities (which activity, when, what it earned) under their Members id; no profile
+/// data. On erasure they stay under that id, which then leads to no person, as Members keeps the points ledger they
+/// were credited to.
+/// </summary>
+internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDataProvider
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static readonly RetainedData[] Retained =
+    [
+        new("Activities (type, time, points, external id of the sender) under the pseudonymous member id",
+            "Art. 17(3)(b) and (e): the points they credited are accounting records; caps and idempotency stay correct"),
+    ];
+
+    private static readonly RetainedData[] RetainedReferrals =
+    [
+        new("Referrals (referrer and referred member ids, status, reason, times) under the pseudonymous member ids",
+            "Art. 17(3)(b) and (e): they explain the referral points credited; abuse caps stay correct"),
+    ];
+
+    public string Module => CampaignsDbContext.SchemaName;
+
+    public PersonalDataDescription Description { get; } = new(
+        ["activity history (surveys, reviews, enrolment, birthday bonuses)", "referral code and referrals (who referred whom, by member id)"],
+        ["crediting points for activities under the program's earning rules", "enforcing the rules' caps"],
+        "until erasure; then kept under the pseudonymous member id with the points ledger");
+
+    public async Task ExportAsync(Guid memberId, Utf8JsonWriter writer, CancellationToken cancellationToken)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("activities");
+        var activities = db.Activities.AsNoTracking().Where(a => a.MemberId == memberId).OrderBy(a => a.OccurredAt).ThenBy(a => a.Id)
+            .Select(a => new { a.Program, a.ExternalId, a.Type, a.OccurredAt, a.RecordedAt, a.Points });
+        await foreach (var activity in activities.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            JsonSerializer.Serialize(writer, activity, Json);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("referralCode", await db.ReferralCodes.AsNoTracking().Where(c => c.MemberId == memberId).Select(c => c.Code).FirstOrDefaultAsync(cancellationToken));
+        writer.WriteStartArray("referrals");
+        var referrals = db.Referrals.AsNoTracking().Where(r => r.ReferrerId == memberId || r.ReferredId == memberId).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Select(r => new { r.Program, r.Id, r.ReferrerId, r.ReferredId, Status = r.Status.ToString(), r.Reason, r.CreatedAt, r.ResolvedAt });
+        await foreach (var referral in referrals.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            JsonSerializer.Serialize(writer, referral, Json);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes the member's referral code (a shared link must no longer lead to them; it explains no points); keeps
+    /// activities and referrals under the pseudonymous ids.
+    /// </summary>
+    public async Task<ErasureReport> EraseAsync(Guid memberId, CancellationToken cancellationToken)
+    {
+        // Reported on every call, so a repeated erasure answers the same: the member has no referral code afterwards.
+        await db.ReferralCodes.Where(c => c.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
+        string[] erased = ["referral code"];
+        var retained = new List<RetainedData>();
+        if (await db.Activities.AnyAsync(a => a.MemberId == memberId, cancellationToken))
+        {
+            retained.AddRange(Retained);
+        }
+
+        if (await db.Referrals.AnyAsync(r => r.ReferrerId == memberId || r.ReferredId == memberId, cancellationToken))
+        {
+            retained.AddRange(RetainedReferrals);
+        }
+
+        return new ErasureReport(Module, erased, retained);
+    }
+}
