@@ -59,7 +59,8 @@ internal sealed class IdempotencyKeyMiddleware(
             ?? throw new InvalidOperationException($"{context.GetEndpoint()} takes an {HeaderName} but lets anonymous callers in; keys are kept per caller.");
         var requestHash = await HashRequestAsync(context.Request, context.RequestAborted);
 
-        // A DbContext of its own: the claim must commit before the endpoint runs, and never in the endpoint's transaction.
+        // A DbContext of its own, never the endpoint's: by default the claim commits here before the endpoint runs; with
+        // WithFirstSave the endpoint's own save inserts it, and this context only stores the answer afterwards.
         await using var scope = context.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(metadata.ModuleDbContextType);
         var deferInsert = metadata.Claim == IdempotencyClaimMode.WithFirstSave;
