@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Loyalty.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -112,6 +113,25 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
         await using var scope = Services.CreateAsyncScope();
         var instance = (IJob)ActivatorUtilities.CreateInstance(scope.ServiceProvider, jobType.Type);
         await instance.Execute(null!, CancellationToken.None);
+    }
+
+    /// <summary>Lets the outbox dispatcher, which polls on the host's clock, deliver everything Members has written so far.</summary>
+    public async Task DeliverMembersEventsAsync()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            await using var scope = Services.CreateAsyncScope();
+            if (!await ModuleContext(scope.ServiceProvider, "members").OutboxMessages
+                    .AnyAsync(m => m.Status != Loyalty.Shared.Messaging.OutboxMessageStatus.Delivered))
+            {
+                return;
+            }
+
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50);
+        }
+
+        Xunit.Assert.Fail("The outbox did not deliver the events.");
     }
 
     public override async ValueTask DisposeAsync()

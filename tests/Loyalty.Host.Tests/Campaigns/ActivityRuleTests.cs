@@ -112,7 +112,7 @@ public sealed class ActivityRuleTests
         await ActiveRuleAsync(marketer, api, new { name = "Welcome", trigger = "enrollment", effects = new { fixedPoints = 250 } });
         var member = await api.EnrollAsync("m-1");
 
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         await host.RunJobAsync("campaigns", "RecordPendingActivitiesJob");
         await host.RunJobAsync("campaigns", "RecordPendingActivitiesJob");
 
@@ -249,24 +249,6 @@ public sealed class ActivityRuleTests
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<ValidationProblem>())!.Errors.Keys;
-    }
-
-    /// <summary>Lets the outbox dispatcher, which polls on the host's clock, deliver everything written so far.</summary>
-    private static async Task WaitForEventsAsync(LoyaltyHost host)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            await using var scope = host.Services.CreateAsyncScope();
-            if (!await LoyaltyHost.ModuleContext(scope.ServiceProvider, "members").OutboxMessages.AnyAsync(m => m.Status != OutboxMessageStatus.Delivered))
-            {
-                return;
-            }
-
-            host.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(50);
-        }
-
-        Assert.Fail("The outbox did not deliver the events.");
     }
 
     private sealed record Created(Guid Id);

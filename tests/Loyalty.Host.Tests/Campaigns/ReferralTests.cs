@@ -21,7 +21,7 @@ public sealed class ReferralTests
         await ActiveRuleAsync(marketer, api, new { name = "Thanks for referring", trigger = "referralCompleted", effects = new { fixedPoints = 500 } });
         await ActiveRuleAsync(marketer, api, new { name = "Welcome, friend", trigger = "referredCompleted", effects = new { fixedPoints = 200 } });
         var referrer = await api.EnrollAsync("m-1");
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         var mine = await ReferralsAsync(marketer, api, referrer);
         Assert.Matches("^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$", mine.Code);
         Assert.Equal($"https://shop.example/join?ref={mine.Code}", mine.Link);
@@ -29,18 +29,18 @@ public sealed class ReferralTests
 
         // Entered with a dash and in lower case, as people type it.
         var referred = await EnrollAsync(api, "m-2", mine.Code[..4].ToLowerInvariant() + "-" + mine.Code[4..]);
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         var pending = Assert.Single((await ReferralsAsync(marketer, api, referrer)).Referrals);
         Assert.Equal((referred, "pending"), (pending.ReferredId, pending.Status));
         Assert.Equal(pending.CreatedAt.AddDays(30), pending.CompleteBy);
 
         host.Clock.Advance(TimeSpan.FromDays(29));
         (await api.PurchaseAsync("T-1", referred, 1_000, host.Clock.GetUtcNow())).EnsureSuccessStatusCode();
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         await host.RunJobAsync("campaigns", "RecordPendingActivitiesJob");
         // A second purchase is another PointsAccrued for the referred member: it completes nothing again.
         (await api.PurchaseAsync("T-2", referred, 1_000, host.Clock.GetUtcNow())).EnsureSuccessStatusCode();
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         await host.RunJobAsync("campaigns", "RecordPendingActivitiesJob");
 
         Assert.Equal(500, (await api.PointsAsync(referrer)).Available);
@@ -66,15 +66,15 @@ public sealed class ReferralTests
         await ActiveRuleAsync(marketer, api, new { name = "Thanks for referring", trigger = "referralCompleted", effects = new { fixedPoints = 500 } });
         await ActiveRuleAsync(marketer, api, new { name = "Welcome, friend", trigger = "referredCompleted", effects = new { fixedPoints = 200 } });
         var referrer = await api.EnrollAsync("m-1");
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         var code = (await ReferralsAsync(marketer, api, referrer)).Code;
         var late = await EnrollAsync(api, "m-2", code);
         var never = await EnrollAsync(api, "m-3", code);
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
 
         host.Clock.Advance(TimeSpan.FromDays(31));
         (await api.PurchaseAsync("T-1", late, 1_000, host.Clock.GetUtcNow())).EnsureSuccessStatusCode();
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         await host.RunJobAsync("campaigns", "RecordPendingActivitiesJob");
 
         Assert.Equal(0, (await api.PointsAsync(referrer)).Available);
@@ -97,20 +97,20 @@ public sealed class ReferralTests
         await ActiveRuleAsync(marketer, api, new { name = "Thanks for referring", trigger = "referralCompleted", effects = new { fixedPoints = 500 } });
         var referrer = await api.EnrollAsync("m-1");
         var suspended = await api.EnrollAsync("m-2");
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         var code = (await ReferralsAsync(marketer, api, referrer)).Code;
         var suspendedCode = (await ReferralsAsync(marketer, api, suspended)).Code;
 
         var unknown = await EnrollAsync(api, "m-3", "ZZZZ2222");
         var phoned = await EnrollAsync(api, "m-10", null, phone: "+49 170 1234567");
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         var samePhone = await EnrollAsync(api, "m-9", (await ReferralsAsync(marketer, api, phoned)).Code, phone: "+49-170-1234567");
         var first = await EnrollAsync(api, "m-4", code);
         await EnrollAsync(api, "m-5", code);
         var overCap = await EnrollAsync(api, "m-6", code);
         (await api.Admin.PostAsJsonAsync($"{api.Members}/{suspended}/status", new { status = "suspended", reason = "fraud check" })).EnsureSuccessStatusCode();
         var ofSuspended = await EnrollAsync(api, "m-7", suspendedCode);
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
 
         var all = await marketer.GetFromJsonAsync<List<Referral>>($"/api/campaigns/programs/{api.Program}/referrals");
         Assert.DoesNotContain(all!, r => r.ReferredId == unknown);
@@ -122,7 +122,7 @@ public sealed class ReferralTests
         // The referrer is suspended before the referred member's first purchase: refused at completion, nothing credited.
         (await api.Admin.PostAsJsonAsync($"{api.Members}/{referrer}/status", new { status = "suspended", reason = "fraud check" })).EnsureSuccessStatusCode();
         (await api.PurchaseAsync("T-1", first, 1_000, host.Clock.GetUtcNow())).EnsureSuccessStatusCode();
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         await host.RunJobAsync("campaigns", "RecordPendingActivitiesJob");
         all = await marketer.GetFromJsonAsync<List<Referral>>($"/api/campaigns/programs/{api.Program}/referrals");
         Assert.Equal(("refused", "referrerNotActive"), Reason(all!, first));
@@ -132,7 +132,7 @@ public sealed class ReferralTests
         host.Clock.Advance(TimeSpan.FromDays(31));
         (await api.Admin.PostAsJsonAsync($"{api.Members}/{referrer}/status", new { status = "active", reason = "cleared" })).EnsureSuccessStatusCode();
         var nextMonth = await EnrollAsync(api, "m-8", code);
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         all = await marketer.GetFromJsonAsync<List<Referral>>($"/api/campaigns/programs/{api.Program}/referrals");
         Assert.Equal(("pending", null), Reason(all!, nextMonth));
     }
@@ -166,24 +166,6 @@ public sealed class ReferralTests
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var id = (await created.Content.ReadFromJsonAsync<Created>())!.Id;
         (await marketer.PostAsync($"{rules}/{id}/activate", null)).EnsureSuccessStatusCode();
-    }
-
-    /// <summary>Lets the outbox dispatcher, which polls on the host's clock, deliver everything written so far.</summary>
-    private static async Task WaitForEventsAsync(LoyaltyHost host)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            await using var scope = host.Services.CreateAsyncScope();
-            if (!await LoyaltyHost.ModuleContext(scope.ServiceProvider, "members").OutboxMessages.AnyAsync(m => m.Status != OutboxMessageStatus.Delivered))
-            {
-                return;
-            }
-
-            host.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(50);
-        }
-
-        Assert.Fail("The outbox did not deliver the events.");
     }
 
     private sealed record Created(Guid Id);

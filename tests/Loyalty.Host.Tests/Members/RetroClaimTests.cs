@@ -27,7 +27,7 @@ public sealed class RetroClaimTests
         Assert.Equal(("held", at.AddDays(30)), (heldView.Status, heldView.ClaimableUntil));
 
         var member = await EnrollWithCardAsync(api, "C-77");
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
 
         Assert.Equal(42, Total(await api.PointsAsync(member)));
         var replay = await api.Pos.PostAsJsonAsync(api.Transactions, Purchase(4200));
@@ -49,7 +49,7 @@ public sealed class RetroClaimTests
 
         host.Clock.Advance(TimeSpan.FromDays(11));
         var member = await api.EnrollAsync("shop-9");
-        await WaitForEventsAsync(host);
+        await host.DeliverMembersEventsAsync();
         Assert.Equal(0, Total(await api.PointsAsync(member)));
 
         // The scheduler runs on the host's clock too, so the daily purge may already have run for the 11 days passed.
@@ -75,24 +75,6 @@ public sealed class RetroClaimTests
         var response = await api.Pos.PostAsJsonAsync(api.Members, new { externalId = $"shop-{card}", cardNumber = card, firstName = "Ada", channel = "pos" });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<MembersApi.MemberView>())!.Id;
-    }
-
-    /// <summary>Lets the outbox dispatcher, which polls on the host's clock, deliver everything written so far.</summary>
-    private static async Task WaitForEventsAsync(LoyaltyHost host)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            await using var scope = host.Services.CreateAsyncScope();
-            if (!await LoyaltyHost.ModuleContext(scope.ServiceProvider, "members").OutboxMessages.AnyAsync(m => m.Status != OutboxMessageStatus.Delivered))
-            {
-                return;
-            }
-
-            host.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(50);
-        }
-
-        Assert.Fail("The outbox did not deliver the events.");
     }
 
     private static async Task<int> HeldCountAsync(LoyaltyHost host, DatabaseProvider provider)
