@@ -144,34 +144,9 @@ internal sealed partial class ActivityRecorder(
     public static EarningRequest AsEarningRequest(ActivityMember member, string externalId, DateTimeOffset occurredAt) =>
         new(member.Program, member.Member, new EarningPurchase(ActivityRecord.Reference(externalId), occurredAt, "activity", null, 0, []));
 
-    private async Task<Evaluation> DecideAsync(EarningRequest earning, IReadOnlyList<CompiledRule> rules, CancellationToken cancellationToken)
-    {
-        var evaluation = RuleEvaluator.Evaluate(earning, rules, logger);
-        if (!rules.Any(r => r.CountedCaps.Count > 0))
-        {
-            return evaluation;
-        }
-
-        // As for purchases: each capped rule that gave points reserves them, and where a counter allows less the
-        // activity is evaluated again with what was granted as the rule's limit.
-        var context = new EarningContext(earning);
-        var granted = new Dictionary<Guid, long>();
-        var anyShort = false;
-        for (var r = 0; r < rules.Count; r++)
-        {
-            var rule = rules[r];
-            var outcome = evaluation.Rules[r];
-            if (rule.CountedCaps.Count == 0)
-            {
-                continue;
-            }
-
-            granted[rule.RuleId] = outcome is { Outcome: "applied", Points: > 0 } ? await reservations.ReserveAsync(rule, context, outcome.Points, cancellationToken) : 0;
-            anyShort |= granted[rule.RuleId] < Math.Max(outcome.Points, 0);
-        }
-
-        return anyShort ? RuleEvaluator.Evaluate(earning, rules, logger, granted) : evaluation;
-    }
+    /// <summary>As for purchases: capped rules reserve what they gave, and give no more than they could reserve.</summary>
+    private Task<Evaluation> DecideAsync(EarningRequest earning, IReadOnlyList<CompiledRule> rules, CancellationToken cancellationToken) =>
+        RulesEarningEngine.WithCountedCapsAsync(earning, rules, RuleEvaluator.Evaluate(earning, rules, logger), null, reservations, logger, cancellationToken);
 
     private async Task<ActivityOutcome> AgainAsync(ActivityRecord existing, ActivityRequest request, CancellationToken cancellationToken)
     {

@@ -120,14 +120,24 @@ internal sealed partial class RulesEarningEngine(
         var rules = await activeRules.ForProgramAsync(request.Program.Code, cancellationToken);
         var history = await HistoryAsync(purchaseHistory, request, rules, logger, cancellationToken);
         var evaluation = RuleEvaluator.Evaluate(request, rules, logger, history: history);
+        return (await WithCountedCapsAsync(request, rules, evaluation, history, reservations, logger, cancellationToken)).Decision;
+    }
+
+    /// <summary>
+    /// Reserves what the rules with counted caps gave in <paramref name="evaluation"/>; where a counter allows less, the
+    /// request is evaluated again with what was granted as the rule's limit, and reservations above what the rule then
+    /// gives are lowered. A counted rule that reserved nothing (it did not apply the first time) gives nothing the
+    /// second time, so no rule ever gives unreserved points. Purchases and activities both decide through it.
+    /// </summary>
+    public static async Task<Evaluation> WithCountedCapsAsync(
+        EarningRequest request, IReadOnlyList<CompiledRule> rules, Evaluation evaluation, PurchaseHistory? history,
+        CapReservations reservations, ILogger logger, CancellationToken cancellationToken)
+    {
         if (!rules.Any(r => r.CountedCaps.Count > 0))
         {
-            return evaluation.Decision;
+            return evaluation;
         }
 
-        // Each rule with counted caps that gave points reserves them; where a counter allows less, the purchase is
-        // evaluated again with what was granted as the rule's limit. A counted rule that reserved nothing (it did not
-        // apply the first time) gives nothing the second time, so no rule ever gives unreserved points.
         var context = new EarningContext(request);
         var granted = new Dictionary<Guid, long>();
         var anyShort = false;
@@ -140,13 +150,13 @@ internal sealed partial class RulesEarningEngine(
                 continue;
             }
 
-            granted[rule.RuleId] = outcome is { Outcome: "applied", Points: > 0 } ? await ReserveOrNothingAsync(rule, context, outcome.Points, cancellationToken) : 0;
+            granted[rule.RuleId] = outcome is { Outcome: "applied", Points: > 0 } ? await ReserveOrNothingAsync(reservations, rule, context, outcome.Points, logger, cancellationToken) : 0;
             anyShort |= granted[rule.RuleId] < Math.Max(outcome.Points, 0);
         }
 
         if (!anyShort)
         {
-            return evaluation.Decision;
+            return evaluation;
         }
 
         var limited = RuleEvaluator.Evaluate(request, rules, logger, granted, history);
@@ -158,7 +168,7 @@ internal sealed partial class RulesEarningEngine(
             }
         }
 
-        return limited.Decision;
+        return limited;
     }
 
     /// <summary>
@@ -185,7 +195,8 @@ internal sealed partial class RulesEarningEngine(
     }
 
     /// <summary>A reservation that fails (the database is unavailable, the time zone unknown) gives the rule nothing, never fails the purchase.</summary>
-    private async Task<long> ReserveOrNothingAsync(CompiledRule rule, EarningContext context, long points, CancellationToken cancellationToken)
+    private static async Task<long> ReserveOrNothingAsync(
+        CapReservations reservations, CompiledRule rule, EarningContext context, long points, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
