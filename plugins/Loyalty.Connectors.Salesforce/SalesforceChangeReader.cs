@@ -12,30 +12,32 @@ internal sealed record SalesforceChangePage(IReadOnlyList<SalesforceChange> Chan
 /// <summary>
 /// Reads changes in SystemModstamp order with Id as the tie-breaker, through queryAll so deletions (IsDeleted) come
 /// too. Within a run the next page starts strictly after the last (SystemModstamp, Id) read, so records that share a
-/// timestamp across a page boundary are not skipped; a new run starts the look-back before the last change seen, so
-/// a transaction that committed late with an earlier stamp is still read. Pages are keyset queries rather than held
-/// query locators, which expire: a cursor stays valid however long the host waits before resuming it.
+/// timestamp across a page boundary are not skipped; a new run (after a page without more) starts the look-back
+/// before the last change seen, so a transaction that committed late with an earlier stamp is still read. Pages are
+/// keyset queries rather than held query locators, which expire: a cursor stays valid however long the host waits.
 /// </summary>
 internal sealed class SalesforceChangeReader(SalesforceRestClient client)
 {
     private static readonly string[] SyncFields = ["Id", "IsDeleted", "SystemModstamp"];
 
-    public async Task<SalesforceChangePage> ReadAsync(string? cursor, CancellationToken cancellationToken)
+    public async Task<SalesforceChangePage> ReadAsync(
+        string objectName, IReadOnlyList<string> fields, string? cursor, int pageSize, TimeSpan lookBack, CancellationToken cancellationToken)
     {
-        var settings = client.Settings;
-        var position = cursor is null ? null : JsonSerializer.Deserialize<Position>(cursor);
-        var fields = SyncFields
-            .Concat(settings.Fields)
-            .Distinct(StringComparer.OrdinalIgnoreCase);
-        var where = position switch
+        var position = string.IsNullOrEmpty(cursor) ? null : JsonSerializer.Deserialize<Position>(cursor);
+        var selected = SyncFields.Concat(fields).Distinct(StringComparer.OrdinalIgnoreCase);
+        var where = "";
+        // A full load that found nothing leaves no position yet: the next read is a full load again.
+        if (position is not null && position.Modstamp > DateTimeOffset.MinValue)
         {
-            null => "",
-            { InRun: true } => $" WHERE (SystemModstamp > {SalesforceJson.SoqlDateTime(position.Modstamp)}"
-                + $" OR (SystemModstamp = {SalesforceJson.SoqlDateTime(position.Modstamp)} AND Id > {SalesforceJson.SoqlString(position.Id)}))",
-            _ => $" WHERE SystemModstamp >= {SalesforceJson.SoqlDateTime(position.Modstamp - settings.LookBack)}",
-        };
-        var soql = $"SELECT {string.Join(", ", fields)} FROM {settings.ObjectName}{where} ORDER BY SystemModstamp, Id LIMIT {settings.PageSize}";
-        var rows = await client.QueryAsync(soql, includeDeleted: true, cancellationToken);
+            var (from, afterId) = position.InRun || lookBack <= TimeSpan.Zero
+                ? (position.Modstamp, position.Id)
+                : (position.Modstamp - lookBack, "");
+            var stamp = SalesforceJson.SoqlDateTime(from);
+            where = $" WHERE (SystemModstamp > {stamp} OR (SystemModstamp = {stamp} AND Id > {SalesforceJson.SoqlString(afterId)}))";
+        }
+
+        var soql = $"SELECT {string.Join(", ", selected)} FROM {objectName}{where} ORDER BY SystemModstamp, Id LIMIT {pageSize}";
+        var rows = await client.QueryAsync(soql, includeDeleted: true, pageSize, cancellationToken);
 
         var changes = rows.Select(row =>
         {
@@ -46,11 +48,11 @@ internal sealed class SalesforceChangeReader(SalesforceRestClient client)
                 (bool?)row["IsDeleted"] ?? false,
                 row);
         }).ToList();
-        var hasMore = changes.Count == settings.PageSize;
+        var hasMore = changes.Count == pageSize;
         var next = changes.Count > 0
             ? new Position(changes[^1].SystemModstamp, changes[^1].Id, hasMore)
-            : position is null ? null : position with { InRun = false };
-        return new SalesforceChangePage(changes, next is null ? "" : JsonSerializer.Serialize(next), hasMore);
+            : position is null ? new Position(DateTimeOffset.MinValue, "", false) : position with { InRun = false };
+        return new SalesforceChangePage(changes, JsonSerializer.Serialize(next), hasMore);
     }
 
     private sealed record Position(DateTimeOffset Modstamp, string Id, bool InRun);

@@ -20,6 +20,7 @@ internal enum WriteOutcome
     Created,
     Updated,
     Deleted,
+    NotFound,
     Failed,
 }
 
@@ -72,17 +73,15 @@ internal sealed partial class SalesforceRestClient
 
     public SalesforceSession Session => _session;
 
-    public SalesforceSettings Settings => _settings;
-
     /// <summary>All records a SOQL query selects, following nextRecordsUrl; queryAll also returns deleted ones.</summary>
-    public async Task<List<JsonObject>> QueryAsync(string soql, bool includeDeleted, CancellationToken cancellationToken)
+    public async Task<List<JsonObject>> QueryAsync(string soql, bool includeDeleted, int batchSize, CancellationToken cancellationToken)
     {
         var records = new List<JsonObject>();
-        var batchSize = Math.Clamp(_settings.PageSize, 200, 2000).ToString(CultureInfo.InvariantCulture);
+        var queryOptions = $"batchSize={Math.Clamp(batchSize, 200, 2000).ToString(CultureInfo.InvariantCulture)}";
         string? path = DataPath($"{(includeDeleted ? "queryAll" : "query")}?q={Uri.EscapeDataString(soql)}");
         while (path is not null)
         {
-            var answer = await SendAsync(HttpMethod.Get, path, null, cancellationToken, ("Sforce-Query-Options", $"batchSize={batchSize}"));
+            var answer = await SendAsync(HttpMethod.Get, path, null, cancellationToken, ("Sforce-Query-Options", queryOptions));
             var page = JsonNode.Parse(answer.Body)!.AsObject();
             records.AddRange(page["records"]!.AsArray().Select(r => r!.AsObject()));
             path = page["done"]!.GetValue<bool>() ? null : (string?)page["nextRecordsUrl"];
@@ -91,9 +90,9 @@ internal sealed partial class SalesforceRestClient
         return records;
     }
 
-    public async Task<IReadOnlyList<SalesforceField>> DescribeAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SalesforceField>> DescribeAsync(string objectName, CancellationToken cancellationToken)
     {
-        var answer = await SendAsync(HttpMethod.Get, DataPath($"sobjects/{_settings.ObjectName}/describe"), null, cancellationToken);
+        var answer = await SendAsync(HttpMethod.Get, DataPath($"sobjects/{objectName}/describe"), null, cancellationToken);
         return [.. JsonNode.Parse(answer.Body)!["fields"]!.AsArray().Select(f => new SalesforceField(
             (string)f!["name"]!, (string?)f["label"] ?? "", (string)f["type"]!,
             (bool?)f["externalId"] ?? false, (bool?)f["updateable"] ?? false, (bool?)f["nillable"] ?? true))];
@@ -103,10 +102,11 @@ internal sealed partial class SalesforceRestClient
     /// Upserts by the external id field through sObject Collections, 200 records a request, allOrNone off so one bad
     /// record does not hold back the others. Each record must carry the external id field.
     /// </summary>
-    public async Task<IReadOnlyList<SalesforceWriteResult>> UpsertAsync(IReadOnlyList<JsonObject> records, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SalesforceWriteResult>> UpsertAsync(
+        string objectName, string externalIdField, IReadOnlyList<JsonObject> records, CancellationToken cancellationToken)
     {
         var results = new SalesforceWriteResult[records.Count];
-        var path = DataPath($"composite/sobjects/{_settings.ObjectName}/{_settings.ExternalIdField}");
+        var path = DataPath($"composite/sobjects/{objectName}/{externalIdField}");
         foreach (var chunk in Enumerable.Range(0, records.Count).Chunk(CollectionLimit))
         {
             IReadOnlyList<int> pending = chunk;
@@ -115,7 +115,7 @@ internal sealed partial class SalesforceRestClient
                 var body = new JsonObject
                 {
                     ["allOrNone"] = false,
-                    ["records"] = new JsonArray([.. pending.Select(i => WithType(records[i]))]),
+                    ["records"] = new JsonArray([.. pending.Select(i => WithType(objectName, records[i]))]),
                 };
                 var answer = await SendAsync(HttpMethod.Patch, path, body, ct);
                 var items = JsonNode.Parse(answer.Body)!.AsArray();
@@ -123,7 +123,7 @@ internal sealed partial class SalesforceRestClient
                 for (var n = 0; n < pending.Count; n++)
                 {
                     var index = pending[n];
-                    var result = UpsertResult(ExternalIdOf(records[index]), items[n]!.AsObject());
+                    var result = UpsertResult(ExternalIdOf(records[index], externalIdField), items[n]!.AsObject());
                     results[index] = result;
                     if (result.Errors.Any(e => e.Code == "UNABLE_TO_LOCK_ROW"))
                     {
@@ -143,9 +143,10 @@ internal sealed partial class SalesforceRestClient
     /// Upserts one record by external id. Salesforce answers 201 when it created the record, 200 (API 46.0 and later)
     /// or 204 (before) when it updated one, and 300 with the matching records when the external id is ambiguous.
     /// </summary>
-    public async Task<SalesforceWriteResult> UpsertOneAsync(string externalId, JsonObject fields, CancellationToken cancellationToken)
+    public async Task<SalesforceWriteResult> UpsertOneAsync(
+        string objectName, string externalIdField, string externalId, JsonObject fields, CancellationToken cancellationToken)
     {
-        var path = DataPath($"sobjects/{_settings.ObjectName}/{_settings.ExternalIdField}/{Uri.EscapeDataString(externalId)}");
+        var path = DataPath($"sobjects/{objectName}/{externalIdField}/{Uri.EscapeDataString(externalId)}");
         try
         {
             var answer = await SendAsync(HttpMethod.Patch, path, fields, cancellationToken);
@@ -153,7 +154,7 @@ internal sealed partial class SalesforceRestClient
             {
                 var matches = JsonNode.Parse(answer.Body)!.AsArray().Select(m => (string?)m).ToList();
                 return new SalesforceWriteResult(externalId, WriteOutcome.Failed, null,
-                    [new SalesforceError("DUPLICATE_EXTERNAL_ID", $"{matches.Count} records match: {string.Join(", ", matches)}", [_settings.ExternalIdField])]);
+                    [new SalesforceError("DUPLICATE_EXTERNAL_ID", $"{matches.Count} records match: {string.Join(", ", matches)}", [externalIdField])]);
             }
 
             var id = answer.Body.Length == 0 ? null : (string?)JsonNode.Parse(answer.Body)!["id"];
@@ -165,7 +166,7 @@ internal sealed partial class SalesforceRestClient
         }
     }
 
-    /// <summary>Deletes records by id, 200 a request; a record already deleted counts as deleted, so erasure can be repeated.</summary>
+    /// <summary>Deletes records by id, 200 a request; a record already deleted or never there is NotFound, so erasure can be repeated.</summary>
     public async Task<IReadOnlyList<SalesforceWriteResult>> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         var results = new List<SalesforceWriteResult>(ids.Count);
@@ -177,8 +178,10 @@ internal sealed partial class SalesforceRestClient
             for (var n = 0; n < chunk.Length; n++)
             {
                 var errors = Errors(items[n]!.AsObject());
-                var gone = errors.Count == 0 || errors.All(e => e.Code == "ENTITY_IS_DELETED");
-                results.Add(new SalesforceWriteResult(chunk[n], gone ? WriteOutcome.Deleted : WriteOutcome.Failed, chunk[n], gone ? [] : errors));
+                var outcome = errors.Count == 0 ? WriteOutcome.Deleted
+                    : errors.All(e => e.Code is "ENTITY_IS_DELETED" or "INVALID_CROSS_REFERENCE_KEY") ? WriteOutcome.NotFound
+                    : WriteOutcome.Failed;
+                results.Add(new SalesforceWriteResult(chunk[n], outcome, chunk[n], outcome == WriteOutcome.Failed ? errors : []));
             }
         }
 
@@ -187,9 +190,9 @@ internal sealed partial class SalesforceRestClient
 
     private string DataPath(string rest) => $"/services/data/{_settings.ApiVersion}/{rest}";
 
-    private JsonObject WithType(JsonObject record)
+    private static JsonObject WithType(string objectName, JsonObject record)
     {
-        var copy = new JsonObject { ["attributes"] = new JsonObject { ["type"] = _settings.ObjectName } };
+        var copy = new JsonObject { ["attributes"] = new JsonObject { ["type"] = objectName } };
         foreach (var (name, value) in record)
         {
             copy[name] = value?.DeepClone();
@@ -198,10 +201,10 @@ internal sealed partial class SalesforceRestClient
         return copy;
     }
 
-    private string ExternalIdOf(JsonObject record) =>
-        record[_settings.ExternalIdField] is JsonValue value
+    private static string ExternalIdOf(JsonObject record, string externalIdField) =>
+        record[externalIdField] is JsonValue value
             ? value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString()
-            : throw new ArgumentException($"a record to upsert has no {_settings.ExternalIdField}", nameof(record));
+            : throw new ArgumentException($"a record to upsert has no {externalIdField}", nameof(record));
 
     private static SalesforceWriteResult UpsertResult(string externalId, JsonObject item)
     {

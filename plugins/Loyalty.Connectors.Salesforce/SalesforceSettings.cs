@@ -34,21 +34,8 @@ internal sealed record SalesforceSettings
     /// <summary>Secret; refresh token flow.</summary>
     public string? RefreshToken { get; init; }
 
-    public string ObjectName { get; init; } = "Contact";
-
-    /// <summary>The Contact field that holds the loyalty member's id; an External ID field in Salesforce.</summary>
-    public string ExternalIdField { get; init; } = "Loyalty_Id__c";
-
-    /// <summary>The fields read besides Id, IsDeleted and SystemModstamp.</summary>
-    public IReadOnlyList<string> Fields { get; init; } = ["FirstName", "LastName", "Email", "Loyalty_Id__c"];
-
-    /// <summary>How far before the last change seen each run starts again, for transactions that committed late.</summary>
-    public TimeSpan LookBack { get; init; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>Most records one read returns; Salesforce serves them in query pages of up to 2,000.</summary>
-    public int PageSize { get; init; } = 2000;
-
-    public int MaxRetries { get; init; } = 5;
+    /// <summary>Retries of a request after a timeout, a 5xx or UNABLE_TO_LOCK_ROW, and of records a collection could not lock.</summary>
+    public int MaxRetries { get; init; } = 3;
 
     /// <summary>The first retry's delay; later ones grow exponentially, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
