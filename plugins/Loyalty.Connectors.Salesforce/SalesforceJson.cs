@@ -47,6 +47,17 @@ internal static class SalesforceJson
     /// <summary>An error entry; per-record results name the code statusCode, top-level arrays errorCode.</summary>
     public static SalesforceError Error(JsonObject error, string codeProperty) => new(
         (string?)error[codeProperty] ?? "UNKNOWN",
-        (string?)error["message"] ?? "",
+        WithoutValue((string?)error["message"] ?? ""),
         error["fields"] is JsonArray fields ? [.. fields.Select(f => (string?)f ?? "")] : []);
+
+    /// <summary>
+    /// Salesforce echoes the refused value after a second colon ("Email: invalid email address: a@b",
+    /// "Last Name: data value too large: …"); admins see and logs keep these messages, so the value is cut off.
+    /// </summary>
+    private static string WithoutValue(string message)
+    {
+        var first = message.IndexOf(": ", StringComparison.Ordinal);
+        var second = first < 0 ? -1 : message.IndexOf(": ", first + 2, StringComparison.Ordinal);
+        return second < 0 ? message : message[..second];
+    }
 }

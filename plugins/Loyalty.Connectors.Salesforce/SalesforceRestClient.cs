@@ -27,7 +27,9 @@ internal enum WriteOutcome
 /// <summary>The answer for one record of a write; <paramref name="Key"/> is the external id (upsert) or record id (delete).</summary>
 internal sealed record SalesforceWriteResult(string Key, WriteOutcome Outcome, string? SalesforceId, IReadOnlyList<SalesforceError> Errors);
 
-internal sealed record SalesforceField(string Name, string Label, string Type, bool ExternalId, bool Updateable, bool Nillable);
+internal sealed record SalesforceField(string Name, string Label, string Type, int Length, bool ExternalId, bool Createable, bool Updateable, bool Nillable);
+
+internal sealed record SalesforceObject(string Name, string Label, IReadOnlyList<SalesforceField> Fields);
 
 /// <summary>
 /// Salesforce's REST API for one connection: authenticates, re-authenticates once on INVALID_SESSION_ID, retries
@@ -90,12 +92,16 @@ internal sealed partial class SalesforceRestClient
         return records;
     }
 
-    public async Task<IReadOnlyList<SalesforceField>> DescribeAsync(string objectName, CancellationToken cancellationToken)
+    public async Task<SalesforceObject> DescribeAsync(string objectName, CancellationToken cancellationToken)
     {
         var answer = await SendAsync(HttpMethod.Get, DataPath($"sobjects/{objectName}/describe"), null, cancellationToken);
-        return [.. JsonNode.Parse(answer.Body)!["fields"]!.AsArray().Select(f => new SalesforceField(
-            (string)f!["name"]!, (string?)f["label"] ?? "", (string)f["type"]!,
-            (bool?)f["externalId"] ?? false, (bool?)f["updateable"] ?? false, (bool?)f["nillable"] ?? true))];
+        var description = JsonNode.Parse(answer.Body)!;
+        return new SalesforceObject(
+            (string)description["name"]!,
+            (string?)description["label"] ?? "",
+            [.. description["fields"]!.AsArray().Select(f => new SalesforceField(
+                (string)f!["name"]!, (string?)f["label"] ?? "", (string)f["type"]!, (int?)f["length"] ?? 0,
+                (bool?)f["externalId"] ?? false, (bool?)f["createable"] ?? false, (bool?)f["updateable"] ?? false, (bool?)f["nillable"] ?? true))]);
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public sealed class AuthenticationTests
 
         var fields = await sf.Client.DescribeAsync("Contact", CancellationToken.None);
 
-        Assert.Contains(fields, f => f is { Name: "Loyalty_Id__c", ExternalId: true });
+        Assert.Contains(fields.Fields, f => f is { Name: "Loyalty_Id__c", ExternalId: true });
         var token = await sf.Client.Session.GetAsync(CancellationToken.None);
         Assert.Equal(sf.Fake.LoginUrl, token.InstanceUrl.GetLeftPart(UriPartial.Authority));
         Assert.Equal(1, sf.CountRequests("POST /services/oauth2/token"));
@@ -29,7 +29,7 @@ public sealed class AuthenticationTests
 
         var fields = await sf.Client.DescribeAsync("Contact", CancellationToken.None);
 
-        Assert.NotEmpty(fields);
+        Assert.NotEmpty(fields.Fields);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class AuthenticationTests
 
         var fields = await sf.Client.DescribeAsync("Contact", CancellationToken.None);
 
-        Assert.NotEmpty(fields);
+        Assert.NotEmpty(fields.Fields);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class AuthenticationTests
 
         var fields = await sf.Client.DescribeAsync("Contact", CancellationToken.None);
 
-        Assert.NotEmpty(fields);
+        Assert.NotEmpty(fields.Fields);
         Assert.Equal(2, sf.CountRequests("POST /services/oauth2/token"));
     }
 
