@@ -30,6 +30,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<FakeContact> _contacts = [];
     private readonly Dictionary<string, FakeContact> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<FakeContact>> _byExternalId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject[]> _cursors = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeFault> _faults = new();
@@ -127,7 +128,9 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
     {
         lock (_gate)
         {
-            return [.. _contacts.Where(c => !c.IsDeleted && string.Equals(c[field], value, StringComparison.OrdinalIgnoreCase))];
+            return FieldOf(field) is { ExternalId: true }
+                ? Matching(field, value)
+                : [.. _contacts.Where(c => !c.IsDeleted && string.Equals(c[field], value, StringComparison.OrdinalIgnoreCase))];
         }
     }
 
@@ -547,7 +550,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
                     continue;
                 }
 
-                var matches = _contacts.Where(c => !c.IsDeleted && string.Equals(c[externalIdField], externalId, StringComparison.OrdinalIgnoreCase)).ToList();
+                var matches = Matching(externalIdField, externalId);
                 if (matches.Count > 1)
                 {
                     results[i] = Failed(SalesforceWire.RecordError("DUPLICATE_EXTERNAL_ID",
@@ -616,7 +619,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
 
         lock (_gate)
         {
-            var matches = _contacts.Where(c => !c.IsDeleted && string.Equals(c[externalIdField], value, StringComparison.OrdinalIgnoreCase)).ToList();
+            var matches = Matching(externalIdField, value);
             if (matches.Count > 1)
             {
                 return Json(300, new JsonArray([.. matches.Select(m => JsonValue.Create($"/services/data/{version}/sobjects/Contact/{m.Id}"))]));
@@ -723,7 +726,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
         var created = target is null;
         var contact = target ?? NewContact();
         Apply(contact, fields);
-        contact.Fields[ExternalIdFieldOf(fields) ?? _options.CustomFields.First(f => f.ExternalId).Name] = externalId;
+        Set(contact, ExternalIdFieldOf(fields) ?? _options.CustomFields.First(f => f.ExternalId).Name, externalId);
         contact.Touch(Now());
         return (contact, created);
     }
@@ -800,16 +803,44 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
         return blank ? SalesforceWire.RecordError("REQUIRED_FIELD_MISSING", "Required fields are missing: [LastName]", "LastName") : null;
     }
 
-    private static void Apply(FakeContact contact, JsonObject fields)
+    private void Apply(FakeContact contact, JsonObject fields)
     {
         foreach (var (name, value) in fields)
         {
             if (name != "attributes")
             {
-                contact.Fields[name] = value?.DeepClone();
+                Set(contact, name, value?.DeepClone());
             }
         }
     }
+
+    /// <summary>Sets a field, keeping the external id index (upserts look records up by it) current.</summary>
+    private void Set(FakeContact contact, string name, JsonNode? value)
+    {
+        var externalId = FieldOf(name) is { ExternalId: true } field ? field.Name : null;
+        if (externalId is not null && contact[externalId] is { } old)
+        {
+            _byExternalId[IndexKey(externalId, old)].Remove(contact);
+        }
+
+        contact.Fields[name] = value;
+        if (externalId is not null && contact[externalId] is { } current)
+        {
+            var key = IndexKey(externalId, current);
+            if (!_byExternalId.TryGetValue(key, out var list))
+            {
+                _byExternalId[key] = list = [];
+            }
+
+            list.Add(contact);
+        }
+    }
+
+    /// <summary>The live records whose external id field holds the value; external ids match ignoring case, as in Salesforce.</summary>
+    private List<FakeContact> Matching(string externalIdField, string value) =>
+        _byExternalId.TryGetValue(IndexKey(FieldOf(externalIdField)!.Name, value), out var list) ? [.. list.Where(c => !c.IsDeleted)] : [];
+
+    private static string IndexKey(string field, string value) => $"{field}\0{value.ToUpperInvariant()}";
 
     private FakeContact NewContact()
     {
