@@ -28,7 +28,8 @@ internal sealed class SalesforceConnector(HttpClient http, SalesforceSettings se
 
             return ConnectionCheck.Ok();
         }
-        catch (Exception e) when (e is SalesforceException or SalesforceAuthenticationException or HttpRequestException or TimeoutRejectedException)
+        catch (Exception e) when (e is SalesforceException or SalesforceAuthenticationException or HttpRequestException or TimeoutRejectedException
+            or TaskCanceledException { InnerException: TimeoutException })
         {
             return ConnectionCheck.Failed(e.Message);
         }
@@ -182,7 +183,7 @@ internal sealed class SalesforceConnector(HttpClient http, SalesforceSettings se
             };
             throw new ConnectorException(kind, e.Message, e);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException)
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or TaskCanceledException { InnerException: TimeoutException })
         {
             throw new ConnectorException(ConnectorErrorKind.Transient, $"Salesforce did not answer: {e.Message}", e);
         }

@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using Loyalty.Connectors.Sdk;
 
 namespace Loyalty.Connectors.Salesforce;
 
 /// <summary>The plugin's entry type, named in connector.json.</summary>
-public sealed class SalesforceConnectorFactory : IConnectorFactory
+public sealed partial class SalesforceConnectorFactory : IConnectorFactory
 {
     public IConnector Create(ConnectorContext context)
     {
@@ -21,10 +22,16 @@ public sealed class SalesforceConnectorFactory : IConnectorFactory
             throw new ConnectorException(ConnectorErrorKind.Configuration, $"setting '{missing}' is required for authFlow {flow}");
         }
 
+        var apiVersion = configuration.Get("apiVersion") ?? "v62.0";
+        if (!ApiVersionPattern().IsMatch(apiVersion))
+        {
+            throw new ConnectorException(ConnectorErrorKind.Configuration, "setting 'apiVersion' must look like v62.0");
+        }
+
         var settings = new SalesforceSettings
         {
             LoginUrl = new Uri(configuration.GetRequired("loginUrl")),
-            ApiVersion = configuration.Get("apiVersion") ?? "v62.0",
+            ApiVersion = apiVersion,
             AuthFlow = flow,
             ClientId = configuration.GetRequired("clientId"),
             ClientSecret = configuration.Get("clientSecret"),
@@ -39,4 +46,7 @@ public sealed class SalesforceConnectorFactory : IConnectorFactory
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new SalesforceConnector(context.CreateHttpClient(), settings, objects, context.TimeProvider);
     }
+
+    [GeneratedRegex(@"^v\d+\.\d$")]
+    private static partial Regex ApiVersionPattern();
 }

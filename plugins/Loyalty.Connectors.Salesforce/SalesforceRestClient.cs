@@ -62,6 +62,7 @@ internal sealed partial class SalesforceRestClient
             .AddRetry(RetryOptions(new PredicateBuilder<Answer>()
                 .Handle<HttpRequestException>()
                 .Handle<TimeoutRejectedException>()
+                .Handle<TaskCanceledException>(e => e.InnerException is TimeoutException)
                 .HandleResult(IsTransient)))
             .AddTimeout(settings.AttemptTimeout)
             .Build();
@@ -112,6 +113,19 @@ internal sealed partial class SalesforceRestClient
         string objectName, string externalIdField, IReadOnlyList<JsonObject> records, CancellationToken cancellationToken)
     {
         var results = new SalesforceWriteResult[records.Count];
+        // Collections upsert exists from API version 46.0; an org pinned to an older version gets one request a record.
+        if (ApiMajorVersion < 46)
+        {
+            for (var i = 0; i < records.Count; i++)
+            {
+                var fields = records[i].DeepClone().AsObject();
+                fields.Remove(externalIdField);
+                results[i] = await UpsertOneAsync(objectName, externalIdField, ExternalIdOf(records[i], externalIdField), fields, cancellationToken);
+            }
+
+            return results;
+        }
+
         var path = DataPath($"composite/sobjects/{objectName}/{externalIdField}");
         foreach (var chunk in Enumerable.Range(0, records.Count).Chunk(CollectionLimit))
         {
@@ -193,6 +207,8 @@ internal sealed partial class SalesforceRestClient
 
         return results;
     }
+
+    private int ApiMajorVersion => int.Parse(_settings.ApiVersion.AsSpan(1, _settings.ApiVersion.IndexOf('.', StringComparison.Ordinal) - 1), CultureInfo.InvariantCulture);
 
     private string DataPath(string rest) => $"/services/data/{_settings.ApiVersion}/{rest}";
 

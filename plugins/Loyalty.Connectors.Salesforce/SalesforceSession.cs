@@ -16,10 +16,8 @@ internal sealed record SalesforceToken(string AccessToken, Uri InstanceUrl, stri
 internal sealed class SalesforceSession(HttpClient http, SalesforceSettings settings, TimeProvider time)
 {
     private Task<SalesforceToken>? _current;
+    // A connected app that rotates refresh tokens invalidates the old one with each refresh: the new one is used next.
     private string? _refreshToken = settings.RefreshToken;
-
-    /// <summary>The refresh token in use: a new one when the connected app rotates refresh tokens.</summary>
-    public string? RefreshToken => _refreshToken;
 
     /// <summary>The current session; callers arriving while one is being obtained share that sign-in.</summary>
     public async Task<SalesforceToken> GetAsync(CancellationToken cancellationToken)

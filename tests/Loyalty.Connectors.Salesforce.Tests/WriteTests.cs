@@ -91,6 +91,19 @@ public sealed class WriteTests
     }
 
     [Fact]
+    public async Task An_org_on_an_api_version_before_46_gets_one_upsert_request_a_record()
+    {
+        await using var sf = await SalesforceFixture.StartAsync(configure: s => s with { ApiVersion = "v45.0" });
+        sf.Fake.Seed(SalesforceFixture.Contact("m1", "One"));
+
+        var results = await sf.UpsertAsync(SalesforceFixture.Contact("m1", "Uno"), SalesforceFixture.Contact("m2", "Two"));
+
+        Assert.Equal([WriteOutcome.Updated, WriteOutcome.Created], results.Select(r => r.Outcome));
+        Assert.Equal(2, sf.CountRequests("PATCH /services/data/v45.0/sobjects/Contact/Loyalty_Id__c/"));
+        Assert.Equal("Uno", Assert.Single(sf.Fake.FindBy("Loyalty_Id__c", "m1"))["LastName"]);
+    }
+
+    [Fact]
     public async Task Deleting_records_by_id_is_repeatable_and_a_missing_record_is_not_found_not_failed()
     {
         await using var sf = await SalesforceFixture.StartAsync();
