@@ -1,8 +1,8 @@
+using System.Buffers;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -132,12 +132,7 @@ internal sealed partial class SalesforceRestClient
             IReadOnlyList<int> pending = chunk;
             await _lockedRecordsPipeline.ExecuteAsync(async ct =>
             {
-                var body = new JsonObject
-                {
-                    ["allOrNone"] = false,
-                    ["records"] = new JsonArray([.. pending.Select(i => WithType(objectName, records[i]))]),
-                };
-                var answer = await SendAsync(HttpMethod.Patch, path, body, ct);
+                var answer = await SendAsync(HttpMethod.Patch, path, CollectionBody(objectName, pending.Select(i => records[i])), ct);
                 var items = JsonNode.Parse(answer.Body)!.AsArray();
                 var locked = new List<int>();
                 for (var n = 0; n < pending.Count; n++)
@@ -169,7 +164,7 @@ internal sealed partial class SalesforceRestClient
         var path = DataPath($"sobjects/{objectName}/{externalIdField}/{Uri.EscapeDataString(externalId)}");
         try
         {
-            var answer = await SendAsync(HttpMethod.Patch, path, fields, cancellationToken);
+            var answer = await SendAsync(HttpMethod.Patch, path, JsonSerializer.SerializeToUtf8Bytes(fields), cancellationToken);
             if (answer.Status == HttpStatusCode.MultipleChoices)
             {
                 var matches = JsonNode.Parse(answer.Body)!.AsArray().Select(m => (string?)m).ToList();
@@ -212,15 +207,42 @@ internal sealed partial class SalesforceRestClient
 
     private string DataPath(string rest) => $"/services/data/{_settings.ApiVersion}/{rest}";
 
-    private static JsonObject WithType(string objectName, JsonObject record)
+    /// <summary>{"allOrNone":false,"records":[{"attributes":{"type":…},…}]}, written straight from the records without copying them.</summary>
+    private static byte[] CollectionBody(string objectName, IEnumerable<JsonObject> records)
     {
-        var copy = new JsonObject { ["attributes"] = new JsonObject { ["type"] = objectName } };
-        foreach (var (name, value) in record)
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            copy[name] = value?.DeepClone();
+            writer.WriteStartObject();
+            writer.WriteBoolean("allOrNone", false);
+            writer.WriteStartArray("records");
+            foreach (var record in records)
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject("attributes");
+                writer.WriteString("type", objectName);
+                writer.WriteEndObject();
+                foreach (var (name, value) in record)
+                {
+                    writer.WritePropertyName(name);
+                    if (value is null)
+                    {
+                        writer.WriteNullValue();
+                    }
+                    else
+                    {
+                        value.WriteTo(writer);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
         }
 
-        return copy;
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static string ExternalIdOf(JsonObject record, string externalIdField) =>
@@ -241,9 +263,8 @@ internal sealed partial class SalesforceRestClient
     private static List<SalesforceError> Errors(JsonObject item) =>
         item["errors"] is JsonArray errors ? [.. errors.Select(e => SalesforceJson.Error(e!.AsObject(), "statusCode"))] : [];
 
-    private async Task<Answer> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken cancellationToken, params (string Name, string Value)[] headers)
+    private async Task<Answer> SendAsync(HttpMethod method, string path, byte[]? payload, CancellationToken cancellationToken, params (string Name, string Value)[] headers)
     {
-        var payload = body?.ToJsonString();
         var answer = await _requestPipeline.ExecuteAsync(async ct =>
         {
             var token = await _session.GetAsync(ct);
@@ -270,7 +291,7 @@ internal sealed partial class SalesforceRestClient
             : throw new SalesforceException(answer.Status, answer.Error);
     }
 
-    private async Task<Answer> SendOnceAsync(SalesforceToken token, HttpMethod method, string path, string? payload, (string Name, string Value)[] headers, CancellationToken cancellationToken)
+    private async Task<Answer> SendOnceAsync(SalesforceToken token, HttpMethod method, string path, byte[]? payload, (string Name, string Value)[] headers, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(token.InstanceUrl, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
@@ -281,7 +302,8 @@ internal sealed partial class SalesforceRestClient
 
         if (payload is not null)
         {
-            request.Content = new StringContent(payload, Encoding.UTF8, "application/json");
+            request.Content = new ByteArrayContent(payload);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         }
 
         using var response = await _http.SendAsync(request, cancellationToken);
