@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Loyalty.Connectors.Sdk;
+using Microsoft.Extensions.Logging;
 using Polly.Timeout;
 
 namespace Loyalty.Connectors.Salesforce;
@@ -12,9 +13,10 @@ namespace Loyalty.Connectors.Salesforce;
 /// them from and to Salesforce's JSON by the field types describe reports, and classifies Salesforce's failures for
 /// the host (rate limit: stop and resume; session refused: unauthorized; unknown object or field: configuration).
 /// </summary>
-internal sealed class SalesforceConnector(HttpClient http, SalesforceSettings settings, IReadOnlyList<string> objects, TimeProvider time) : IConnector
+internal sealed class SalesforceConnector(
+    HttpClient http, SalesforceSettings settings, IReadOnlyList<string> objects, TimeProvider time, ILogger logger) : IConnector
 {
-    private readonly SalesforceRestClient _client = new(http, settings, time);
+    private readonly SalesforceRestClient _client = new(http, settings, time, logger);
     private readonly Dictionary<string, SalesforceObject> _described = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task<ConnectionCheck> CheckConnectionAsync(CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ public sealed partial class SalesforceConnectorFactory : IConnectorFactory
         };
         var objects = (configuration.Get("objects") ?? "Contact")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new SalesforceConnector(context.CreateHttpClient(), settings, objects, context.TimeProvider);
+        return new SalesforceConnector(context.CreateHttpClient(), settings, objects, context.TimeProvider, context.Logger);
     }
 
     [GeneratedRegex(@"^v\d+\.\d$")]

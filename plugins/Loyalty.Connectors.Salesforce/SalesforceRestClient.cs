@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -47,15 +48,17 @@ internal sealed partial class SalesforceRestClient
         "loyalty.connectors.salesforce.api_limit", "{request}", "API requests the org may make in 24 hours (Sforce-Limit-Info)");
 
     private readonly HttpClient _http;
+    private readonly ILogger _logger;
     private readonly SalesforceSettings _settings;
     private readonly SalesforceSession _session;
     private readonly ResiliencePipeline<Answer> _requestPipeline;
     private readonly ResiliencePipeline<int> _lockedRecordsPipeline;
     private ApiUsage? _apiUsage;
 
-    public SalesforceRestClient(HttpClient http, SalesforceSettings settings, TimeProvider time)
+    public SalesforceRestClient(HttpClient http, SalesforceSettings settings, TimeProvider time, ILogger logger)
     {
         _http = http;
+        _logger = logger;
         _settings = settings;
         _session = new SalesforceSession(http, settings, time);
         _requestPipeline = new ResiliencePipelineBuilder<Answer> { TimeProvider = time }
@@ -275,6 +278,7 @@ internal sealed partial class SalesforceRestClient
             }
 
             _session.Invalidate(token);
+            _logger.LogInformation("Salesforce session of org {Org} expired; signing in again", OrgOf(token));
             var again = await SendOnceAsync(await _session.GetAsync(ct), method, path, payload, headers, ct);
             return again.Status == HttpStatusCode.Unauthorized
                 ? throw new SalesforceAuthenticationException($"Salesforce refused a fresh session too ({again.Error.Code}: {again.Error.Message})")
@@ -283,6 +287,7 @@ internal sealed partial class SalesforceRestClient
 
         if (answer.Status == HttpStatusCode.Forbidden && answer.Error.Code == "REQUEST_LIMIT_EXCEEDED")
         {
+            _logger.LogWarning("Salesforce refused a request: the org's API request limit is reached (last usage {Usage}); stopping until later", _apiUsage);
             throw new SalesforceRequestLimitExceededException(answer.Error);
         }
 
@@ -322,11 +327,13 @@ internal sealed partial class SalesforceRestClient
 
         var usage = new ApiUsage(long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
         _apiUsage = usage;
-        // The identity URL ends in /id/{orgId}/{userId}: the org tells two connections apart without naming anyone.
-        var org = new KeyValuePair<string, object?>("salesforce.org", token.IdentityUrl.Split('/') is { Length: >= 2 } parts ? parts[^2] : "");
+        var org = new KeyValuePair<string, object?>("salesforce.org", OrgOf(token));
         UsageGauge.Record(usage.Used, org);
         LimitGauge.Record(usage.Limit, org);
     }
+
+    /// <summary>The identity URL ends in /id/{orgId}/{userId}: the org tells two connections apart without naming anyone.</summary>
+    private static string OrgOf(SalesforceToken token) => token.IdentityUrl.Split('/') is { Length: >= 2 } parts ? parts[^2] : "";
 
     private RetryStrategyOptions<T> RetryOptions<T>(PredicateBuilder<T> shouldHandle) => new()
     {

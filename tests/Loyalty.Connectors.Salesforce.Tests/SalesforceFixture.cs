@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Loyalty.Connectors.Salesforce;
 using Loyalty.Testing.Salesforce;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Loyalty.Connectors.Salesforce.Tests;
 
@@ -13,7 +14,7 @@ internal sealed class SalesforceFixture : IAsyncDisposable
     {
         Fake = fake;
         Settings = settings;
-        Client = new SalesforceRestClient(_http, settings, TimeProvider.System);
+        Client = new SalesforceRestClient(_http, settings, TimeProvider.System, NullLogger.Instance);
         Reader = new SalesforceChangeReader(Client);
     }
 
