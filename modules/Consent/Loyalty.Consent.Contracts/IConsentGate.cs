@@ -19,7 +19,11 @@ public interface IConsentGate
     /// </summary>
     Task<IReadOnlySet<Guid>> ExcludedFromAsync(Guid programId, ProcessingUse use, CancellationToken cancellationToken);
 
-    /// <summary>Records a withdrawal, such as a click on an unsubscribe link; idempotent, effective for every message not yet sent.</summary>
+    /// <summary>
+    /// Records a withdrawal, such as a click on an unsubscribe link; idempotent, effective for every message not yet sent.
+    /// <paramref name="source"/> is one of <c>webForm</c>, <c>pos</c>, <c>import</c>, <c>crmSync</c>, <c>apiClient</c> or
+    /// <c>unsubscribeLink</c>. A member without a consent to withdraw, or an unknown purpose, records nothing.
+    /// </summary>
     Task WithdrawAsync(Guid memberId, string purpose, string channel, string source, CancellationToken cancellationToken);
 }
 

@@ -1,9 +1,11 @@
+using Loyalty.Consent.Consents;
 using Loyalty.Consent.Contracts;
 using Loyalty.Consent.Erasure;
 using Loyalty.Consent.Exports;
 using Loyalty.Consent.Jobs;
 using Loyalty.Consent.Persistence;
 using Loyalty.Consent.PersonalData;
+using Loyalty.Consent.Purposes;
 using Loyalty.Consent.Requests;
 using Loyalty.Consent.Suppression;
 using Loyalty.Shared.Contracts;
@@ -36,6 +38,8 @@ public sealed class ConsentModule : LoyaltyModule
         services.AddScoped<RequestWork>();
         services.AddScoped<MemberExport>();
         services.AddScoped<MemberErasure>();
+        services.AddScoped<ConsentRecording>();
+        services.AddScoped<IConsentGate, ConsentGate>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -56,5 +60,7 @@ public sealed class ConsentModule : LoyaltyModule
     {
         api.MapRequestEndpoints();
         api.MapExportEndpoints();
+        api.MapPurposeEndpoints();
+        api.MapConsentEndpoints();
     }
 }

@@ -37,6 +37,7 @@ public sealed class MembersModule : LoyaltyModule
         services.AddSingleton<TierSettingsCache>();
         services.AddScoped<IPersonalDataProvider, MembersPersonalData>();
         services.AddScoped<IMemberIdentities, MemberIdentities>();
+        services.AddScoped<ILoyaltyPrograms, LoyaltyPrograms>();
         services.AddScoped<MemberEnrollment>();
         services.AddImports(configuration);
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();

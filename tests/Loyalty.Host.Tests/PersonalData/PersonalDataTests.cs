@@ -19,6 +19,7 @@ public sealed class PersonalDataTests
     private const string Phone = "+4930123456789";
     private const string Card = "CARD-77123";
     private const string ExternalId = "shop-hopper-1";
+    private const string IpAddress = "198.51.100.42";
 
     /// <summary>Tables that may keep a value of the member after erasure, and why; everything else is scanned.</summary>
     private static readonly HashSet<string> Exempt = new(StringComparer.Ordinal)
@@ -58,7 +59,13 @@ public sealed class PersonalDataTests
             type = "access", memberId, verification = "Signed in to the shop account", notes = $"Grace Hopperson called from {Phone}, answer to {Email}",
         })).EnsureSuccessStatusCode();
 
+        // A consent given from an IP address (Consent).
+        await Consent.ConsentTests.SetUpPurposeAsync(dpo, api.Program);
+        (await api.Pos.PostAsJsonAsync($"/api/consent/programs/{api.Program}/members/{memberId}/consents",
+            new { purpose = "email-marketing", channel = "email", textVersion = 1, locale = "en", source = "webForm", ipAddress = IpAddress })).EnsureSuccessStatusCode();
+
         var export = await ExportAsync(host, memberId);
+        Assert.Equal(IpAddress, export.GetProperty("consent").GetProperty("consents")[0].GetProperty("ipAddress").GetString());
         Assert.Contains(Email, export.GetProperty("consent").GetProperty("requests")[0].GetProperty("notes").GetString(), StringComparison.Ordinal);
         var members = export.GetProperty("members");
         Assert.Equal(Email, members.GetProperty("profile").GetProperty("email").GetString());
@@ -74,7 +81,7 @@ public sealed class PersonalDataTests
 
         Assert.Equal(first.Select(r => (r.Module, string.Join("|", r.Erased), r.Retained.Count)), again.Select(r => (r.Module, string.Join("|", r.Erased), r.Retained.Count)));
         Assert.All(first, r => Assert.All(r.Retained, kept => Assert.False(string.IsNullOrWhiteSpace(kept.LegalBasis))));
-        string[] personal = [Email, Phone, Card, ExternalId, "Grace", "Hopperson", "Navy Yard", "pentagon-city", "1966-12-09"];
+        string[] personal = [Email, Phone, Card, ExternalId, IpAddress, "Grace", "Hopperson", "Navy Yard", "pentagon-city", "1966-12-09"];
         Assert.Empty(await TablesHoldingAsync(host, personal));
 
         // The member stays as a pseudonymous record: the points history adds up, the person is gone.

@@ -1,5 +1,8 @@
+using Loyalty.Consent.Consents;
 using Loyalty.Consent.Exports;
+using Loyalty.Consent.Purposes;
 using Loyalty.Consent.Requests;
+using Loyalty.Consent.Restrictions;
 using Loyalty.Consent.Suppression;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -18,12 +21,24 @@ internal class ConsentDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<SuppressionEntry> SuppressionEntries => Set<SuppressionEntry>();
 
+    public DbSet<Purpose> Purposes => Set<Purpose>();
+
+    public DbSet<ConsentText> ConsentTexts => Set<ConsentText>();
+
+    public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
+
+    public DbSet<ProcessingMark> ProcessingMarks => Set<ProcessingMark>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         DataSubjectRequest.Configure(modelBuilder);
         RequestStep.Configure(modelBuilder);
         ExportArchive.Configure(modelBuilder);
         SuppressionEntry.Configure(modelBuilder);
+        Purpose.Configure(modelBuilder);
+        ConsentText.Configure(modelBuilder);
+        ConsentRecord.Configure(modelBuilder);
+        ProcessingMark.Configure(modelBuilder);
     }
 }
 

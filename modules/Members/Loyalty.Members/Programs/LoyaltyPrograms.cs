@@ -1,0 +1,10 @@
+using Loyalty.Members.Contracts;
+using Loyalty.Members.Persistence;
+
+namespace Loyalty.Members.Programs;
+
+internal sealed class LoyaltyPrograms(MembersDbContext db, ProgramCache cache) : ILoyaltyPrograms
+{
+    public async Task<LoyaltyProgramDto?> FindAsync(string code, CancellationToken cancellationToken) =>
+        (await cache.FindAsync(db, code, cancellationToken))?.ToDto();
+}
