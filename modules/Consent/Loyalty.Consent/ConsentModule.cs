@@ -7,6 +7,7 @@ using Loyalty.Consent.Persistence;
 using Loyalty.Consent.PersonalData;
 using Loyalty.Consent.Purposes;
 using Loyalty.Consent.Requests;
+using Loyalty.Consent.Restrictions;
 using Loyalty.Consent.Suppression;
 using Loyalty.Shared.Contracts;
 using Loyalty.Shared.Modules;
@@ -62,5 +63,6 @@ public sealed class ConsentModule : LoyaltyModule
         api.MapExportEndpoints();
         api.MapPurposeEndpoints();
         api.MapConsentEndpoints();
+        api.MapProcessingMarkEndpoints();
     }
 }

@@ -127,6 +127,48 @@ public sealed class ConsentTests
         Assert.Equal(HttpStatusCode.Forbidden, (await api.Pos.PostAsJsonAsync(versions, new { texts = new { en = "Sneaky" }, materialChange = false })).StatusCode);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_carried_out_objection_or_restriction_overrides_consent_and_excludes_the_member_until_lifted_on_record(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var (api, dpo) = await SetUpAsync(host);
+        var programId = (await api.Admin.GetFromJsonAsync<ProgramView>($"/api/members/programs/{api.Program}"))!.Id;
+        var ada = await api.EnrollAsync("shop-ada", "ada@example.com");
+        var bob = await api.EnrollAsync("shop-bob", "bob@example.com");
+        foreach (var member in new[] { ada, bob })
+        {
+            (await api.Pos.PostAsJsonAsync($"/api/consent/programs/{api.Program}/members/{member}/consents",
+                new { purpose = Email, channel = "email", textVersion = 1, locale = "en", source = "webForm", ipAddress = "203.0.113.7" })).EnsureSuccessStatusCode();
+        }
+
+        var unmatched = await (await dpo.PostAsJsonAsync("/api/consent/requests", new { type = "objection", email = "ada@example.com", verification = "Reply from the address" })).Content.ReadFromJsonAsync<RequestView>();
+        Assert.Equal(HttpStatusCode.Conflict, (await dpo.PostAsJsonAsync($"/api/consent/requests/{unmatched!.Id}/status", new { status = "completed" })).StatusCode);
+        (await dpo.PostAsJsonAsync($"/api/consent/requests/{unmatched.Id}/subject", new { memberId = ada })).EnsureSuccessStatusCode();
+        (await dpo.PostAsJsonAsync($"/api/consent/requests/{unmatched.Id}/status", new { status = "completed" })).EnsureSuccessStatusCode();
+        var restriction = await (await api.Pos.PostAsJsonAsync($"/api/consent/members/{bob}/requests", new { type = "restriction", verification = "Signed in to the shop account" }))
+            .Content.ReadFromJsonAsync<RequestView>();
+        (await dpo.PostAsJsonAsync($"/api/consent/requests/{restriction!.Id}/status", new { status = "completed" })).EnsureSuccessStatusCode();
+
+        Assert.Empty(await GateAsync(host, g => g.WhoMayBeContactedAsync([ada, bob], Email, ConsentChannels.Email, CancellationToken.None)));
+        Assert.Equal(new[] { ada, bob }.Order(), (await GateAsync(host, g => g.ExcludedFromAsync(programId, ProcessingUse.Marketing, CancellationToken.None))).Order());
+        Assert.Equal(new[] { ada, bob }.Order(), (await GateAsync(host, g => g.ExcludedFromAsync(programId, ProcessingUse.Profiling, CancellationToken.None))).Order());
+        Assert.Equal([bob], await GateAsync(host, g => g.ExcludedFromAsync(programId, ProcessingUse.CrmExport, CancellationToken.None)));
+        Assert.Empty(await GateAsync(host, g => g.ExcludedFromAsync(Guid.NewGuid(), ProcessingUse.Marketing, CancellationToken.None)));
+        var adaState = (await api.Pos.GetFromJsonAsync<ConsentsView>($"/api/consent/programs/{api.Program}/members/{ada}/consents"))!;
+        Assert.Equal((true, false, false), (adaState.Objected, adaState.Restricted, adaState.Consents.Single(c => c.Channel == "email").Counts));
+
+        var noReason = await dpo.PostAsJsonAsync($"/api/consent/requests/{restriction.Id}/mark/lift", new { });
+        Assert.Equal(["reason"], await FieldsAsync(noReason));
+        (await dpo.PostAsJsonAsync($"/api/consent/requests/{restriction.Id}/mark/lift", new { reason = "Accuracy of the data confirmed" })).EnsureSuccessStatusCode();
+        Assert.Equal([bob], await GateAsync(host, g => g.WhoMayBeContactedAsync([ada, bob], Email, ConsentChannels.Email, CancellationToken.None)));
+        Assert.Equal([ada], await GateAsync(host, g => g.ExcludedFromAsync(programId, ProcessingUse.Marketing, CancellationToken.None)));
+        var marks = (await dpo.GetFromJsonAsync<List<MarkView>>($"/api/consent/members/{bob}/marks"))!;
+        Assert.Equal([("restriction", "Accuracy of the data confirmed", true)], marks.Select(m => (m.Kind, m.LiftReason, m.LiftedBy!.StartsWith("apikey:", StringComparison.Ordinal))));
+        var audit = (await api.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/admin/audit?module=consent&limit=200"));
+        Assert.Contains("consent.restriction.lifted", audit.ToString(), StringComparison.Ordinal);
+    }
+
     /// <summary>A program with two purposes, email marketing (version 1 in English and German) and SMS marketing (no text yet).</summary>
     internal static async Task<(MembersApi Api, HttpClient Dpo)> SetUpAsync(LoyaltyHost host)
     {
@@ -159,6 +201,12 @@ public sealed class ConsentTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         return [.. (await response.Content.ReadFromJsonAsync<Problem>())!.Errors.Keys.Order(StringComparer.Ordinal)];
     }
+
+    private sealed record ProgramView(Guid Id);
+
+    private sealed record RequestView(Guid Id);
+
+    private sealed record MarkView(string Kind, string? LiftedBy, string? LiftReason);
 
     private sealed record Problem(Dictionary<string, string[]> Errors);
 

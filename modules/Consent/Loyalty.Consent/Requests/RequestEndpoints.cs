@@ -1,6 +1,7 @@
 using Loyalty.Consent.Erasure;
 using Loyalty.Consent.Exports;
 using Loyalty.Consent.Persistence;
+using Loyalty.Consent.Restrictions;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Auditing;
 using Loyalty.Shared.Http;
@@ -107,7 +108,8 @@ internal static class RequestEndpoints
     }
 
     private static async Task<Results<Ok<RequestDto>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeStatus(
-        Guid requestId, ChangeStatusRequest body, ConsentDbContext db, RequestViews views, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+        Guid requestId, ChangeStatusRequest body, ConsentDbContext db, RequestViews views, AuditTrail audit, TimeProvider clock, IMemberIdentities members,
+        CurrentActor actor, CancellationToken cancellationToken)
     {
         RequestStatus[] settable = [RequestStatus.InProgress, RequestStatus.Waiting, RequestStatus.Completed, RequestStatus.Rejected];
         var errors = new ValidationErrors();
@@ -137,6 +139,11 @@ internal static class RequestEndpoints
                 title: "This request completes by its export or erasure.",
                 detail: "Run POST …/export or …/erasure; the request completes when every module (and recipient) has done its part.",
                 statusCode: StatusCodes.Status409Conflict);
+        }
+
+        if (status == RequestStatus.Completed && await ProcessingMarks.MarkAsync(db, members, audit, actor, clock, request, cancellationToken) is { } unmarked)
+        {
+            return TypedResults.Problem(title: "The request names no member yet.", detail: unmarked, statusCode: StatusCodes.Status409Conflict);
         }
 
         var from = request.Status;
