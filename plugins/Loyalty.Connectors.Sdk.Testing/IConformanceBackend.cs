@@ -3,7 +3,9 @@ namespace Loyalty.Connectors.Sdk.Testing;
 /// <summary>
 /// The fake CRM the connector under test talks to, as the kit scripts it: changes made here behind the connector's
 /// back must show up in its reads, and the connector's writes must show up here. Each change must get a modification
-/// time later than the previous one (advance the fake's clock).
+/// time later than the previous one, and the connector's clock must move on between the kit's steps as real time
+/// does (e.g. <c>FakeTimeProvider.AutoAdvanceAmount</c>): a record written in the very tick of a cursor's position
+/// with a smaller id is what the host's look-back, not the tie-breaker, catches.
 /// </summary>
 public interface IConformanceBackend
 {

@@ -1,13 +1,13 @@
-using Loyalty.Connectors.CsvFolder;
 using Loyalty.Connectors.Sdk;
 using Loyalty.Connectors.Sdk.Testing;
+using Loyalty.Connectors.Tests.Plugins;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Loyalty.Connectors.Tests.CsvFolder;
 
 /// <summary>
-/// A temporary folder with a contacts.csv, the CSV connector on it, and a backend that edits the file behind the
+/// A temporary folder with a contacts.csv, the CSV connector on it (loaded as a plugin, as the host does), and a backend that edits the file behind the
 /// connector's back as a person with a spreadsheet would (plain comma-joined text; the tests' values hold no commas).
 /// </summary>
 public sealed class CsvFolderFixture : IConformanceBackend, IAsyncDisposable
@@ -23,16 +23,17 @@ public sealed class CsvFolderFixture : IConformanceBackend, IAsyncDisposable
 
     public string Folder { get; }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+    /// <summary>Moves on a little at every reading, as real time does between a read and a later write.</summary>
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
 
     public IConnector Connector { get; }
 
     public IConnector Create(IReadOnlyDictionary<string, string?> values)
     {
-        var manifest = ConnectorManifest.Load(AppContext.BaseDirectory);
-        var configuration = ConnectorConfiguration.Create(manifest.Configuration, values, out var errors);
+        var plugin = TestPlugins.Csv;
+        var configuration = ConnectorConfiguration.Create(plugin.Manifest!.Configuration, values, out var errors);
         Assert.Empty(errors);
-        return new CsvFolderConnectorFactory().Create(
+        return plugin.Factory!.Create(
             new ConnectorContext("test", configuration, () => new HttpClient(), NullLogger.Instance, Time));
     }
 
