@@ -1,3 +1,4 @@
+using Loyalty.Connectors.Connections;
 using Loyalty.Connectors.Persistence;
 using Loyalty.Connectors.Plugins;
 using Loyalty.Shared.Modules;
@@ -21,6 +22,11 @@ public sealed class ConnectorsModule : LoyaltyModule
         services.AddOptions<ConnectorsOptions>().Bind(configuration.GetSection(ConnectorsOptions.Section));
         services.AddSingleton<PluginCatalog>();
         services.AddHostedService<LoadPluginsAtStart>();
+        services.AddDataProtection();
+        services.AddScoped<ConnectionSettings>();
+        services.AddScoped<ConnectorRuntime>();
+        // Host-owned resilience for every plugin's HTTP calls: timeouts, retries with backoff and jitter on transient errors.
+        services.AddHttpClient(ConnectorRuntime.HttpClientName).AddStandardResilienceHandler();
     }
 
     public override void AddHealthChecks(IHealthChecksBuilder checks) =>
@@ -29,5 +35,6 @@ public sealed class ConnectorsModule : LoyaltyModule
     public override void MapEndpoints(RouteGroupBuilder api)
     {
         api.MapPluginEndpoints();
+        api.MapConnectionEndpoints();
     }
 }
