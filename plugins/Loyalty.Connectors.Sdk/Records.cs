@@ -4,7 +4,11 @@ namespace Loyalty.Connectors.Sdk;
 /// <param name="Fields">The fields to return (the mapped ones); the connector may return more.</param>
 /// <param name="Cursor">Exactly what the previous page's <see cref="ChangePage.NextCursor"/> was, or null for a full load.</param>
 /// <param name="PageSize">The most records to return in one page; a connector may return fewer.</param>
-/// <param name="LookBack">How far before the cursor's position to read again, for records committed late with an earlier timestamp.</param>
+/// <param name="LookBack">
+/// How far before the cursor's position to read again, for records committed late with an earlier timestamp. The host
+/// sets it on the first page of a run only; the following pages (zero look-back) go on after the previous page, so a
+/// cursor may point before the run's starting position until the run has read to the end.
+/// </param>
 public sealed record ReadRequest(string ObjectName, IReadOnlyList<string> Fields, string? Cursor, int PageSize, TimeSpan LookBack);
 
 /// <param name="Records">Changed and deleted records, ordered by (ModifiedAt, Id).</param>

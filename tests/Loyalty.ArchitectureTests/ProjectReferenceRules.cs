@@ -12,12 +12,16 @@ public static class ProjectReferenceRules
 
     private const string ConnectorSdk = "Loyalty.Connectors.Sdk";
 
+    /// <summary>The plugin host: the one module that compiles against the SDK its plugins implement.</summary>
+    private const string PluginHost = "modules/Connectors/Loyalty.Connectors/Loyalty.Connectors.csproj";
+
     public static IReadOnlyList<string> Violations(string projectPath, string csprojXml)
     {
         var kind = KindOf(projectPath);
         var (allowed, rule) = kind switch
         {
-            Kind.ModuleImplementation => (new[] { Kind.SharedImplementation, Kind.Contracts }, "a module implementation may reference only Loyalty.Shared and Contracts projects"),
+            Kind.ModuleImplementation when projectPath == PluginHost => (new[] { Kind.SharedImplementation, Kind.Contracts, Kind.ConnectorSdk }, $"the plugin host may reference only Loyalty.Shared, Contracts projects and {ConnectorSdk}"),
+            Kind.ModuleImplementation => ([Kind.SharedImplementation, Kind.Contracts], "a module implementation may reference only Loyalty.Shared and Contracts projects"),
             Kind.Contracts => ([Kind.Contracts], "a Contracts project may reference only Contracts projects"),
             Kind.Plugin => ([Kind.ConnectorSdk], $"a plugin may reference only {ConnectorSdk}"),
             Kind.ConnectorSdk => ([], "the connector SDK may reference no project of ours"),

@@ -27,6 +27,7 @@ public sealed class ProjectReferenceTests
     [InlineData("modules/Rewards/Loyalty.Rewards.Contracts/Loyalty.Rewards.Contracts.csproj", @"..\..\Members\Loyalty.Members.Contracts\Loyalty.Members.Contracts.csproj")]
     [InlineData("plugins/Loyalty.Connectors.Acme/Loyalty.Connectors.Acme.csproj", @"..\Loyalty.Connectors.Sdk\Loyalty.Connectors.Sdk.csproj")]
     [InlineData("host/Loyalty.Host/Loyalty.Host.csproj", @"..\..\modules\Members\Loyalty.Members\Loyalty.Members.csproj")]
+    [InlineData("modules/Connectors/Loyalty.Connectors/Loyalty.Connectors.csproj", @"..\..\..\plugins\Loyalty.Connectors.Sdk\Loyalty.Connectors.Sdk.csproj")]
     public void A_reference_the_layering_allows_is_no_violation(string project, string reference)
     {
         Assert.Empty(ProjectReferenceRules.Violations(project, Csproj(reference)));
@@ -37,6 +38,8 @@ public sealed class ProjectReferenceTests
     [InlineData("plugins/Loyalty.Connectors.Acme/Loyalty.Connectors.Acme.csproj", @"..\..\modules\Members\Loyalty.Members.Contracts\Loyalty.Members.Contracts.csproj")]
     [InlineData("plugins/Loyalty.Connectors.Sdk/Loyalty.Connectors.Sdk.csproj", @"..\..\modules\Shared\Loyalty.Shared.Contracts\Loyalty.Shared.Contracts.csproj")]
     [InlineData("modules/Rewards/Loyalty.Rewards/Loyalty.Rewards.csproj", @"..\..\Members\Loyalty.Members\Loyalty.Members.csproj")]
+    [InlineData("modules/Rewards/Loyalty.Rewards/Loyalty.Rewards.csproj", @"..\..\..\plugins\Loyalty.Connectors.Sdk\Loyalty.Connectors.Sdk.csproj")]
+    [InlineData("modules/Connectors/Loyalty.Connectors/Loyalty.Connectors.csproj", @"..\..\..\plugins\Loyalty.Connectors.CsvFolder\Loyalty.Connectors.CsvFolder.csproj")]
     [InlineData("modules/Rewards/Loyalty.Rewards/Loyalty.Rewards.csproj", @"..\..\..\host\Loyalty.Host\Loyalty.Host.csproj")]
     [InlineData("modules/Rewards/Loyalty.Rewards.Contracts/Loyalty.Rewards.Contracts.csproj", @"..\..\Shared\Loyalty.Shared\Loyalty.Shared.csproj")]
     [InlineData("modules/Rewards/Loyalty.Rewards.Contracts/Loyalty.Rewards.Contracts.csproj", @"..\Loyalty.Rewards\Loyalty.Rewards.csproj")]

@@ -1,3 +1,4 @@
+using Loyalty.Connectors.Connections;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,8 +8,11 @@ internal class ConnectorsDbContext(DbContextOptions options) : ModuleDbContext(o
 {
     public const string SchemaName = "connectors";
 
+    public DbSet<Connection> Connections => Set<Connection>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
+        Connection.Configure(modelBuilder);
     }
 }
 
