@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Loyalty.Host.Tests.Rewards;
 using Loyalty.Rewards.Contracts;
+using Loyalty.Shared.Persistence;
 using Loyalty.Shared.Security;
 using Loyalty.Testing;
 using Microsoft.EntityFrameworkCore;
