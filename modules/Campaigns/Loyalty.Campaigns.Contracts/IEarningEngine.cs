@@ -56,6 +56,7 @@ public sealed record EarningDecision(long Points, IReadOnlyList<long> LinePoints
 
 /// <summary>
 /// A version of an earning rule that applied to a purchase, the points it added (negative: took away) and the qualifying
-/// points it added on top of them.
+/// points it added on top of them. <see cref="VoucherRewardId"/> is the voucher template the rule grants (Rewards' catalog
+/// reward), issued by Campaigns once the purchase is recorded; null for a rule that grants none.
 /// </summary>
-public sealed record AppliedRule(Guid RuleId, int Version, string Name, long Points, long QualifyingPoints = 0);
+public sealed record AppliedRule(Guid RuleId, int Version, string Name, long Points, long QualifyingPoints = 0, Guid? VoucherRewardId = null);

@@ -39,6 +39,7 @@ public sealed class CampaignsModule : LoyaltyModule
         services.AddScoped<ReferralCodes>();
         services.AddIntegrationEventHandler<MemberEnrolled, RecordReferralOnMemberEnrolled, CampaignsDbContext>();
         services.AddIntegrationEventHandler<PointsAccrued, CompleteReferralOnPointsAccrued, CampaignsDbContext>();
+        services.AddIntegrationEventHandler<PointsAccrued, GrantVouchersOnPointsAccrued, CampaignsDbContext>();
         services.AddScoped<IPersonalDataProvider, CampaignsPersonalData>();
     }
 
@@ -54,6 +55,11 @@ public sealed class CampaignsModule : LoyaltyModule
             .ForJob(RecordPendingActivitiesJob.Key)
             .WithIdentity($"{RecordPendingActivitiesJob.Key.Name}.every-minute", Name)
             .WithCronSchedule("30 * * * * ?"));
+        quartz.AddJob<IssueVoucherGrantsJob>(job => job.WithIdentity(IssueVoucherGrantsJob.Key));
+        quartz.AddTrigger<IssueVoucherGrantsJob>(trigger => trigger
+            .ForJob(IssueVoucherGrantsJob.Key)
+            .WithIdentity($"{IssueVoucherGrantsJob.Key.Name}.every-minute", Name)
+            .WithCronSchedule("45 * * * * ?"));
         quartz.AddJob<FireBirthdayActivitiesJob>(job => job.WithIdentity(FireBirthdayActivitiesJob.Key));
         quartz.AddTrigger<FireBirthdayActivitiesJob>(trigger => trigger
             .ForJob(FireBirthdayActivitiesJob.Key)

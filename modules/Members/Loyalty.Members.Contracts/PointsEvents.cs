@@ -1,11 +1,17 @@
+using Loyalty.Campaigns.Contracts;
 using Loyalty.Shared.Contracts;
 
 namespace Loyalty.Members.Contracts;
 
-/// <summary>Points were credited; <see cref="AvailableAt"/> is later than the event when they are held in the return window.</summary>
+/// <summary>
+/// Points were credited; <see cref="AvailableAt"/> is later than the event when they are held in the return window.
+/// <see cref="Rules"/> are the earning rule versions that applied to a purchase (reference type <c>transaction</c>), as
+/// the transaction keeps them; null when the base rate alone decided and for other credits.
+/// </summary>
 public sealed record PointsAccrued(
     Guid EventId, DateTimeOffset OccurredAt, Guid ProgramId, Guid MemberId, string Currency, long Points,
-    string ReferenceType, string ReferenceId, DateTimeOffset AvailableAt, DateTimeOffset? ExpiresAt)
+    string ReferenceType, string ReferenceId, DateTimeOffset AvailableAt, DateTimeOffset? ExpiresAt,
+    IReadOnlyList<AppliedRule>? Rules = null)
     : IntegrationEvent(EventId, OccurredAt);
 
 public sealed record PointsRedeemed(

@@ -116,6 +116,14 @@ internal sealed partial class ActivityRecorder(
             var reference = ActivityRecord.Reference(activity.ExternalId);
             await db.CapReservations.Where(r => r.ProgramId == earning.Program.Id && r.ExternalId == reference)
                 .ExecuteUpdateAsync(set => set.SetProperty(r => r.Confirmed, true), cancellationToken);
+            if (evaluation.Decision.Rules is { } applied)
+            {
+                await PendingVoucherGrant.QueueAsync(
+                    db, program, activity.MemberId, applied,
+                    rule => PendingVoucherGrant.ActivityReference(activity.ExternalId, rule.RuleId, rule.Version), now, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
 

@@ -45,7 +45,7 @@ internal static partial class ActivityTriggers
         if (definition.Effects is { } effects)
         {
             errors
-                .Check(effects.FixedPoints is not null, "effects.fixedPoints", "An activity rule gives fixed points.")
+                .Check(effects.FixedPoints is not null || effects.GrantVoucher is not null, "effects.fixedPoints", "An activity rule gives fixed points, a voucher (grantVoucher) or both.")
                 .Check(effects.PointsPerCurrencyUnit is null, "effects.pointsPerCurrencyUnit", "An activity has no amount to earn on; give fixedPoints.")
                 .Check(effects.Multiplier is null, "effects.multiplier", "An activity has no base points to multiply; give fixedPoints.");
         }

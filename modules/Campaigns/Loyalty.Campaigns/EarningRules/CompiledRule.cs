@@ -31,6 +31,7 @@ internal sealed class CompiledRule
         Multiplier = effects.Multiplier;
         WholeMultiplier = effects.Multiplier is { } m && m == decimal.Truncate(m) ? (long)m : null;
         QualifyingPoints = effects.QualifyingPoints ?? 0;
+        VoucherRewardId = effects.GrantVoucher?.RewardId;
         Cap = effects.CapPerTransaction;
         StopsEvaluation = effects.StopEvaluating ?? false;
         CountedCaps = [.. new (CapPeriod Period, long? Cap)[]
@@ -77,6 +78,9 @@ internal sealed class CompiledRule
 
     /// <summary>Qualifying points the rule adds when it applies (0: none).</summary>
     public long QualifyingPoints { get; }
+
+    /// <summary>The voucher template the rule grants when it applies, or null.</summary>
+    public Guid? VoucherRewardId { get; }
 
     public long? Cap { get; }
 

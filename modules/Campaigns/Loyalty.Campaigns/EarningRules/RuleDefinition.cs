@@ -45,7 +45,7 @@ internal sealed record RuleDefinition(
         }
 
         ExcludeLines?.Validate(errors, "excludeLines");
-        errors.Check(Effects is not null, "effects", "Give at least one effect: fixedPoints, pointsPerCurrencyUnit, multiplier or qualifyingPoints.");
+        errors.Check(Effects is not null, "effects", "Give at least one effect: fixedPoints, pointsPerCurrencyUnit, multiplier, qualifyingPoints or grantVoucher.");
         Effects?.Validate(errors, "effects");
         Activities.ActivityTriggers.Validate(this, errors);
         return errors;
@@ -325,12 +325,14 @@ internal sealed record RuleEffects(
     long? CapPerMemberPerMonth = null,
     long? CapPerMember = null,
     long? Budget = null,
-    long? QualifyingPoints = null)
+    long? QualifyingPoints = null,
+    GrantVoucherEffect? GrantVoucher = null)
 {
     public void Validate(ValidationErrors errors, string field)
     {
         errors
-            .Check(FixedPoints is not null || PointsPerCurrencyUnit is not null || Multiplier is not null || QualifyingPoints is not null, field, "Give at least one effect: fixedPoints, pointsPerCurrencyUnit, multiplier or qualifyingPoints.")
+            .Check(FixedPoints is not null || PointsPerCurrencyUnit is not null || Multiplier is not null || QualifyingPoints is not null || GrantVoucher is not null, field, "Give at least one effect: fixedPoints, pointsPerCurrencyUnit, multiplier, qualifyingPoints or grantVoucher.")
+            .Check(GrantVoucher is null || GrantVoucher.RewardId is { } id && id != Guid.Empty, $"{field}.grantVoucher.rewardId", "Give the id of the voucher reward (discountVoucher, freeProductVoucher or giftCard) of the program's catalog whose voucher the rule grants.")
             .Check(QualifyingPoints is null or (> 0 and <= RuleDefinition.MaxPoints), $"{field}.qualifyingPoints", $"Give 1 to {RuleDefinition.MaxPoints:N0} qualifying points.")
             .Check(FixedPoints is null or (> 0 and <= RuleDefinition.MaxPoints), $"{field}.fixedPoints", $"Give 1 to {RuleDefinition.MaxPoints:N0} points.")
             .Check(Multiplier is null or (>= 0 and <= RuleDefinition.MaxMultiplier), $"{field}.multiplier", $"Give 0 to {RuleDefinition.MaxMultiplier}, such as 2 for double points (0 takes the points away).")
@@ -348,6 +350,14 @@ internal sealed record RuleEffects(
         }
     }
 }
+
+/// <summary>
+/// A voucher the rule grants each time it applies: one of the Rewards catalog's voucher rewards of the program, used as
+/// the template (its terms, validity and code format), issued through Rewards' <c>IVoucherIssuer</c> after the purchase
+/// or activity was recorded.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record GrantVoucherEffect(Guid? RewardId);
 
 /// <summary>Bonus points per whole currency unit of the qualifying lines; <c>floor</c> by default, <c>perLine</c> by default.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

@@ -14,17 +14,17 @@ namespace Loyalty.Campaigns.EarningRules;
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record DryRunRequest(Guid? RuleId, RuleDefinition? Definition, int? Days);
 
-internal sealed record DryRunDay(DateOnly Date, int Purchases, int Members, long Points, long QualifyingPoints);
+internal sealed record DryRunDay(DateOnly Date, int Purchases, int Members, long Points, long QualifyingPoints, int Vouchers);
 
 /// <summary>
 /// What the rule would have given over the replayed purchases: <see cref="Points"/> (and qualifying points) to
 /// <see cref="Members"/> members over <see cref="Purchases"/> purchases it applied to, out of
-/// <see cref="PurchasesScanned"/>. <see cref="Complete"/> is false when the scan stopped at <see cref="MaxPurchases"/>;
+/// <see cref="PurchasesScanned"/>, and the <see cref="Vouchers"/> it would have granted. <see cref="Complete"/> is false when the scan stopped at <see cref="MaxPurchases"/>;
 /// <see cref="Until"/> is then the time of the last purchase scanned.
 /// </summary>
 internal sealed record DryRunDto(
     Guid? RuleId, int? Version, string Name, int Days, DateTimeOffset From, DateTimeOffset Until, int PurchasesScanned, int MaxPurchases, bool Complete,
-    long Points, long QualifyingPoints, int Members, int Purchases, int Failed, IReadOnlyList<DryRunDay> PerDay);
+    long Points, long QualifyingPoints, int Members, int Purchases, int Failed, IReadOnlyList<DryRunDay> PerDay, int Vouchers);
 
 /// <summary>
 /// Replays the last N days of recorded purchases through the program's active rules with the rule in question in its
@@ -83,7 +83,7 @@ internal static class RuleDryRun
         var counted = new Dictionary<(Guid Rule, string Key), long>();
         var members = new HashSet<Guid>();
         var days = new SortedDictionary<DateOnly, DayTotals>();
-        int scanned = 0, applied = 0, failed = 0;
+        int scanned = 0, applied = 0, failed = 0, vouchers = 0;
         long points = 0, qualifying = 0;
         var last = from;
         await foreach (var purchase in replay.PurchasesAsync(program, from, until, MaxPurchases, cancellationToken))
@@ -97,10 +97,14 @@ internal static class RuleDryRun
             Count(rules, evaluation, context, counted);
             var outcome = evaluation.Rules[position];
             failed += outcome.Outcome == "failed" ? 1 : 0;
-            if (outcome.Outcome != "applied" || (outcome.Points == 0 && outcome.QualifyingPoints == 0))
+            // As recorded: a voucher follows a purchase's PointsAccrued, which a purchase that earned no points has not.
+            var voucher = outcome is { Outcome: "applied", VoucherRewardId: not null } && evaluation.Decision.Points > 0 ? 1 : 0;
+            if (outcome.Outcome != "applied" || (outcome.Points == 0 && outcome.QualifyingPoints == 0 && voucher == 0))
             {
                 continue;
             }
+
+            vouchers += voucher;
 
             applied++;
             points += outcome.Points;
@@ -116,13 +120,15 @@ internal static class RuleDryRun
             day.Members.Add(purchase.Member.Id);
             day.Points += outcome.Points;
             day.Qualifying += outcome.QualifyingPoints;
+            day.Vouchers += voucher;
         }
 
         var complete = scanned < MaxPurchases;
         return TypedResults.Ok(new DryRunDto(
             request.RuleId, request.RuleId is null ? null : candidate.Version, candidate.Name, request.Days.Value, from, complete ? until : last,
             scanned, MaxPurchases, complete, points, qualifying, members.Count, applied, failed,
-            [.. days.Select(d => new DryRunDay(d.Key, d.Value.Purchases, d.Value.Members.Count, d.Value.Points, d.Value.Qualifying))]));
+            [.. days.Select(d => new DryRunDay(d.Key, d.Value.Purchases, d.Value.Members.Count, d.Value.Points, d.Value.Qualifying, d.Value.Vouchers))],
+            vouchers));
     }
 
     private sealed class DayTotals
@@ -134,6 +140,8 @@ internal static class RuleDryRun
         public long Points { get; set; }
 
         public long Qualifying { get; set; }
+
+        public int Vouchers { get; set; }
     }
 
     /// <summary>What the counted caps of each rule still allow for this purchase, from what the replay gave so far.</summary>

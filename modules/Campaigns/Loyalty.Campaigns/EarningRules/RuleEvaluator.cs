@@ -4,8 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Loyalty.Campaigns.EarningRules;
 
-/// <summary>What one rule did to a purchase: <c>applied</c>, <c>notMatched</c>, <c>notApplied</c> (another rule won) or <c>failed</c>.</summary>
-internal sealed record RuleOutcome(Guid RuleId, int Version, string Name, string Outcome, string? Reason, long Points, long QualifyingPoints = 0);
+/// <summary>
+/// What one rule did to a purchase: <c>applied</c>, <c>notMatched</c>, <c>notApplied</c> (another rule won) or <c>failed</c>.
+/// <see cref="VoucherRewardId"/> is the voucher template an applied rule grants (null otherwise).
+/// </summary>
+internal sealed record RuleOutcome(Guid RuleId, int Version, string Name, string Outcome, string? Reason, long Points, long QualifyingPoints = 0, Guid? VoucherRewardId = null);
 
 internal sealed record Evaluation(EarningDecision Decision, long BasePoints, decimal TierMultiplier, IReadOnlyList<RuleOutcome> Rules);
 
@@ -178,7 +181,7 @@ internal static partial class RuleEvaluator
                 try
                 {
                     var points = Apply(rule, qualifying[r], state, amounts, request.Program, limits, scratch);
-                    outcomes[r] = new RuleOutcome(rule.RuleId, rule.Version, rule.Name, Applied, null, points, rule.QualifyingPoints);
+                    outcomes[r] = new RuleOutcome(rule.RuleId, rule.Version, rule.Name, Applied, null, points, rule.QualifyingPoints, rule.VoucherRewardId);
                     qualifyingBonus = checked(qualifyingBonus + rule.QualifyingPoints);
                     stoppedBy = rule.StopsEvaluation ? rule.Name : null;
                 }
@@ -204,7 +207,7 @@ internal static partial class RuleEvaluator
             var o = all[r] = outcomes[r]!;
             if (o.Outcome == Applied)
             {
-                applied.Add(new AppliedRule(o.RuleId, o.Version, o.Name, o.Points, o.QualifyingPoints));
+                applied.Add(new AppliedRule(o.RuleId, o.Version, o.Name, o.Points, o.QualifyingPoints, o.VoucherRewardId));
             }
         }
 

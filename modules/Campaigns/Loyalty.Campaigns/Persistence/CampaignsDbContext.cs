@@ -26,6 +26,8 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
 
     public DbSet<PendingActivity> PendingActivities => Set<PendingActivity>();
 
+    public DbSet<PendingVoucherGrant> PendingVoucherGrants => Set<PendingVoucherGrant>();
+
     public DbSet<ReferralCode> ReferralCodes => Set<ReferralCode>();
 
     public DbSet<Referral> Referrals => Set<Referral>();
@@ -36,6 +38,7 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
         CapReservation.Configure(modelBuilder);
         ActivityType.Configure(modelBuilder);
         PendingActivity.Configure(modelBuilder);
+        PendingVoucherGrant.Configure(modelBuilder);
         ReferralCode.Configure(modelBuilder);
     }
 }

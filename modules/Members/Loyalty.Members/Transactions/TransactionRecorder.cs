@@ -482,7 +482,8 @@ internal sealed class TransactionRecorder(
         var now = clock.GetUtcNow();
         db.Publish(new PointsAccrued(
             Guid.CreateVersion7(now), now, program.Id, transaction.MemberId, program.PointsCurrency, transaction.Points,
-            reference.Type, reference.Id, entry.AvailableAt ?? transaction.OccurredAt, program.ExpiryFor(transaction.OccurredAt)));
+            reference.Type, reference.Id, entry.AvailableAt ?? transaction.OccurredAt, program.ExpiryFor(transaction.OccurredAt),
+            transaction.EarnedBy is null ? null : JsonSerializer.Deserialize<List<AppliedRule>>(transaction.EarnedBy, JsonSerializerOptions.Web)));
     }
 
     internal static EarningRequest EarningRequestFor(LoyaltyProgram program, Member member, string? tierCode, decimal tierMultiplier, PurchaseTransaction transaction) => new(

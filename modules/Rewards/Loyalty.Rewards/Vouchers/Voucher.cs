@@ -79,6 +79,7 @@ internal sealed class Voucher
             voucher.HasIndex(v => new { v.ProgramCode, v.CodeHash }).IsUnique();
             voucher.HasIndex(v => v.RedemptionId);
             voucher.HasIndex(v => v.BatchId);
+            voucher.HasIndex(v => new { v.ProgramCode, v.MemberId });
             voucher.Property(v => v.IssueReference).HasMaxLength(VoucherIssuer.MaxReferenceLength);
             voucher.HasIndex(v => new { v.ProgramCode, v.IssueReference }).IsUnique();
             voucher.Property(v => v.Kind).HasConversion<string>().HasMaxLength(30);

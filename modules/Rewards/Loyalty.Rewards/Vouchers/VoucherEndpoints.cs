@@ -24,9 +24,18 @@ internal static class VoucherEndpoints
             .WithExample("Check a code for a member and basket: what would it give?", new CheckVoucherRequest("FIVE-7KX9Q2MZ4HTB", null, 2450));
         vouchers.MapPost("/redeem", Use).RequireAuthorization(Policies.Integrate)
             .WithExample("Use a code once at the till (idempotent on externalId)", new UseVoucherRequest("FIVE-7KX9Q2MZ4HTB", null, 2450, "till-7-receipt-1042"));
+        api.MapGet("/programs/{program}/members/{memberId:guid}/vouchers", ForMember).RequireAuthorization(Policies.Integrate)
+            .WithSummary("The member's vouchers, newest first (at most 200): from redemptions and from grants of other modules");
         vouchers.MapPost("/batches", CreateBatch).RequireAuthorization(Policies.ManagePrograms)
             .WithExample("Generate up to 100,000 codes for a campaign", new CreateVoucherBatchRequest(
                 "spring-2027", 100_000, "discountVoucher", null, 10m, 3000, null, null, 1, new("SPRING-", 12, null, true, true)));
+    }
+
+    private static async Task<Ok<List<MemberVoucherDto>>> ForMember(string program, Guid memberId, RewardsDbContext db, CancellationToken cancellationToken)
+    {
+        var list = await db.Vouchers.AsNoTracking().Where(v => v.ProgramCode == program && v.MemberId == memberId)
+            .OrderByDescending(v => v.IssuedAt).ThenByDescending(v => v.Id).Take(200).ToListAsync(cancellationToken);
+        return TypedResults.Ok(list.Select(MemberVoucherDto.From).ToList());
     }
 
     private static async Task<Results<Ok<VoucherCheckDto>, ProblemHttpResult, ValidationProblem>> Validate(

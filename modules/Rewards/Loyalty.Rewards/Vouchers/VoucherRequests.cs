@@ -32,6 +32,20 @@ internal sealed record VoucherDto(
         v.Id, code, JsonNamingPolicy.CamelCase.ConvertName(v.Kind.ToString()), v.Value, v.Percent, v.MinimumSpend, v.ProductSku, v.ExpiresAt, v.MaxUses, v.Uses, JsonNamingPolicy.CamelCase.ConvertName(v.Status.ToString()));
 }
 
+/// <summary>
+/// A voucher in the member's list: <see cref="RedemptionId"/> when a redemption issued it, <see cref="Reference"/> when
+/// another module granted it (an earning rule: <c>purchase:{externalId}:rule:{ruleId}:{version}</c>); <see cref="RewardId"/>
+/// is the reward or template whose terms it has. The code is shown where it is kept (not <c>hashOnly</c>).
+/// </summary>
+internal sealed record MemberVoucherDto(
+    Guid Id, string? Code, string Kind, long? Value, decimal? Percent, long? MinimumSpend, string? ProductSku, DateTimeOffset IssuedAt,
+    DateTimeOffset? ExpiresAt, int MaxUses, int Uses, string Status, Guid? RewardId, Guid? RedemptionId, string? Reference)
+{
+    public static MemberVoucherDto From(Voucher v) => new(
+        v.Id, v.Code, JsonNamingPolicy.CamelCase.ConvertName(v.Kind.ToString()), v.Value, v.Percent, v.MinimumSpend, v.ProductSku, v.IssuedAt,
+        v.ExpiresAt, v.MaxUses, v.Uses, JsonNamingPolicy.CamelCase.ConvertName(v.Status.ToString()), v.RewardId, v.RedemptionId, v.IssueReference);
+}
+
 /// <summary>What a reward or a batch gives, checked the same way for both.</summary>
 internal static class VoucherTerms
 {

@@ -292,6 +292,50 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                     b.ToTable("EarningRuleVersions", "campaigns");
                 });
 
+            modelBuilder.Entity("Loyalty.Campaigns.EarningRules.PendingVoucherGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Program")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("RewardId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("RuleVersion")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("QueuedAt");
+
+                    b.HasIndex("Program", "Reference")
+                        .IsUnique();
+
+                    b.ToTable("PendingVoucherGrants", "campaigns");
+                });
+
             modelBuilder.Entity("Loyalty.Campaigns.Referrals.Referral", b =>
                 {
                     b.Property<Guid>("Id")

@@ -292,6 +292,50 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                     b.ToTable("EarningRuleVersions", "campaigns");
                 });
 
+            modelBuilder.Entity("Loyalty.Campaigns.EarningRules.PendingVoucherGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Program")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<Guid>("RewardId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("RuleVersion")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("QueuedAt");
+
+                    b.HasIndex("Program", "Reference")
+                        .IsUnique();
+
+                    b.ToTable("PendingVoucherGrants", "campaigns");
+                });
+
             modelBuilder.Entity("Loyalty.Campaigns.Referrals.Referral", b =>
                 {
                     b.Property<Guid>("Id")

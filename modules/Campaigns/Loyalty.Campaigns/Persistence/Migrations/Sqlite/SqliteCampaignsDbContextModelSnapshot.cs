@@ -286,6 +286,50 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                     b.ToTable("campaigns_EarningRuleVersions", (string)null);
                 });
 
+            modelBuilder.Entity("Loyalty.Campaigns.EarningRules.PendingVoucherGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Program")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RewardId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RuleVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("QueuedAt");
+
+                    b.HasIndex("Program", "Reference")
+                        .IsUnique();
+
+                    b.ToTable("campaigns_PendingVoucherGrants", (string)null);
+                });
+
             modelBuilder.Entity("Loyalty.Campaigns.Referrals.Referral", b =>
                 {
                     b.Property<Guid>("Id")

@@ -397,6 +397,8 @@ namespace Loyalty.Rewards.Persistence.Migrations.Postgres
                     b.HasIndex("ProgramCode", "IssueReference")
                         .IsUnique();
 
+                    b.HasIndex("ProgramCode", "MemberId");
+
                     b.ToTable("Vouchers", "rewards");
                 });
 

@@ -399,6 +399,8 @@ namespace Loyalty.Rewards.Persistence.Migrations.SqlServer
                         .IsUnique()
                         .HasFilter("[IssueReference] IS NOT NULL");
 
+                    b.HasIndex("ProgramCode", "MemberId");
+
                     b.ToTable("Vouchers", "rewards");
                 });
 

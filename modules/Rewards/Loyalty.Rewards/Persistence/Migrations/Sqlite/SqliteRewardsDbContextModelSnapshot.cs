@@ -391,6 +391,8 @@ namespace Loyalty.Rewards.Persistence.Migrations.Sqlite
                     b.HasIndex("ProgramCode", "IssueReference")
                         .IsUnique();
 
+                    b.HasIndex("ProgramCode", "MemberId");
+
                     b.ToTable("rewards_Vouchers", (string)null);
                 });
 
