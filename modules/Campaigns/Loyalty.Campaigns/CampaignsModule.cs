@@ -6,6 +6,7 @@ using Loyalty.Campaigns.Jobs;
 using Loyalty.Campaigns.PersonalData;
 using Loyalty.Campaigns.Persistence;
 using Loyalty.Campaigns.Referrals;
+using Loyalty.Feedback.Contracts;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Contracts;
 using Loyalty.Shared.Messaging;
@@ -35,6 +36,8 @@ public sealed class CampaignsModule : LoyaltyModule
         services.AddScoped<IEarningEngine, RulesEarningEngine>();
         services.AddScoped<ActivityRecorder>();
         services.AddIntegrationEventHandler<MemberEnrolled, FireEnrollmentActivityOnMemberEnrolled, CampaignsDbContext>();
+        services.AddIntegrationEventHandler<SurveyCompleted, RecordSurveyActivityOnSurveyCompleted, CampaignsDbContext>();
+        services.AddIntegrationEventHandler<ReviewApproved, RecordReviewActivityOnReviewApproved, CampaignsDbContext>();
         services.Configure<ReferralOptions>(configuration.GetSection("Referrals"));
         services.AddScoped<ReferralCodes>();
         services.AddIntegrationEventHandler<MemberEnrolled, RecordReferralOnMemberEnrolled, CampaignsDbContext>();

@@ -1,9 +1,20 @@
+using Loyalty.Feedback.Analytics;
+using Loyalty.Feedback.Answering;
+using Loyalty.Feedback.Distribution;
+using Loyalty.Feedback.Jobs;
 using Loyalty.Feedback.Persistence;
+using Loyalty.Feedback.PersonalData;
+using Loyalty.Feedback.Reviews;
+using Loyalty.Feedback.Surveys;
+using Loyalty.Members.Contracts;
+using Loyalty.Shared.Contracts;
+using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace Loyalty.Feedback;
 
@@ -16,9 +27,29 @@ public sealed class FeedbackModule : LoyaltyModule
     {
         services.AddModuleDbContext<FeedbackDbContext, SqliteFeedbackDbContext, PostgresFeedbackDbContext, SqlServerFeedbackDbContext>(
             configuration, Name);
+        services.AddDataProtection();
+        services.AddOptions<FeedbackOptions>().Bind(configuration.GetSection(FeedbackOptions.Section));
+        services.AddSingleton<SurveyLinks>();
+        services.AddScoped<SurveyInvitations>();
+        services.AddIntegrationEventHandler<PointsAccrued, ScheduleSurveysOnPointsAccrued, FeedbackDbContext>();
+        services.AddScoped<IPersonalDataProvider, FeedbackPersonalData>();
+    }
+
+    public override void AddJobs(IQuartzBuilder quartz)
+    {
+        quartz.AddJob<InviteDueSurveySendsJob>(job => job.WithIdentity(InviteDueSurveySendsJob.Key));
+        quartz.AddTrigger<InviteDueSurveySendsJob>(trigger => trigger
+            .ForJob(InviteDueSurveySendsJob.Key)
+            .WithIdentity($"{InviteDueSurveySendsJob.Key.Name}.every-minute", Name)
+            .WithCronSchedule("0 * * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
     {
+        api.MapSurveyEndpoints();
+        api.MapSendEndpoints();
+        api.MapAnswerEndpoints();
+        api.MapAnalyticsEndpoints();
+        api.MapReviewEndpoints();
     }
 }

@@ -1,3 +1,7 @@
+using Loyalty.Feedback.Answering;
+using Loyalty.Feedback.Distribution;
+using Loyalty.Feedback.Reviews;
+using Loyalty.Feedback.Surveys;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,8 +11,22 @@ internal class FeedbackDbContext(DbContextOptions options) : ModuleDbContext(opt
 {
     public const string SchemaName = "feedback";
 
+    public DbSet<Survey> Surveys => Set<Survey>();
+
+    public DbSet<SurveySend> Sends => Set<SurveySend>();
+
+    public DbSet<SurveyResponse> Responses => Set<SurveyResponse>();
+
+    public DbSet<SurveyAnswer> Answers => Set<SurveyAnswer>();
+
+    public DbSet<Review> Reviews => Set<Review>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
+        Survey.Configure(modelBuilder);
+        SurveySend.Configure(modelBuilder);
+        SurveyResponse.Configure(modelBuilder);
+        Review.Configure(modelBuilder);
     }
 }
 

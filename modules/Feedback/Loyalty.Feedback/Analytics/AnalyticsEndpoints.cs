@@ -1,0 +1,181 @@
+using System.Text;
+using Loyalty.Feedback.Persistence;
+using Loyalty.Feedback.Surveys;
+using Loyalty.Shared.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Loyalty.Feedback.Analytics;
+
+/// <param name="Score">Promoters' share minus detractors' share, in percent (-100 to 100); null without answers.</param>
+internal sealed record NpsDto(int Responses, int Promoters, int Passives, int Detractors, decimal? Score);
+
+internal sealed record QuestionResultDto(string QuestionId, string Type, int Answers, NpsDto? Nps, IReadOnlyDictionary<string, int> Distribution, IReadOnlyDictionary<string, NpsDto>? NpsByTier);
+
+internal sealed record SurveyResultsDto(string Key, DateTimeOffset? From, DateTimeOffset? To, int Responses, int Sends, int RespondedSends, decimal? ResponseRate, IReadOnlyList<QuestionResultDto> Questions);
+
+internal sealed record TextAnswerDto(Guid ResponseId, int SurveyVersion, string QuestionId, string? TierCode, DateTimeOffset SubmittedAt, string Text);
+
+/// <summary>
+/// Results of a survey over all its versions, answers matched by question id, in a period of submission times.
+/// Everything is counted in the database except the per-question grouping of a period's score rows.
+/// </summary>
+internal static class AnalyticsEndpoints
+{
+    private const string NoTier = "(none)";
+
+    public static void MapAnalyticsEndpoints(this RouteGroupBuilder api)
+    {
+        var survey = api.MapGroup("/programs/{program}/surveys/{key}");
+        survey.MapGet("/results", Results).RequireAuthorization(Policies.ViewPrograms);
+        survey.MapGet("/text-answers", TextAnswers).RequireAuthorization(Policies.ViewPrograms);
+        survey.MapGet("/text-answers.csv", TextAnswersCsv).RequireAuthorization(Policies.ViewPrograms);
+    }
+
+    private static async Task<Results<Ok<SurveyResultsDto>, ProblemHttpResult>> Results(
+        string program, string key, DateTimeOffset? from, DateTimeOffset? to, FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        if (await SurveyEndpoints.LatestAsync(db, program, key, cancellationToken) is not { } latest)
+        {
+            return FeedbackProblems.Problem(FeedbackProblems.UnknownSurvey, $"There is no survey '{key}'.");
+        }
+
+        var responses = Period(db, program, key, from, to);
+        var count = await responses.CountAsync(cancellationToken);
+        var sends = db.Sends.Where(s => s.Program == program && s.SurveyKey == key && s.InvitedAt != null);
+        if (from is not null)
+        {
+            sends = sends.Where(s => s.InvitedAt >= from);
+        }
+
+        if (to is not null)
+        {
+            sends = sends.Where(s => s.InvitedAt < to);
+        }
+
+        var sent = await sends.CountAsync(cancellationToken);
+        var responded = await sends.CountAsync(s => s.RespondedAt != null, cancellationToken);
+        var scores = await db.Answers.Where(a => a.Score != null && responses.Select(r => r.Id).Contains(a.ResponseId))
+            .Join(responses, a => a.ResponseId, r => r.Id, (a, r) => new { a.QuestionId, Score = a.Score!.Value, r.TierCode })
+            .GroupBy(a => new { a.QuestionId, a.Score, a.TierCode })
+            .Select(g => new { g.Key.QuestionId, g.Key.Score, g.Key.TierCode, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var choices = await db.Answers.Where(a => a.Choices != null && responses.Select(r => r.Id).Contains(a.ResponseId))
+            .GroupBy(a => new { a.QuestionId, a.Choices }).Select(g => new { g.Key.QuestionId, Choices = g.Key.Choices!, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var texts = await db.Answers.Where(a => a.Text != null && responses.Select(r => r.Id).Contains(a.ResponseId))
+            .GroupBy(a => a.QuestionId).Select(g => new { QuestionId = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.QuestionId, g => g.Count, cancellationToken);
+
+        var questions = new List<QuestionResultDto>();
+        foreach (var question in latest.Parsed().Questions!.Select(q => q!))
+        {
+            var id = question.Id!;
+            if (question.IsScale)
+            {
+                var rows = scores.Where(s => s.QuestionId == id).ToList();
+                var distribution = Enumerable.Range(question.Min, question.Max - question.Min + 1)
+                    .ToDictionary(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture), n => rows.Where(r => r.Score == n).Sum(r => r.Count));
+                var nps = question.Type == "nps" ? Nps(rows.Select(r => (r.Score, r.Count))) : null;
+                var byTier = question.Type == "nps"
+                    ? rows.GroupBy(r => r.TierCode ?? NoTier).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => Nps(g.Select(r => (r.Score, r.Count))))
+                    : null;
+                questions.Add(new(id, question.Type!, rows.Sum(r => r.Count), nps, distribution, byTier));
+            }
+            else if (question.IsChoice)
+            {
+                var rows = choices.Where(c => c.QuestionId == id).ToList();
+                var distribution = question.Choices!.ToDictionary(c => c!.Id!, c => rows.Where(r => r.Choices.Split(',').Contains(c!.Id)).Sum(r => r.Count));
+                questions.Add(new(id, question.Type!, rows.Sum(r => r.Count), null, distribution, null));
+            }
+            else
+            {
+                questions.Add(new(id, question.Type!, texts.GetValueOrDefault(id), null, new Dictionary<string, int>(), null));
+            }
+        }
+
+        return TypedResults.Ok(new SurveyResultsDto(key, from, to, count, sent, responded, sent == 0 ? null : Math.Round(100m * responded / sent, 1), questions));
+    }
+
+    private static async Task<Ok<List<TextAnswerDto>>> TextAnswers(
+        string program, string key, string? question, string? tier, string? contains, DateTimeOffset? from, DateTimeOffset? to, int? skip, int? take,
+        FeedbackDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await Texts(db, program, key, question, tier, contains, from, to).Skip(Math.Max(skip ?? 0, 0)).Take(Math.Clamp(take ?? 50, 1, 500)).ToListAsync(cancellationToken));
+
+    /// <summary>The same filters as <c>text-answers</c>, every row, streamed; cells that a spreadsheet would run as a formula are prefixed with an apostrophe.</summary>
+    private static async Task TextAnswersCsv(
+        string program, string key, string? question, string? tier, string? contains, DateTimeOffset? from, DateTimeOffset? to,
+        HttpContext http, FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{key}-text-answers.csv\"";
+        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false));
+        await writer.WriteLineAsync("responseId,surveyVersion,questionId,tier,submittedAt,text");
+        await foreach (var row in Texts(db, program, key, question, tier, contains, from, to).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            await writer.WriteLineAsync(string.Join(',',
+                Csv(row.ResponseId.ToString()), Csv(row.SurveyVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)), Csv(row.QuestionId), Csv(row.TierCode ?? string.Empty),
+                Csv(row.SubmittedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)), Csv(row.Text)));
+        }
+    }
+
+    public static string Csv(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
+        }
+
+        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+    }
+
+    private static IQueryable<TextAnswerDto> Texts(FeedbackDbContext db, string program, string key, string? question, string? tier, string? contains, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var answers = db.Answers.Where(a => a.Text != null);
+        if (question is not null)
+        {
+            answers = answers.Where(a => a.QuestionId == question);
+        }
+
+        if (contains is not null)
+        {
+            answers = answers.Where(a => a.Text!.Contains(contains));
+        }
+
+        var responses = Period(db, program, key, from, to);
+        if (tier is not null)
+        {
+            responses = responses.Where(r => r.TierCode == tier);
+        }
+
+        return answers.Join(responses, a => a.ResponseId, r => r.Id, (a, r) => new TextAnswerDto(r.Id, r.SurveyVersion, a.QuestionId, r.TierCode, r.SubmittedAt, a.Text!))
+            .OrderByDescending(a => a.SubmittedAt).ThenBy(a => a.ResponseId);
+    }
+
+    private static IQueryable<Answering.SurveyResponse> Period(FeedbackDbContext db, string program, string key, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var responses = db.Responses.AsNoTracking().Where(r => r.Program == program && r.SurveyKey == key);
+        if (from is not null)
+        {
+            responses = responses.Where(r => r.SubmittedAt >= from);
+        }
+
+        if (to is not null)
+        {
+            responses = responses.Where(r => r.SubmittedAt < to);
+        }
+
+        return responses;
+    }
+
+    /// <summary>Promoters answer 9-10, passives 7-8, detractors 0-6.</summary>
+    private static NpsDto Nps(IEnumerable<(int Score, int Count)> rows)
+    {
+        var list = rows.ToList();
+        int promoters = list.Where(r => r.Score >= 9).Sum(r => r.Count), passives = list.Where(r => r.Score is 7 or 8).Sum(r => r.Count), detractors = list.Where(r => r.Score <= 6).Sum(r => r.Count);
+        var total = promoters + passives + detractors;
+        return new NpsDto(total, promoters, passives, detractors, total == 0 ? null : Math.Round(100m * (promoters - detractors) / total, 1));
+    }
+}
