@@ -16,7 +16,7 @@ namespace Loyalty.Benchmarks;
 /// </summary>
 public static class ImportBenchmark
 {
-    private const string Program = "bench";
+    internal const string Program = "bench";
 
     public static async Task<string> RunAsync(string hostDll, string provider, int members, int transactions)
     {
@@ -75,10 +75,10 @@ public static class ImportBenchmark
         }
     }
 
-    private sealed record ImportRun(TimeSpan Elapsed, long PeakMiB);
+    internal sealed record ImportRun(TimeSpan Elapsed, long PeakMiB);
 
     /// <summary>Runs the host's import verb as an operator would, and measures it from the outside.</summary>
-    private static async Task<ImportRun> ImportAsync(string hostDll, BenchDatabase database, string kind, string file)
+    internal static async Task<ImportRun> ImportAsync(string hostDll, BenchDatabase database, string kind, string file)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { hostDll, "import", "--program", Program, "--kind", kind, "--file", file })
@@ -120,7 +120,7 @@ public static class ImportBenchmark
         return new ImportRun(elapsed, peak);
     }
 
-    private static async Task WriteMembersAsync(string path, int members)
+    internal static async Task WriteMembersAsync(string path, int members)
     {
         await using var writer = new StreamWriter(path);
         await writer.WriteLineAsync("externalId,firstName,channel");
@@ -130,7 +130,7 @@ public static class ImportBenchmark
         }
     }
 
-    private static async Task WriteTransactionsAsync(string path, int members, int transactions, string prefix)
+    internal static async Task WriteTransactionsAsync(string path, int members, int transactions, string prefix)
     {
         var random = new Random(42);
         var start = DateTimeOffset.UtcNow.AddDays(-30);

@@ -7,6 +7,7 @@ using Loyalty.Campaigns.PersonalData;
 using Loyalty.Campaigns.Persistence;
 using Loyalty.Campaigns.Referrals;
 using Loyalty.Feedback.Contracts;
+using Loyalty.Campaigns.Segments;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Contracts;
 using Loyalty.Shared.Messaging;
@@ -44,6 +45,8 @@ public sealed class CampaignsModule : LoyaltyModule
         services.AddIntegrationEventHandler<PointsAccrued, CompleteReferralOnPointsAccrued, CampaignsDbContext>();
         services.AddIntegrationEventHandler<PointsAccrued, GrantVouchersOnPointsAccrued, CampaignsDbContext>();
         services.AddScoped<IPersonalDataProvider, CampaignsPersonalData>();
+        services.AddScoped<SegmentEvaluator>();
+        services.AddScoped<ISegmentMembership, SegmentMembership>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -68,6 +71,11 @@ public sealed class CampaignsModule : LoyaltyModule
             .ForJob(FireBirthdayActivitiesJob.Key)
             .WithIdentity($"{FireBirthdayActivitiesJob.Key.Name}.hourly", Name)
             .WithCronSchedule("0 10 * * * ?"));
+        quartz.AddJob<EvaluateSegmentsJob>(job => job.WithIdentity(EvaluateSegmentsJob.Key));
+        quartz.AddTrigger<EvaluateSegmentsJob>(trigger => trigger
+            .ForJob(EvaluateSegmentsJob.Key)
+            .WithIdentity($"{EvaluateSegmentsJob.Key.Name}.every-minute", Name)
+            .WithCronSchedule("15 * * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
@@ -75,5 +83,6 @@ public sealed class CampaignsModule : LoyaltyModule
         api.MapEarningRuleEndpoints();
         api.MapActivityEndpoints();
         api.MapReferralEndpoints();
+        api.MapSegmentEndpoints();
     }
 }

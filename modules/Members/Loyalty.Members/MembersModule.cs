@@ -8,6 +8,7 @@ using Loyalty.Members.Merge;
 using Loyalty.Members.Persistence;
 using Loyalty.Members.PersonalData;
 using Loyalty.Members.Programs;
+using Loyalty.Members.Selection;
 using Loyalty.Members.Tiers;
 using Loyalty.Members.Transactions;
 using Loyalty.Shared.Contracts;
@@ -47,6 +48,7 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<IMemberPoints, MemberPoints>();
         services.AddScoped<IActivityPoints, ActivityPoints>();
         services.AddScoped<IMemberContacts, MemberContacts>();
+        services.AddScoped<IMemberSelection, MemberSelection>();
         services.AddScoped<TransactionRecorder>();
         // The fallback until earning rules decide; the Campaigns module's registration replaces it.
         services.TryAddScoped<IEarningEngine, BaseRateEarning>();

@@ -43,6 +43,7 @@ internal sealed class CompiledRule
             }
             .Where(c => c.Cap is not null).Select(c => new CountedCap(c.Period, c.Cap!.Value))];
         _gate = Gate(definition.Window, definition.Audience);
+        Segments = definition.Audience?.Segments ?? [];
         _condition = definition.Conditions is null ? (_, _) => true : Compile(definition.Conditions, History);
         LooksAtLines = definition.Conditions?.LooksAtLines() ?? false;
         _excluded = Excluded(definition.ExcludeLines);
@@ -88,6 +89,9 @@ internal sealed class CompiledRule
 
     /// <summary>Whether the conditions ask about the line; if not, they are asked once per purchase, not per line.</summary>
     public bool LooksAtLines { get; }
+
+    /// <summary>The segments of the rule's audience (the member must be in one); empty for most rules.</summary>
+    public IReadOnlyList<string> Segments { get; }
 
     /// <summary>What the behavioural conditions ask of the member's earlier purchases; nothing for most rules.</summary>
     public HistoryNeeds History { get; } = new();
@@ -156,6 +160,12 @@ internal sealed class CompiledRule
         {
             var set = channels.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
             checks.Add(c => set.Contains(c.Request.Member.EnrollmentChannel) ? null : "the member enrolled through another channel");
+        }
+
+        if (audience?.Segments is { } segments)
+        {
+            var wanted = segments.ToArray();
+            checks.Add(c => c.Segments is { } of && wanted.Any(of.Contains) ? null : "the member is not in one of the rule's segments");
         }
 
         if (audience?.NewMembersWithinDays is { } withinDays)
@@ -376,7 +386,7 @@ internal sealed class HistoryNeeds
 }
 
 /// <summary>What several rules ask about one request, worked out at most once per evaluation.</summary>
-internal sealed class EarningContext(EarningRequest request, PurchaseHistory? history = null)
+internal sealed class EarningContext(EarningRequest request, PurchaseHistory? history = null, IReadOnlySet<string>? segments = null)
 {
     private DateTime? _localTime;
     private TimeZoneInfo? _zone;
@@ -384,6 +394,9 @@ internal sealed class EarningContext(EarningRequest request, PurchaseHistory? hi
     private int? _age;
 
     public EarningRequest Request { get; } = request;
+
+    /// <summary>The codes of the member's segments, where a rule's audience names segments; null elsewhere, and then such rules do not apply.</summary>
+    public IReadOnlySet<string>? Segments { get; } = segments;
 
     /// <summary>The member's earlier purchases, as the rules asked them; without them a behavioural condition fails its rule.</summary>
     public PurchaseHistory History => history ?? throw new InvalidOperationException("The member's purchase history is not available.");

@@ -134,11 +134,13 @@ internal static class StackingModes
 
 /// <summary>Who the rule is for; every part given must hold.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record RuleAudience(IReadOnlyList<string>? Tiers, IReadOnlyList<string>? EnrollmentChannels, int? NewMembersWithinDays)
+internal sealed record RuleAudience(
+    IReadOnlyList<string>? Tiers, IReadOnlyList<string>? EnrollmentChannels, int? NewMembersWithinDays, IReadOnlyList<string>? Segments = null)
 {
     public void Validate(ValidationErrors errors, string field)
     {
         RuleDefinition.CheckList(errors, Tiers, $"{field}.tiers");
+        RuleDefinition.CheckList(errors, Segments, $"{field}.segments");
         RuleDefinition.CheckList(errors, EnrollmentChannels, $"{field}.enrollmentChannels");
         errors.Check(NewMembersWithinDays is null or (>= 1 and <= 3660), $"{field}.newMembersWithinDays", "Give 1 to 3,660 days.");
     }

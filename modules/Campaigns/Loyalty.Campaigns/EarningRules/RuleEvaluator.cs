@@ -27,7 +27,8 @@ internal static partial class RuleEvaluator
     /// </param>
     /// <param name="history">The member's earlier purchases, as <see cref="HistoryQuery"/> asked; null where no rule needs them.</param>
     public static Evaluation Evaluate(
-        EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger, IReadOnlyDictionary<Guid, long>? limits = null, PurchaseHistory? history = null)
+        EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger, IReadOnlyDictionary<Guid, long>? limits = null, PurchaseHistory? history = null,
+        IReadOnlySet<string>? segments = null)
     {
         var baseRate = BaseRate.Decide(request.Program, request.Purchase);
         var tier = request.Member.TierEarningMultiplier;
@@ -56,7 +57,7 @@ internal static partial class RuleEvaluator
         }
 
         var state = new State(multiplied, new long[slotCount]);
-        var context = new EarningContext(request, history);
+        var context = new EarningContext(request, history, segments);
 
         var outcomes = new RuleOutcome?[rules.Count];
         var qualifying = new bool[rules.Count][];
@@ -251,9 +252,9 @@ internal static partial class RuleEvaluator
     /// What to ask Members of the member's earlier purchases for the rules whose behavioural conditions may be asked
     /// (their window and audience admit the purchase), or null when none: most purchases cost no history query.
     /// </summary>
-    public static PurchaseHistoryQuery? HistoryQuery(EarningRequest request, IReadOnlyList<CompiledRule> rules)
+    public static PurchaseHistoryQuery? HistoryQuery(EarningRequest request, IReadOnlyList<CompiledRule> rules, IReadOnlySet<string>? segments = null)
     {
-        var context = new EarningContext(request);
+        var context = new EarningContext(request, segments: segments);
         int days = 0;
         bool count = false, categories = false;
         foreach (var rule in rules.Where(r => r.History.Any))

@@ -113,14 +113,19 @@ internal sealed partial class ActiveRules(CampaignsDbContext db, EarningRuleCach
 /// Writes only the reservations of rules with counted caps (per member per day, month or lifetime, or a budget).
 /// </summary>
 internal sealed partial class RulesEarningEngine(
-    ActiveRules activeRules, CapReservations reservations, IPurchaseHistory purchaseHistory, ILogger<RulesEarningEngine> logger) : IEarningEngine
+    ActiveRules activeRules, CapReservations reservations, IPurchaseHistory purchaseHistory, ISegmentMembership segmentMembership,
+    ILogger<RulesEarningEngine> logger) : IEarningEngine
 {
     public async Task<EarningDecision> DecideAsync(EarningRequest request, CancellationToken cancellationToken)
     {
         var rules = await activeRules.ForProgramAsync(request.Program.Code, cancellationToken);
-        var history = await HistoryAsync(purchaseHistory, request, rules, logger, cancellationToken);
-        var evaluation = RuleEvaluator.Evaluate(request, rules, logger, history: history);
-        return (await WithCountedCapsAsync(request, rules, evaluation, history, reservations, logger, cancellationToken)).Decision;
+        // One query for the member's segments, only when an active rule's audience names segments.
+        var segments = rules.Any(r => r.Segments.Count > 0)
+            ? await segmentMembership.SegmentsOfAsync(request.Program.Code, request.Member.Id, cancellationToken)
+            : null;
+        var history = await HistoryAsync(purchaseHistory, request, rules, logger, cancellationToken, segments);
+        var evaluation = RuleEvaluator.Evaluate(request, rules, logger, history: history, segments: segments);
+        return (await WithCountedCapsAsync(request, rules, evaluation, history, reservations, logger, cancellationToken, segments)).Decision;
     }
 
     /// <summary>
@@ -131,14 +136,14 @@ internal sealed partial class RulesEarningEngine(
     /// </summary>
     public static async Task<Evaluation> WithCountedCapsAsync(
         EarningRequest request, IReadOnlyList<CompiledRule> rules, Evaluation evaluation, PurchaseHistory? history,
-        CapReservations reservations, ILogger logger, CancellationToken cancellationToken)
+        CapReservations reservations, ILogger logger, CancellationToken cancellationToken, IReadOnlySet<string>? segments = null)
     {
         if (!rules.Any(r => r.CountedCaps.Count > 0))
         {
             return evaluation;
         }
 
-        var context = new EarningContext(request);
+        var context = new EarningContext(request, segments: segments);
         var granted = new Dictionary<Guid, long>();
         var anyShort = false;
         for (var r = 0; r < rules.Count; r++)
@@ -159,7 +164,7 @@ internal sealed partial class RulesEarningEngine(
             return evaluation;
         }
 
-        var limited = RuleEvaluator.Evaluate(request, rules, logger, granted, history);
+        var limited = RuleEvaluator.Evaluate(request, rules, logger, granted, history, segments);
         for (var r = 0; r < rules.Count; r++)
         {
             if (granted.TryGetValue(rules[r].RuleId, out var reserved) && reserved > Math.Max(limited.Rules[r].Points, 0))
@@ -176,9 +181,10 @@ internal sealed partial class RulesEarningEngine(
     /// If Members cannot answer, those rules fail and are skipped; the purchase still earns the others.
     /// </summary>
     public static async Task<PurchaseHistory?> HistoryAsync(
-        IPurchaseHistory purchaseHistory, EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger, CancellationToken cancellationToken)
+        IPurchaseHistory purchaseHistory, EarningRequest request, IReadOnlyList<CompiledRule> rules, ILogger logger, CancellationToken cancellationToken,
+        IReadOnlySet<string>? segments = null)
     {
-        if (RuleEvaluator.HistoryQuery(request, rules) is not { } query)
+        if (RuleEvaluator.HistoryQuery(request, rules, segments) is not { } query)
         {
             return null;
         }

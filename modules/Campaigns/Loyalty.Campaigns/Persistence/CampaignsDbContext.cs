@@ -1,6 +1,7 @@
 using Loyalty.Campaigns.Activities;
 using Loyalty.Campaigns.EarningRules;
 using Loyalty.Campaigns.Referrals;
+using Loyalty.Campaigns.Segments;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,6 +33,14 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
 
     public DbSet<Referral> Referrals => Set<Referral>();
 
+    public DbSet<Segment> Segments => Set<Segment>();
+
+    public DbSet<SegmentMember> SegmentMembers => Set<SegmentMember>();
+
+    public DbSet<SegmentListEntry> SegmentListEntries => Set<SegmentListEntry>();
+
+    public DbSet<SegmentChange> SegmentChanges => Set<SegmentChange>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         EarningRule.Configure(modelBuilder);
@@ -40,6 +49,7 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
         PendingActivity.Configure(modelBuilder);
         PendingVoucherGrant.Configure(modelBuilder);
         ReferralCode.Configure(modelBuilder);
+        Segment.Configure(modelBuilder);
     }
 }
 

@@ -8,7 +8,7 @@ namespace Loyalty.Campaigns.PersonalData;
 /// <summary>
 /// Campaigns keeps a member's activities (which activity, when, what it earned) under their Members id; no profile
 /// data. On erasure they stay under that id, which then leads to no person, as Members keeps the points ledger they
-/// were credited to.
+/// were credited to. Segment memberships, their history and static lists (by member id) are profiling results and go.
 /// </summary>
 internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDataProvider
 {
@@ -29,8 +29,9 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
     public string Module => CampaignsDbContext.SchemaName;
 
     public PersonalDataDescription Description { get; } = new(
-        ["activity history (surveys, reviews, enrolment, birthday bonuses)", "referral code and referrals (who referred whom, by member id)"],
-        ["crediting points for activities under the program's earning rules", "enforcing the rules' caps"],
+        ["activity history (surveys, reviews, enrolment, birthday bonuses)", "referral code and referrals (who referred whom, by member id)",
+            "segment memberships and when the member entered and left each segment"],
+        ["crediting points for activities under the program's earning rules", "enforcing the rules' caps", "selecting members for campaigns and rules (segments)"],
         "until erasure; then kept under the pseudonymous member id with the points ledger");
 
     public async Task ExportAsync(Guid memberId, Utf8JsonWriter writer, CancellationToken cancellationToken)
@@ -55,6 +56,24 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
         }
 
         writer.WriteEndArray();
+        writer.WriteStartArray("segments");
+        var segments = db.SegmentMembers.AsNoTracking().Where(m => m.MemberId == memberId)
+            .Join(db.Segments, m => m.SegmentId, s => s.Id, (m, s) => new { s.Program, s.Code, s.Name, m.Since });
+        await foreach (var segment in segments.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            JsonSerializer.Serialize(writer, segment, Json);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("segmentHistory");
+        var changes = db.SegmentChanges.AsNoTracking().Where(c => c.MemberId == memberId).OrderBy(c => c.Id)
+            .Join(db.Segments, c => c.SegmentId, s => s.Id, (c, s) => new { s.Program, s.Code, Change = c.Entered ? "entered" : "left", c.At });
+        await foreach (var change in changes.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            JsonSerializer.Serialize(writer, change, Json);
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
         await writer.FlushAsync(cancellationToken);
     }
@@ -66,8 +85,12 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
     public async Task<ErasureReport> EraseAsync(Guid memberId, CancellationToken cancellationToken)
     {
         // Reported on every call, so a repeated erasure answers the same: the member has no referral code afterwards.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.ReferralCodes.Where(c => c.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
-        string[] erased = ["referral code"];
+        await db.SegmentMembers.Where(m => m.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
+        await db.SegmentChanges.Where(c => c.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
+        await db.SegmentListEntries.Where(e => e.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
+        string[] erased = ["referral code", "segment memberships, their history and static list entries"];
         var retained = new List<RetainedData>();
         if (await db.Activities.AnyAsync(a => a.MemberId == memberId, cancellationToken))
         {
@@ -79,6 +102,7 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
             retained.AddRange(RetainedReferrals);
         }
 
+        await transaction.CommitAsync(cancellationToken);
         return new ErasureReport(Module, erased, retained);
     }
 }

@@ -1,0 +1,163 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Loyalty.Benchmarks;
+
+/// <summary>
+/// Issue 6's target: segment evaluation over N members against the equivalent hand-written SQL on the same database
+/// in the same run. Members and two purchases each (on average) are loaded through the import verb; then the count
+/// preview (one <c>POST …/segments/preview</c>) is timed against a hand-written <c>COUNT</c> with <c>GROUP BY … HAVING</c>,
+/// and the materialisation (the segment job's run, from its start to done as the segment reports it) against the
+/// hand-written <c>INSERT … SELECT</c> of the same ids into a table.
+/// </summary>
+public static class SegmentBenchmark
+{
+    private const int Runs = 5;
+
+    // Bought in the last 14 days, and an average order of at least 400.00.
+    private static readonly object Conditions = new
+    {
+        all = new object[] { new { purchases = new { withinDays = 14, min = 1 } }, new { averageOrderValue = new { min = 40_000 } } },
+    };
+
+    public static async Task<string> RunAsync(string hostDll, string provider, int members)
+    {
+        var folder = Directory.CreateTempSubdirectory("loyalty-segment-bench-");
+        try
+        {
+            var membersFile = Path.Combine(folder.FullName, "members.csv");
+            var transactionsFile = Path.Combine(folder.FullName, "transactions.ndjson");
+            await ImportBenchmark.WriteMembersAsync(membersFile, members);
+            await ImportBenchmark.WriteTransactionsAsync(transactionsFile, members, members * 2, "t");
+
+            await using var database = await BenchDatabase.CreateAsync(provider);
+            await using (var setup = await HostProcess.StartAsync(hostDll, database))
+            {
+                using var admin = await setup.ApiKeyClientAsync(4, "Admin");
+                (await admin.PostAsJsonAsync("/api/members/programs", new { code = ImportBenchmark.Program, name = "Benchmark", timeZone = "Europe/Berlin", currency = "EUR" }))
+                    .EnsureSuccessStatusCode();
+            }
+
+            await ImportBenchmark.ImportAsync(hostDll, database, "members", membersFile);
+            await ImportBenchmark.ImportAsync(hostDll, database, "transactions", transactionsFile);
+
+            await using var host = await HostProcess.StartAsync(hostDll, database);
+            using var client = await host.ApiKeyClientAsync(4, "Admin");
+            var segments = $"/api/campaigns/programs/{ImportBenchmark.Program}/segments";
+            var since = DateTimeOffset.UtcNow.AddDays(-14);
+
+            long count = 0;
+            var preview = await MedianAsync(async () =>
+            {
+                var response = await client.PostAsJsonAsync($"{segments}/preview", new { conditions = Conditions, marketing = false });
+                response.EnsureSuccessStatusCode();
+                count = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("count").GetInt64();
+            });
+            long anchorCount = 0;
+            var countAnchor = await MedianAsync(async () => anchorCount = await database.ScalarAsync(CountSql(database, since)));
+
+            var created = await client.PostAsJsonAsync(segments, new { code = "bench", name = "Benchmark", marketing = false, conditions = Conditions });
+            created.EnsureSuccessStatusCode();
+            var segment = await DoneAsync(client, $"{segments}/bench");
+            var evaluation = segment.GetProperty("evaluation");
+            var materialised = evaluation.GetProperty("evaluatedAt").GetDateTimeOffset() - evaluation.GetProperty("startedAt").GetDateTimeOffset();
+            var insertAnchor = await TimeAsync(() => ExecuteAsync(database, InsertSql(database, since)));
+
+            var report = new StringBuilder();
+            report.AppendLine(FormattableString.Invariant($"### Segment evaluation, {provider} ({members:N0} members, {members * 2:N0} purchases)"));
+            report.AppendLine();
+            report.AppendLine("| step | product s | hand-written SQL s | ratio (SQL / product; target ≥ 0.7) | members |");
+            report.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+            report.AppendLine(FormattableString.Invariant(
+                $"| count preview (median of {Runs}) | {preview.TotalSeconds:F3} | {countAnchor.TotalSeconds:F3} | **{countAnchor / preview:F2}** | {count:N0} (SQL: {anchorCount:N0}) |"));
+            report.AppendLine(FormattableString.Invariant(
+                $"| materialisation, first evaluation | {materialised.TotalSeconds:F3} | {insertAnchor.TotalSeconds:F3} | **{insertAnchor / materialised:F2}** | {segment.GetProperty("memberCount").GetInt32():N0} |"));
+            report.AppendLine();
+            report.AppendLine("Condition: a purchase in the last 14 days and an average order value of at least 400.00. The materialisation also writes one history row per member who entered; the SQL anchor writes the ids only.");
+            return report.ToString();
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The same members as the condition, as one would write it by hand: one pass over the purchases, grouped.</summary>
+    private static string CountSql(BenchDatabase database, DateTimeOffset since) =>
+        $"SELECT COUNT(*) FROM ({MatchingSql(database, since)}) x";
+
+    private static string InsertSql(BenchDatabase database, DateTimeOffset since) =>
+        $"CREATE TABLE bench_segment AS {MatchingSql(database, since)}";
+
+    private static string MatchingSql(BenchDatabase database, DateTimeOffset since)
+    {
+        var members = database.Table("members", "Members");
+        var transactions = database.Table("members", "Transactions");
+        var programs = database.Table("members", "Programs");
+        // SQLite keeps times as EF Core's DateTimeOffsetToBinaryConverter writes them: (ticks / 1000) << 11 | offset minutes (0 here).
+        var bound = database.IsPostgres
+            ? $"'{since.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}'::timestamptz"
+            : ((since.UtcTicks / 1000) << 11).ToString(CultureInfo.InvariantCulture);
+        return $"""
+            SELECT m."Id" FROM {members} m JOIN {transactions} t ON t."MemberId" = m."Id"
+            WHERE m."ProgramId" = (SELECT "Id" FROM {programs} WHERE "Code" = '{ImportBenchmark.Program}') AND m."Status" = 'Active' AND t."Type" = 'Purchase'
+            GROUP BY m."Id"
+            HAVING SUM(CASE WHEN t."OccurredAt" >= {bound} THEN 1 ELSE 0 END) >= 1 AND SUM(t."TotalMinor") >= 40000 * COUNT(*)
+            """;
+    }
+
+    private static async Task ExecuteAsync(BenchDatabase database, string sql)
+    {
+        await using DbConnection connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 600;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<JsonElement> DoneAsync(HttpClient client, string path)
+    {
+        // The job runs every minute; a first evaluation of a million members takes minutes more.
+        for (var i = 0; i < 7_200; i++)
+        {
+            var segment = await client.GetFromJsonAsync<JsonElement>(path);
+            var state = segment.GetProperty("evaluation").GetProperty("state").GetString();
+            if (state == "done")
+            {
+                return segment;
+            }
+
+            if (state == "failed")
+            {
+                throw new InvalidOperationException($"The evaluation failed: {segment.GetProperty("evaluation").GetProperty("failureReason")}");
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException("The segment was not evaluated within an hour.");
+    }
+
+    private static async Task<TimeSpan> MedianAsync(Func<Task> run)
+    {
+        await run(); // warm-up: plans, caches, JIT
+        var times = new List<TimeSpan>();
+        for (var i = 0; i < Runs; i++)
+        {
+            times.Add(await TimeAsync(run));
+        }
+
+        return times.Order().ElementAt(Runs / 2);
+    }
+
+    private static async Task<TimeSpan> TimeAsync(Func<Task> run)
+    {
+        var clock = Stopwatch.StartNew();
+        await run();
+        return clock.Elapsed;
+    }
+}
