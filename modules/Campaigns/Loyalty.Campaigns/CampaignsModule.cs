@@ -2,10 +2,12 @@ using Loyalty.Campaigns.Activities;
 using Loyalty.Campaigns.Contracts;
 using Loyalty.Campaigns.EarningRules;
 using Loyalty.Campaigns.Integration;
+using Loyalty.Campaigns.Messaging;
 using Loyalty.Campaigns.Jobs;
 using Loyalty.Campaigns.PersonalData;
 using Loyalty.Campaigns.Persistence;
 using Loyalty.Campaigns.Referrals;
+using Loyalty.Campaigns.Sends;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Contracts;
 using Loyalty.Shared.Messaging;
@@ -40,6 +42,11 @@ public sealed class CampaignsModule : LoyaltyModule
         services.AddIntegrationEventHandler<MemberEnrolled, RecordReferralOnMemberEnrolled, CampaignsDbContext>();
         services.AddIntegrationEventHandler<PointsAccrued, CompleteReferralOnPointsAccrued, CampaignsDbContext>();
         services.AddScoped<IPersonalDataProvider, CampaignsPersonalData>();
+        services.Configure<MessagingOptions>(configuration.GetSection(MessagingOptions.Section));
+        services.AddHttpClient(ChannelSessions.WebhookClient);
+        services.AddSingleton<MessageLinks>();
+        services.AddSingleton<ChannelSessions>();
+        services.AddScoped<CampaignSender>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -59,10 +66,17 @@ public sealed class CampaignsModule : LoyaltyModule
             .ForJob(FireBirthdayActivitiesJob.Key)
             .WithIdentity($"{FireBirthdayActivitiesJob.Key.Name}.hourly", Name)
             .WithCronSchedule("0 10 * * * ?"));
+        quartz.AddJob<SendCampaignsJob>(job => job.WithIdentity(SendCampaignsJob.Key));
+        quartz.AddTrigger<SendCampaignsJob>(trigger => trigger
+            .ForJob(SendCampaignsJob.Key)
+            .WithIdentity($"{SendCampaignsJob.Key.Name}.every-15-seconds", Name)
+            .WithCronSchedule("5/15 * * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
     {
+        api.MapCampaignEndpoints();
+        api.MapTrackingEndpoints();
         api.MapEarningRuleEndpoints();
         api.MapActivityEndpoints();
         api.MapReferralEndpoints();

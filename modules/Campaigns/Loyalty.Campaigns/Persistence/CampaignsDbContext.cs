@@ -1,6 +1,8 @@
 using Loyalty.Campaigns.Activities;
 using Loyalty.Campaigns.EarningRules;
+using Loyalty.Campaigns.Messaging;
 using Loyalty.Campaigns.Referrals;
+using Loyalty.Campaigns.Sends;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,6 +32,12 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
 
     public DbSet<Referral> Referrals => Set<Referral>();
 
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+
+    public DbSet<CampaignMessage> CampaignMessages => Set<CampaignMessage>();
+
+    public DbSet<MessagingSettings> MessagingSettings => Set<MessagingSettings>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         EarningRule.Configure(modelBuilder);
@@ -37,6 +45,8 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
         ActivityType.Configure(modelBuilder);
         PendingActivity.Configure(modelBuilder);
         ReferralCode.Configure(modelBuilder);
+        Campaign.Configure(modelBuilder);
+        Messaging.MessagingSettings.Configure(modelBuilder);
     }
 }
 
