@@ -4,6 +4,7 @@ using Loyalty.Consent.Contracts;
 using Loyalty.Members.Contracts;
 using Loyalty.Rewards.Contracts;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ namespace Loyalty.Campaigns.Sends;
 /// any point is continued by the next without a repeat; the one record a crash leaves in <c>Sending</c> is not sent again.
 /// </summary>
 internal sealed class CampaignSender(
-    CampaignsDbContext db, IMessageRecipients members, IConsentGate consent, IVoucherIssuer vouchers, ChannelSessions channels,
+    CampaignsDbContext db, IMessageRecipients members, IServiceProvider services, IVoucherIssuer vouchers, ChannelSessions channels,
     MessageLinks links, IOptions<MessagingOptions> options, TimeProvider clock, ILogger<CampaignSender> logger)
 {
     public static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(5);
@@ -129,7 +130,8 @@ internal sealed class CampaignSender(
             }
 
             var memberIds = batch.Select(m => m.MemberId).ToList();
-            var allowed = await consent.WhoMayBeContactedAsync(memberIds, campaign.Purpose, campaign.ConsentChannel, stop);
+            // Resolved at use: the gate is the Consent module's registration, not this module's.
+            var allowed = await services.GetRequiredService<IConsentGate>().WhoMayBeContactedAsync(memberIds, campaign.Purpose, campaign.ConsentChannel, stop);
             var recipients = (await members.FindAsync(campaign.Program, memberIds, stop)).ToDictionary(r => r.Id);
             var since = clock.GetUtcNow().AddDays(-settings.CapDays);
             var recent = await db.CampaignMessages.AsNoTracking()
