@@ -90,7 +90,7 @@ public class EarningRulesBenchmark
         return behavioural.Concat(others);
     }
 
-    private sealed class OneCore : ManualConfig
+    internal sealed class OneCore : ManualConfig
     {
         public OneCore() => AddJob(Job.Default.WithAffinity(1).WithId("one-core"));
     }

@@ -24,4 +24,12 @@ if (args is ["--loop", var count])
     return;
 }
 
+// --send N HOST PORT renders and sends N campaign emails to a local SMTP sink (see SendBenchmark).
+if (args is ["--send", var emails, var host, var port])
+{
+    await SendBenchmark.RunAsync(
+        int.Parse(emails, System.Globalization.CultureInfo.InvariantCulture), host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(EarningRulesBenchmark).Assembly).Run(args);

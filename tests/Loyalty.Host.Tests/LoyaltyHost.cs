@@ -105,14 +105,14 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
         return (Loyalty.Shared.Persistence.ModuleDbContext)services.GetRequiredService(registration.ServiceType);
     }
 
-    /// <summary>Runs a scheduled job once, as the scheduler would, in a job scope of its own.</summary>
-    public async Task RunJobAsync(string group, string job)
+    /// <summary>Runs a scheduled job once, as the scheduler would, in a job scope of its own; <paramref name="stop"/> is the scheduler's shutdown.</summary>
+    public async Task RunJobAsync(string group, string job, CancellationToken stop = default)
     {
-        var scheduler = await Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        var jobType = (await scheduler.GetJobDetail(new JobKey(job, group)))!.JobType;
+        var scheduler = await Services.GetRequiredService<ISchedulerFactory>().GetScheduler(CancellationToken.None);
+        var jobType = (await scheduler.GetJobDetail(new JobKey(job, group), CancellationToken.None))!.JobType;
         await using var scope = Services.CreateAsyncScope();
         var instance = (IJob)ActivatorUtilities.CreateInstance(scope.ServiceProvider, jobType.Type);
-        await instance.Execute(null!, CancellationToken.None);
+        await instance.Execute(null!, stop);
     }
 
     /// <summary>Lets the outbox dispatcher, which polls on the host's clock, deliver everything Members has written so far.</summary>

@@ -2,11 +2,13 @@ using Loyalty.Campaigns.Activities;
 using Loyalty.Campaigns.Contracts;
 using Loyalty.Campaigns.EarningRules;
 using Loyalty.Campaigns.Integration;
+using Loyalty.Campaigns.Messaging;
 using Loyalty.Campaigns.Jobs;
 using Loyalty.Campaigns.PersonalData;
 using Loyalty.Campaigns.Persistence;
 using Loyalty.Campaigns.Referrals;
 using Loyalty.Campaigns.Segments;
+using Loyalty.Campaigns.Sends;
 using Loyalty.Feedback.Contracts;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Contracts;
@@ -47,6 +49,11 @@ public sealed class CampaignsModule : LoyaltyModule
         services.AddScoped<IPersonalDataProvider, CampaignsPersonalData>();
         services.AddScoped<SegmentEvaluator>();
         services.AddScoped<ISegmentMembership, SegmentMembership>();
+        services.Configure<MessagingOptions>(configuration.GetSection(MessagingOptions.Section));
+        services.AddHttpClient(ChannelSessions.WebhookClient);
+        services.AddSingleton<MessageLinks>();
+        services.AddSingleton<ChannelSessions>();
+        services.AddScoped<CampaignSender>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -76,10 +83,17 @@ public sealed class CampaignsModule : LoyaltyModule
             .ForJob(EvaluateSegmentsJob.Key)
             .WithIdentity($"{EvaluateSegmentsJob.Key.Name}.every-minute", Name)
             .WithCronSchedule("15 * * * * ?"));
+        quartz.AddJob<SendCampaignsJob>(job => job.WithIdentity(SendCampaignsJob.Key));
+        quartz.AddTrigger<SendCampaignsJob>(trigger => trigger
+            .ForJob(SendCampaignsJob.Key)
+            .WithIdentity($"{SendCampaignsJob.Key.Name}.every-15-seconds", Name)
+            .WithCronSchedule("5/15 * * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
     {
+        api.MapCampaignEndpoints();
+        api.MapTrackingEndpoints();
         api.MapEarningRuleEndpoints();
         api.MapActivityEndpoints();
         api.MapReferralEndpoints();

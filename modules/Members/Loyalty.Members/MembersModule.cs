@@ -49,6 +49,7 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<IActivityPoints, ActivityPoints>();
         services.AddScoped<IMemberContacts, MemberContacts>();
         services.AddScoped<IMemberSelection, MemberSelection>();
+        services.AddScoped<IMessageRecipients, MessageRecipients>();
         services.AddScoped<TransactionRecorder>();
         // The fallback until earning rules decide; the Campaigns module's registration replaces it.
         services.TryAddScoped<IEarningEngine, BaseRateEarning>();

@@ -1,7 +1,9 @@
 using Loyalty.Campaigns.Activities;
 using Loyalty.Campaigns.EarningRules;
+using Loyalty.Campaigns.Messaging;
 using Loyalty.Campaigns.Referrals;
 using Loyalty.Campaigns.Segments;
+using Loyalty.Campaigns.Sends;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,6 +42,11 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
     public DbSet<SegmentListEntry> SegmentListEntries => Set<SegmentListEntry>();
 
     public DbSet<SegmentChange> SegmentChanges => Set<SegmentChange>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+
+    public DbSet<CampaignMessage> CampaignMessages => Set<CampaignMessage>();
+
+    public DbSet<MessagingSettings> MessagingSettings => Set<MessagingSettings>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
@@ -50,6 +57,8 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
         PendingVoucherGrant.Configure(modelBuilder);
         ReferralCode.Configure(modelBuilder);
         Segment.Configure(modelBuilder);
+        Campaign.Configure(modelBuilder);
+        Messaging.MessagingSettings.Configure(modelBuilder);
     }
 }
 

@@ -26,12 +26,20 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
             "Art. 17(3)(b) and (e): they explain the referral points credited; abuse caps stay correct"),
     ];
 
+    private static readonly RetainedData[] RetainedMessages =
+    [
+        new("Campaign message outcomes (sent, opened, clicked, times) under the pseudonymous member id, without the address",
+            "Art. 17(3)(e) and Art. 89: campaign statistics and the frequency cap across campaigns stay correct"),
+    ];
+
     public string Module => CampaignsDbContext.SchemaName;
 
     public PersonalDataDescription Description { get; } = new(
         ["activity history (surveys, reviews, enrolment, birthday bonuses)", "referral code and referrals (who referred whom, by member id)",
-            "segment memberships and when the member entered and left each segment"],
-        ["crediting points for activities under the program's earning rules", "enforcing the rules' caps", "selecting members for campaigns and rules (segments)"],
+            "segment memberships and when the member entered and left each segment",
+            "campaign delivery log (the address each message went to, when it was sent, opened, clicked)"],
+        ["crediting points for activities under the program's earning rules", "enforcing the rules' caps",
+            "selecting members for campaigns and rules (segments)", "sending campaign messages with consent, their frequency cap and statistics"],
         "until erasure; then kept under the pseudonymous member id with the points ledger");
 
     public async Task ExportAsync(Guid memberId, Utf8JsonWriter writer, CancellationToken cancellationToken)
@@ -74,13 +82,23 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
         }
 
         writer.WriteEndArray();
+        writer.WriteStartArray("campaignMessages");
+        var messages = db.CampaignMessages.AsNoTracking().Where(m => m.MemberId == memberId).OrderBy(m => m.QueuedAt).ThenBy(m => m.Id)
+            .Select(m => new { m.Program, m.CampaignId, Channel = m.Channel.ToString(), Status = m.Status.ToString(), m.Address, m.Locale, m.QueuedAt, m.SentAt, m.OpenedAt, m.ClickedAt, m.UnsubscribedAt });
+        await foreach (var message in messages.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            JsonSerializer.Serialize(writer, message, Json);
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
         await writer.FlushAsync(cancellationToken);
     }
 
     /// <summary>
-    /// Deletes the member's referral code (a shared link must no longer lead to them; it explains no points); keeps
-    /// activities and referrals under the pseudonymous ids.
+    /// Deletes the member's referral code (a shared link must no longer lead to them; it explains no points), their
+    /// segment memberships and history, and the addresses and locales of their delivery log; keeps activities, referrals and the log's outcomes (campaign
+    /// statistics, the frequency cap) under the pseudonymous ids.
     /// </summary>
     public async Task<ErasureReport> EraseAsync(Guid memberId, CancellationToken cancellationToken)
     {
@@ -90,7 +108,9 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
         await db.SegmentMembers.Where(m => m.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
         await db.SegmentChanges.Where(c => c.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
         await db.SegmentListEntries.Where(e => e.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
-        string[] erased = ["referral code", "segment memberships, their history and static list entries"];
+        await db.CampaignMessages.Where(m => m.MemberId == memberId)
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.Address, (string?)null).SetProperty(m => m.Locale, (string?)null), cancellationToken);
+        string[] erased = ["referral code", "segment memberships, their history and static list entries", "addresses of campaign messages"];
         var retained = new List<RetainedData>();
         if (await db.Activities.AnyAsync(a => a.MemberId == memberId, cancellationToken))
         {
@@ -100,6 +120,11 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
         if (await db.Referrals.AnyAsync(r => r.ReferrerId == memberId || r.ReferredId == memberId, cancellationToken))
         {
             retained.AddRange(RetainedReferrals);
+        }
+
+        if (await db.CampaignMessages.AnyAsync(m => m.MemberId == memberId, cancellationToken))
+        {
+            retained.AddRange(RetainedMessages);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -1,0 +1,72 @@
+using MailKit.Security;
+
+namespace Loyalty.Campaigns.Messaging;
+
+/// <summary>Campaign sending, section <c>Modules:Campaigns:Messaging</c>.</summary>
+internal sealed class MessagingOptions
+{
+    public const string Section = "Modules:Campaigns:Messaging";
+
+    public const int MinimumSecretLength = 32;
+
+    /// <summary>The address members reach this installation at (<c>https://loyalty.example.com</c>): unsubscribe, open and click links.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The key of the links' signatures (HMAC-SHA256), at least 32 characters; changing it breaks every link already sent.</summary>
+    public string? LinkSecret { get; set; }
+
+    public string FromAddress { get; set; } = "loyalty@localhost";
+
+    public string FromName { get; set; } = "Loyalty";
+
+    /// <summary>Messages handed over per round before the campaign's claim is extended and its progress saved.</summary>
+    public int BatchSize { get; set; } = 200;
+
+    public SmtpOptions Smtp { get; set; } = new();
+
+    public WebhookOptions Webhook { get; set; } = new();
+
+    /// <summary>Why sending cannot start, or null when it can.</summary>
+    public string? Problem() =>
+        !Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out _) ? $"Set {Section}:PublicBaseUrl, the address the unsubscribe link points to."
+        : LinkSecret is not { Length: >= MinimumSecretLength } ? $"Set {Section}:LinkSecret (at least {MinimumSecretLength} characters), which signs the unsubscribe link."
+        : null;
+}
+
+internal sealed class SmtpOptions
+{
+    public string Host { get; set; } = "localhost";
+
+    public int Port { get; set; } = 25;
+
+    /// <summary><c>None</c>, <c>Auto</c>, <c>SslOnConnect</c>, <c>StartTls</c> or <c>StartTlsWhenAvailable</c> (MailKit's names).</summary>
+    public SecureSocketOptions Tls { get; set; } = SecureSocketOptions.StartTlsWhenAvailable;
+
+    /// <summary>Empty: no authentication.</summary>
+    public string? UserName { get; set; }
+
+    public string? Password { get; set; }
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Tries per message for transient errors (4xx replies, lost connections), the first included.</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>The wait before the second try; it doubles for each further one.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+internal sealed class WebhookOptions
+{
+    /// <summary>Where webhook campaigns POST their messages.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The key of the <c>X-Loyalty-Signature</c> header (HMAC-SHA256), at least 32 characters.</summary>
+    public string? Secret { get; set; }
+
+    public int MaxAttempts { get; set; } = 4;
+
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+}
