@@ -19,6 +19,10 @@ public sealed class EndpointAuthorizationTests
 
         // The links in campaign messages: their signed token is the authorization.
         "/api/campaigns/m/",
+
+        // The survey answer pages: a personal link's signed token is the authorization; a public link is open by choice.
+        "/api/feedback/s/",
+        "/api/feedback/public/",
     ];
 
     [Fact]
