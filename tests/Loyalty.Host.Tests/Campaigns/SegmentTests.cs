@@ -51,10 +51,21 @@ public sealed class SegmentTests
         now = world.Host.Clock.GetUtcNow();
         await world.PurchaseAsync(once, 1_000, now.AddDays(-2));
         await world.PurchaseAsync(once, 1_000, now.AddDays(-1));
-        var requested = await world.Marketer.PostAsync($"{world.Segments}/berlin-regulars/evaluate", null);
-        Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
-        // The scheduler's own run (the daily refresh is due after a month) may have done part of this; the outcome is the same.
-        segment = await world.EvaluateAsync("berlin-regulars");
+        // The scheduler's own run (the daily refresh is due after a month) may have started before these purchases; a
+        // request made while it runs changes nothing (as documented), so the request is repeated once that run is done.
+        async Task<SegmentView> RequestEvaluationAsync()
+        {
+            var requested = await world.Marketer.PostAsync($"{world.Segments}/berlin-regulars/evaluate", null);
+            Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
+            return await world.EvaluateAsync("berlin-regulars");
+        }
+
+        segment = await RequestEvaluationAsync();
+        if (segment.MemberCount != 1)
+        {
+            segment = await RequestEvaluationAsync();
+        }
+
         Assert.Equal(1, segment.MemberCount);
         Assert.Equal([once], await world.MembersAsync("berlin-regulars"));
 

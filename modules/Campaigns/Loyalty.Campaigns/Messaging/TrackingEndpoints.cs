@@ -53,7 +53,7 @@ internal static class TrackingEndpoints
         }
 
         // Resolved here rather than as a parameter: the gate is Consent's, registered by that module.
-        await services.GetRequiredService<IConsentGate>().WithdrawAsync(message.MemberId, message.Purpose, message.ConsentChannel, "unsubscribe-link", cancellationToken);
+        await services.GetRequiredService<IConsentGate>().WithdrawAsync(message.MemberId, message.Purpose, message.ConsentChannel, "unsubscribeLink", cancellationToken);
         var now = clock.GetUtcNow();
         await db.CampaignMessages.Where(m => m.Id == link.MessageId && m.UnsubscribedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(m => m.UnsubscribedAt, now), cancellationToken);

@@ -21,8 +21,8 @@ internal enum CampaignChannel
 
 /// <summary>
 /// One message to the program's members on one channel, sent once at <see cref="ScheduledAt"/> by
-/// <see cref="SendCampaignsJob"/>. The audience is the program's active members, or those of <see cref="SegmentId"/>
-/// once segments are plugged in; it is read page by page when sending starts, each member becoming a
+/// <see cref="SendCampaignsJob"/>. The audience is the program's active members, or the members of <see cref="Segment"/>
+/// as it was last evaluated; it is read page by page when sending starts, each member becoming a
 /// <see cref="CampaignMessage"/> (the send record) before anything is sent.
 /// </summary>
 internal sealed class Campaign
@@ -41,8 +41,8 @@ internal sealed class Campaign
     /// <summary>The consent channel asked at send time: <c>email</c> for email, <c>sms</c> or <c>push</c> for a webhook.</summary>
     public required string ConsentChannel { get; set; }
 
-    /// <summary>Null: all active members of the program. Segment targeting plugs in here.</summary>
-    public Guid? SegmentId { get; set; }
+    /// <summary>Null: all active members of the program; otherwise the code of one of the program's segments.</summary>
+    public string? Segment { get; set; }
 
     /// <summary>The content used for a member whose locale has none of its own (and for members without a locale).</summary>
     public required string DefaultLocale { get; set; }

@@ -18,7 +18,7 @@ internal sealed record ContentRequest(string? Locale, string? Subject, string? B
 
 internal sealed record CampaignRequest(
     string? Name, string? Channel, string? Purpose, string? ConsentChannel, string? DefaultLocale, List<ContentRequest>? Contents,
-    Guid? VoucherTemplateId, bool? TrackOpens, bool? TrackClicks);
+    Guid? VoucherTemplateId, bool? TrackOpens, bool? TrackClicks, string? Segment);
 
 internal sealed record ScheduleRequest(DateTimeOffset? At);
 
@@ -35,7 +35,7 @@ internal sealed record CampaignProgressDto(
 
 internal sealed record CampaignDto(
     Guid Id, string Program, string Name, string Channel, string Purpose, string ConsentChannel, string DefaultLocale, IReadOnlyList<ContentDto> Contents,
-    Guid? VoucherTemplateId, bool TrackOpens, bool TrackClicks, string Status, DateTimeOffset? ScheduledAt, DateTimeOffset CreatedAt,
+    Guid? VoucherTemplateId, bool TrackOpens, bool TrackClicks, string? Segment, string Status, DateTimeOffset? ScheduledAt, DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, CampaignProgressDto? Progress);
 
 internal sealed record MessageDto(Guid Id, Guid MemberId, string Status, string? Reason, string? Address, string? Locale, int Attempts,
@@ -56,19 +56,23 @@ internal static class CampaignEndpoints
         campaigns.MapGet("/{id:guid}", Get).RequireAuthorization(Policies.ViewPrograms);
         campaigns.MapPost("/", Create).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
             .WithExample("Create an email campaign (as a draft)", Example);
-        campaigns.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.ManagePrograms);
+        campaigns.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.ManagePrograms)
+            .WithExample("Change a draft or scheduled campaign", Example);
         campaigns.MapPost("/{id:guid}/schedule", Schedule).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
-            .WithSummary("Send the campaign once, at a time");
+            .WithExample("Send the campaign once, at a time", new ScheduleRequest(new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero)));
         campaigns.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
             .WithSummary("Stop a scheduled or sending campaign; what was sent stays sent");
         campaigns.MapPost("/{id:guid}/preview", Preview).RequireAuthorization(Policies.ViewPrograms)
-            .WithSummary("Render the campaign for a member, issuing no voucher and sending nothing");
+            .WithExample("Render the campaign for a member, issuing no voucher and sending nothing", new PreviewRequest(ExampleMember));
         campaigns.MapPost("/{id:guid}/test-send", TestSend).RequireAuthorization(Policies.ManagePrograms)
-            .WithSummary("Send the campaign rendered for a member to a test address");
+            .WithExample("Send the campaign rendered for a member to a test address", new TestSendRequest(ExampleMember, "marketing@shop.example"));
         campaigns.MapGet("/{id:guid}/messages", Messages).RequireAuthorization(Policies.SupportMembers);
         api.MapGet("/programs/{program}/messaging-settings", GetSettings).RequireAuthorization(Policies.ViewPrograms);
-        api.MapPut("/programs/{program}/messaging-settings", PutSettings).RequireAuthorization(Policies.ManagePrograms);
+        api.MapPut("/programs/{program}/messaging-settings", PutSettings).RequireAuthorization(Policies.ManagePrograms)
+            .WithExample("Set the frequency cap and quiet hours", new MessagingSettingsDto(2, 7, new TimeOnly(21, 0), new TimeOnly(8, 0)));
     }
+
+    private static readonly Guid ExampleMember = Guid.Parse("0193a5d2-7a6e-7c41-9e43-3a1f9c2b5d10");
 
     private static readonly CampaignRequest Example = new(
         "November double points", "email", ConsentPurposes.EmailMarketing, ConsentChannels.Email, "en",
@@ -76,7 +80,7 @@ internal static class CampaignEndpoints
             new("en", "{{ member.first_name ?? \"Hello\" }}, double points this week", "<p>You have {{ member.balance }} points.</p><p><a href=\"https://shop.example.com\">Shop now</a></p><p><a href=\"{{ unsubscribe_url }}\">Unsubscribe</a></p>"),
             new("de", "{{ member.first_name ?? \"Hallo\" }}, doppelte Punkte diese Woche", "<p>Sie haben {{ member.balance }} Punkte.</p><p><a href=\"{{ unsubscribe_url }}\">Abmelden</a></p>"),
         ],
-        null, true, true);
+        null, true, true, null);
 
     private static async Task<Ok<List<CampaignDto>>> List(string program, CampaignsDbContext db, CancellationToken cancellationToken)
     {
@@ -98,7 +102,7 @@ internal static class CampaignEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown program", detail: $"There is no program '{program}'.");
         }
 
-        var errors = Validate(request);
+        var errors = await ValidateAsync(program, request, db, cancellationToken);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -137,7 +141,7 @@ internal static class CampaignEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The campaign can no longer change", detail: $"It is {campaign.Status.ToString().ToLowerInvariant()}.");
         }
 
-        var errors = Validate(request);
+        var errors = await ValidateAsync(program, request, db, cancellationToken);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -325,6 +329,18 @@ internal static class CampaignEndpoints
         return TypedResults.Ok(request);
     }
 
+    private static async Task<ValidationErrors> ValidateAsync(string program, CampaignRequest request, CampaignsDbContext db, CancellationToken cancellationToken)
+    {
+        var errors = Validate(request);
+        if (request.Segment is not null)
+        {
+            errors.Check(await db.Segments.AnyAsync(s => s.Program == program && s.Code == request.Segment, cancellationToken),
+                "segment", $"The program has no segment '{request.Segment}'; leave it out to send to all active members.");
+        }
+
+        return errors;
+    }
+
     private static ValidationErrors Validate(CampaignRequest request)
     {
         var errors = new ValidationErrors()
@@ -377,6 +393,7 @@ internal static class CampaignEndpoints
         campaign.VoucherTemplateId = request.VoucherTemplateId;
         campaign.TrackOpens = request.TrackOpens ?? false;
         campaign.TrackClicks = request.TrackClicks ?? false;
+        campaign.Segment = request.Segment;
     }
 
     private static async Task<(Campaign? Campaign, MessagingProgram? Program, MessageRecipient? Recipient)> LoadForRenderAsync(
@@ -414,7 +431,7 @@ internal static class CampaignEndpoints
     private static CampaignDto Dto(Campaign c, CampaignProgressDto? progress) => new(
         c.Id, c.Program, c.Name, c.Channel.ToString().ToLowerInvariant(), c.Purpose, c.ConsentChannel, c.DefaultLocale,
         c.Contents.OrderBy(x => x.Locale).Select(x => new ContentDto(x.Locale, x.Subject, x.Body)).ToList(),
-        c.VoucherTemplateId, c.TrackOpens, c.TrackClicks, Name(c.Status), c.ScheduledAt, c.CreatedAt, c.StartedAt, c.CompletedAt, progress);
+        c.VoucherTemplateId, c.TrackOpens, c.TrackClicks, c.Segment, Name(c.Status), c.ScheduledAt, c.CreatedAt, c.StartedAt, c.CompletedAt, progress);
 
     private static string Name<T>(T value) where T : struct, Enum => value.ToString() is var s ? char.ToLowerInvariant(s[0]) + s[1..] : "";
 }

@@ -1,5 +1,6 @@
 using Loyalty.Campaigns.Messaging;
 using Loyalty.Campaigns.Persistence;
+using Loyalty.Campaigns.Contracts;
 using Loyalty.Consent.Contracts;
 using Loyalty.Members.Contracts;
 using Loyalty.Rewards.Contracts;
@@ -18,7 +19,7 @@ namespace Loyalty.Campaigns.Sends;
 /// any point is continued by the next without a repeat; the one record a crash leaves in <c>Sending</c> is not sent again.
 /// </summary>
 internal sealed class CampaignSender(
-    CampaignsDbContext db, IMessageRecipients members, IServiceProvider services, IVoucherIssuer vouchers, ChannelSessions channels,
+    CampaignsDbContext db, IMessageRecipients members, ISegmentMembership segments, IServiceProvider services, IVoucherIssuer vouchers, ChannelSessions channels,
     MessageLinks links, IOptions<MessagingOptions> options, TimeProvider clock, ILogger<CampaignSender> logger)
 {
     public static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(5);
@@ -217,10 +218,13 @@ internal sealed class CampaignSender(
         }
     }
 
-    /// <summary>The next page of the audience after the cursor, by member id. Segment targeting plugs in here.</summary>
-    private Task<IReadOnlyList<Guid>> AudiencePageAsync(Campaign campaign, int take, CancellationToken stop) => campaign.SegmentId is null
+    /// <summary>
+    /// The next page of the audience after the cursor, by member id: the program's active members, or the segment's
+    /// members as last evaluated (a member no longer active is then skipped with a reason when the message is decided).
+    /// </summary>
+    private Task<IReadOnlyList<Guid>> AudiencePageAsync(Campaign campaign, int take, CancellationToken stop) => campaign.Segment is null
         ? members.ActiveMembersAsync(campaign.Program, campaign.AudienceCursor, take, stop)
-        : throw new NotSupportedException("Segment audiences are not available yet.");
+        : segments.MembersOfAsync(campaign.Program, campaign.Segment, campaign.AudienceCursor, take, stop);
 
     private async Task<Decision> DecideAsync(
         Campaign campaign, MessagingProgram program, Dictionary<string, (MessageTemplate Subject, MessageTemplate Body)> templates, Guid messageId, Guid memberId,

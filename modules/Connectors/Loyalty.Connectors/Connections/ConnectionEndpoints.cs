@@ -21,7 +21,8 @@ internal static class ConnectionEndpoints
             .WithExample("Connect a CSV folder", new CreateConnectionRequest("crm-export", "csv-folder", new() { ["folder"] = "/srv/crm-export" }));
         connections.MapGet("/", List).RequireAuthorization(Policies.Administer);
         connections.MapGet("/{id:guid}", Get).RequireAuthorization(Policies.Administer);
-        connections.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.Administer);
+        connections.MapPut("/{id:guid}", Update).RequireAuthorization(Policies.Administer)
+            .WithExample("Change a connection's settings; a secret left out keeps its stored value", new UpdateConnectionRequest(new() { ["folder"] = "/srv/crm-export" }));
         connections.MapDelete("/{id:guid}", Delete).RequireAuthorization(Policies.Administer);
         connections.MapPost("/{id:guid}/check", Check).RequireAuthorization(Policies.Administer);
         connections.MapGet("/{id:guid}/objects", Discover).RequireAuthorization(Policies.Administer);

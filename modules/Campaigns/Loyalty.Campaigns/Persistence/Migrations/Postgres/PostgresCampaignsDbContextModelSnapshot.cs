@@ -639,8 +639,8 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ScheduledAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid?>("SegmentId")
-                        .HasColumnType("uuid");
+                    b.Property<string>("Segment")
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone");

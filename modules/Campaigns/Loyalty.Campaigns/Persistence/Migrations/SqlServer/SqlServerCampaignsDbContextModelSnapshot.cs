@@ -639,8 +639,8 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("ScheduledAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<Guid?>("SegmentId")
-                        .HasColumnType("uniqueidentifier");
+                    b.Property<string>("Segment")
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("datetimeoffset");

@@ -633,7 +633,7 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                     b.Property<long?>("ScheduledAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid?>("SegmentId")
+                    b.Property<string>("Segment")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("StartedAt")

@@ -46,7 +46,7 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                     Channel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Purpose = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
                     ConsentChannel = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
-                    SegmentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Segment = table.Column<string>(type: "TEXT", nullable: true),
                     DefaultLocale = table.Column<string>(type: "TEXT", maxLength: 35, nullable: false),
                     VoucherTemplateId = table.Column<Guid>(type: "TEXT", nullable: true),
                     TrackOpens = table.Column<bool>(type: "INTEGER", nullable: false),

@@ -48,7 +48,7 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                     Channel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     Purpose = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
                     ConsentChannel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    SegmentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Segment = table.Column<string>(type: "text", nullable: true),
                     DefaultLocale = table.Column<string>(type: "character varying(35)", maxLength: 35, nullable: false),
                     VoucherTemplateId = table.Column<Guid>(type: "uuid", nullable: true),
                     TrackOpens = table.Column<bool>(type: "boolean", nullable: false),

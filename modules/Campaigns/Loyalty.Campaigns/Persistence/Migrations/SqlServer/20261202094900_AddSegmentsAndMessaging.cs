@@ -48,7 +48,7 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                     Channel = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
                     Purpose = table.Column<string>(type: "nvarchar(50)", maxLength: 50, nullable: false),
                     ConsentChannel = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    SegmentId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    Segment = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     DefaultLocale = table.Column<string>(type: "nvarchar(35)", maxLength: 35, nullable: false),
                     VoucherTemplateId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     TrackOpens = table.Column<bool>(type: "bit", nullable: false),
