@@ -41,7 +41,7 @@ public sealed partial class SmtpCampaignTests
         });
 
         await ScheduleAsync(api, campaign, host.Clock.GetUtcNow());
-        await host.RunJobAsync("campaigns", "SendCampaignsJob");
+        await SendDueCampaignsAsync(host, api);
 
         var received = smtp.Messages();
         Assert.Equal(2, received.Count);
@@ -116,7 +116,7 @@ public sealed partial class SmtpCampaignTests
         Assert.InRange(midway.Sent, 4, 9);
         Assert.Equal(10, midway.Audience);
 
-        await host.RunJobAsync("campaigns", "SendCampaignsJob");
+        await SendDueCampaignsAsync(host, api);
 
         var addresses = smtp.Messages().Select(m => m.To.Mailboxes.Single().Address).Order().ToList();
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"m{i}@example.com").Order(), addresses);
@@ -150,7 +150,7 @@ public sealed partial class SmtpCampaignTests
 
         var campaign = await CreateAsync(api, new { name = "VIP news", channel = "email", segment = "vip", contents = new[] { new { locale = "en", subject = "News for {{ member.first_name }}", body = "<p>Hi</p>" } } });
         await ScheduleAsync(api, campaign, host.Clock.GetUtcNow());
-        await host.RunJobAsync("campaigns", "SendCampaignsJob");
+        await SendDueCampaignsAsync(host, api);
 
         Assert.Equal(["also-vip@example.com", "vip@example.com"], smtp.Messages().Select(m => m.To.Mailboxes.Single().Address).Order());
         Assert.Equal((2, 2), ((await GetAsync(api, campaign)).Progress!.Audience, (await GetAsync(api, campaign)).Progress!.Sent));
@@ -183,7 +183,7 @@ public sealed partial class SmtpCampaignTests
         Assert.False(testMail.Headers.Contains("List-Unsubscribe"));
 
         await ScheduleAsync(api, campaign, host.Clock.GetUtcNow());
-        await host.RunJobAsync("campaigns", "SendCampaignsJob");
+        await SendDueCampaignsAsync(host, api);
 
         Assert.Equal(["marketer@shop.example", "named@example.com"], smtp.Messages().Select(m => m.To.Mailboxes.Single().Address).Order());
         var skipped = (await MessagesAsync(api, campaign)).Single(m => m.MemberId == withoutName);
@@ -205,11 +205,11 @@ public sealed partial class SmtpCampaignTests
 
         var first = await CreateAsync(api, Simple("First"));
         await ScheduleAsync(api, first, host.Clock.GetUtcNow());
-        await host.RunJobAsync("campaigns", "SendCampaignsJob");
+        await SendDueCampaignsAsync(host, api);
         host.Clock.Advance(TimeSpan.FromDays(1));
         var second = await CreateAsync(api, Simple("Second"));
         await ScheduleAsync(api, second, host.Clock.GetUtcNow());
-        await host.RunJobAsync("campaigns", "SendCampaignsJob");
+        await SendDueCampaignsAsync(host, api);
 
         var delivered = Assert.Single(smtp.Messages());
         Assert.Equal("busy@example.com", delivered.To.Mailboxes.Single().Address);
@@ -229,6 +229,27 @@ public sealed partial class SmtpCampaignTests
         channel = "email",
         contents = new[] { new { locale = "en", subject = "Hello", body } },
     };
+
+    /// <summary>
+    /// Runs the send job until none of the program's campaigns is due or sending: the scheduler's own run of the job may
+    /// hold a campaign's claim when the test's run looks, and then the test's run leaves that campaign to it.
+    /// </summary>
+    internal static async Task SendDueCampaignsAsync(LoyaltyHost host, RewardsApi api)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            await host.RunJobAsync("campaigns", "SendCampaignsJob");
+            var campaigns = (await api.Admin.GetFromJsonAsync<List<CampaignView>>(Campaigns(api)))!;
+            if (campaigns.All(c => c.Status is not ("scheduled" or "sending")))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("The due campaigns were not sent.");
+    }
 
     internal static string Campaigns(RewardsApi api) => $"/api/campaigns/programs/{api.Members.Program}/campaigns";
 
