@@ -30,7 +30,8 @@ public class MessageRenderBenchmark
         </body></html>
         """;
 
-    private static readonly MessagingProgram Program = new(Guid.NewGuid(), "bench", "Nordic Rewards", "Europe/Berlin");
+    private static readonly LoyaltyProgramDto Program = new(
+        Guid.NewGuid(), "bench", "Nordic Rewards", "Europe/Berlin", "EUR", DateTimeOffset.UnixEpoch, "points", "status-points", 1m, "transaction", 0, "none", 0, "keep", 0);
 
     private Template _raw = null!;
     private MessageTemplate _template = null!;

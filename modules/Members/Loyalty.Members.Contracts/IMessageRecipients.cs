@@ -6,17 +6,12 @@ namespace Loyalty.Members.Contracts;
 /// </summary>
 public interface IMessageRecipients
 {
-    /// <summary>The program, or null for an unknown code.</summary>
-    Task<MessagingProgram?> ProgramAsync(string programCode, CancellationToken cancellationToken);
-
     /// <summary>Ids of the program's active members after <paramref name="after"/> (exclusive), ordered by id.</summary>
     Task<IReadOnlyList<Guid>> ActiveMembersAsync(string programCode, Guid? after, int take, CancellationToken cancellationToken);
 
     /// <summary>The members among <paramref name="memberIds"/> that belong to the program, in any status.</summary>
     Task<IReadOnlyList<MessageRecipient>> FindAsync(string programCode, IReadOnlyCollection<Guid> memberIds, CancellationToken cancellationToken);
 }
-
-public sealed record MessagingProgram(Guid Id, string Code, string Name, string TimeZone);
 
 /// <param name="Status">active, suspended, closed, merged or erased: only an active member is sent marketing.</param>
 /// <param name="Balance">Spendable points now.</param>

@@ -55,7 +55,7 @@ internal sealed class MessageTemplate
     /// expiring_at), <c>program</c> (name, code), <c>voucher</c> (code, expires_at) when the campaign issues one, and
     /// <c>unsubscribe_url</c>. A field the member has no value for is null.
     /// </summary>
-    public static ScriptObject Model(MessagingProgram program, MessageRecipient member, (string Code, DateTimeOffset? ExpiresAt)? voucher, string unsubscribeUrl)
+    public static ScriptObject Model(LoyaltyProgramDto program, MessageRecipient member, (string Code, DateTimeOffset? ExpiresAt)? voucher, string unsubscribeUrl)
     {
         var model = new ScriptObject
         {

@@ -95,9 +95,9 @@ internal static class CampaignEndpoints
     }
 
     private static async Task<Results<Created<CampaignDto>, ValidationProblem, ProblemHttpResult>> Create(
-        string program, CampaignRequest request, CampaignsDbContext db, IMessageRecipients members, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+        string program, CampaignRequest request, CampaignsDbContext db, ILoyaltyPrograms programs, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await members.ProgramAsync(program, cancellationToken) is null)
+        if (await programs.FindAsync(program, cancellationToken) is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown program", detail: $"There is no program '{program}'.");
         }
@@ -214,9 +214,9 @@ internal static class CampaignEndpoints
     }
 
     private static async Task<Results<Ok<PreviewDto>, NotFound, ValidationProblem>> Preview(
-        string program, Guid id, PreviewRequest request, CampaignsDbContext db, IMessageRecipients members, CancellationToken cancellationToken)
+        string program, Guid id, PreviewRequest request, CampaignsDbContext db, ILoyaltyPrograms programs, IMessageRecipients members, CancellationToken cancellationToken)
     {
-        var (campaign, found, recipient) = await LoadForRenderAsync(program, id, request.MemberId, db, members, cancellationToken);
+        var (campaign, found, recipient) = await LoadForRenderAsync(program, id, request.MemberId, db, programs, members, cancellationToken);
         if (campaign is null || found is null)
         {
             return TypedResults.NotFound();
@@ -232,7 +232,7 @@ internal static class CampaignEndpoints
     }
 
     private static async Task<Results<Ok<PreviewDto>, NotFound, ValidationProblem, ProblemHttpResult>> TestSend(
-        string program, Guid id, TestSendRequest request, CampaignsDbContext db, IMessageRecipients members, ChannelSessions channels,
+        string program, Guid id, TestSendRequest request, CampaignsDbContext db, ILoyaltyPrograms programs, IMessageRecipients members, ChannelSessions channels,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         if (request.Address is null || !MimeKit.MailboxAddress.TryParse(request.Address, out _) || !request.Address.Contains('@'))
@@ -240,7 +240,7 @@ internal static class CampaignEndpoints
             return new ValidationErrors().Check(false, "address", "Give an email address to send the test to.").ToProblem();
         }
 
-        var (campaign, found, recipient) = await LoadForRenderAsync(program, id, request.MemberId, db, members, cancellationToken);
+        var (campaign, found, recipient) = await LoadForRenderAsync(program, id, request.MemberId, db, programs, members, cancellationToken);
         if (campaign is null || found is null)
         {
             return TypedResults.NotFound();
@@ -396,16 +396,16 @@ internal static class CampaignEndpoints
         campaign.Segment = request.Segment;
     }
 
-    private static async Task<(Campaign? Campaign, MessagingProgram? Program, MessageRecipient? Recipient)> LoadForRenderAsync(
-        string program, Guid id, Guid? memberId, CampaignsDbContext db, IMessageRecipients members, CancellationToken cancellationToken)
+    private static async Task<(Campaign? Campaign, LoyaltyProgramDto? Program, MessageRecipient? Recipient)> LoadForRenderAsync(
+        string program, Guid id, Guid? memberId, CampaignsDbContext db, ILoyaltyPrograms programs, IMessageRecipients members, CancellationToken cancellationToken)
     {
         var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Program == program && c.Id == id, cancellationToken);
-        var found = campaign is null ? null : await members.ProgramAsync(program, cancellationToken);
+        var found = campaign is null ? null : await programs.FindAsync(program, cancellationToken);
         var recipient = found is null || memberId is null ? null : (await members.FindAsync(program, [memberId.Value], cancellationToken)).SingleOrDefault();
         return (campaign, found, recipient);
     }
 
-    private static (string Locale, string? Subject, string? Body, string? Error) RenderFor(Campaign campaign, MessagingProgram program, MessageRecipient recipient, string unsubscribeUrl)
+    private static (string Locale, string? Subject, string? Body, string? Error) RenderFor(Campaign campaign, LoyaltyProgramDto program, MessageRecipient recipient, string unsubscribeUrl)
     {
         var content = campaign.ContentFor(recipient.Locale);
         (string, DateTimeOffset?)? voucher = campaign.VoucherTemplateId is null ? null : ("PREVIEW-CODE", null);

@@ -19,7 +19,7 @@ namespace Loyalty.Campaigns.Sends;
 /// any point is continued by the next without a repeat; the one record a crash leaves in <c>Sending</c> is not sent again.
 /// </summary>
 internal sealed class CampaignSender(
-    CampaignsDbContext db, IMessageRecipients members, ISegmentMembership segments, IServiceProvider services, IVoucherIssuer vouchers, ChannelSessions channels,
+    CampaignsDbContext db, ILoyaltyPrograms programs, IMessageRecipients members, ISegmentMembership segments, IServiceProvider services, IVoucherIssuer vouchers, ChannelSessions channels,
     MessageLinks links, IOptions<MessagingOptions> options, TimeProvider clock, ILogger<CampaignSender> logger)
 {
     public static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(5);
@@ -86,7 +86,7 @@ internal sealed class CampaignSender(
             return;
         }
 
-        var program = await members.ProgramAsync(campaign.Program, stop);
+        var program = await programs.FindAsync(campaign.Program, stop);
         if (program is null)
         {
             return;
@@ -227,7 +227,7 @@ internal sealed class CampaignSender(
         : segments.MembersOfAsync(campaign.Program, campaign.Segment, campaign.AudienceCursor, take, stop);
 
     private async Task<Decision> DecideAsync(
-        Campaign campaign, MessagingProgram program, Dictionary<string, (MessageTemplate Subject, MessageTemplate Body)> templates, Guid messageId, Guid memberId,
+        Campaign campaign, LoyaltyProgramDto program, Dictionary<string, (MessageTemplate Subject, MessageTemplate Body)> templates, Guid messageId, Guid memberId,
         IReadOnlySet<Guid> allowed, MessageRecipient? recipient, int recentlySent, int cap, CancellationToken stop)
     {
         if (!allowed.Contains(memberId))

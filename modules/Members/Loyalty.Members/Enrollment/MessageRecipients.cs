@@ -9,12 +9,6 @@ internal sealed class MessageRecipients(MembersDbContext db, TimeProvider clock)
 {
     private static readonly TimeSpan ExpiringWindow = TimeSpan.FromDays(30);
 
-    public async Task<MessagingProgram?> ProgramAsync(string programCode, CancellationToken cancellationToken)
-    {
-        var program = await db.FindProgramAsync(programCode, cancellationToken);
-        return program is null ? null : new MessagingProgram(program.Id, program.Code, program.Name, program.TimeZone);
-    }
-
     public async Task<IReadOnlyList<Guid>> ActiveMembersAsync(string programCode, Guid? after, int take, CancellationToken cancellationToken)
     {
         var query = db.Members.AsNoTracking().IgnoreAutoIncludes()
