@@ -1,6 +1,7 @@
 using Loyalty.Administration.ApiKeys;
 using Loyalty.Administration.Audit;
 using Loyalty.Administration.Contracts;
+using Loyalty.Administration.DataProtection;
 using Loyalty.Administration.Outbox;
 using Loyalty.Administration.Persistence;
 using Loyalty.Administration.SignIn;
@@ -29,6 +30,7 @@ public sealed class AdministrationModule : LoyaltyModule
     {
         services.AddModuleDbContext<AdministrationDbContext, SqliteAdministrationDbContext, PostgresAdministrationDbContext, SqlServerAdministrationDbContext>(
             configuration, Name);
+        services.AddSharedKeyRing(configuration);
         services.AddScoped<IAdminUsers, AdminUsers>();
         services.AddSingleton<IPasswordHasher<AdminUser>, PasswordHasher<AdminUser>>();
         services.AddSingleton<ApiKeyCache>();

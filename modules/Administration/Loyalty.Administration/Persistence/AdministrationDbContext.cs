@@ -1,17 +1,21 @@
 using Loyalty.Administration.ApiKeys;
 using Loyalty.Administration.Users;
 using Loyalty.Shared.Persistence;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Loyalty.Administration.Persistence;
 
-internal class AdministrationDbContext(DbContextOptions options) : ModuleDbContext(options, SchemaName)
+internal class AdministrationDbContext(DbContextOptions options) : ModuleDbContext(options, SchemaName), IDataProtectionKeyContext
 {
     public const string SchemaName = "admin";
 
     public DbSet<AdminUser> Users => Set<AdminUser>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    /// <summary>The installation's Data Protection key ring, shared by all nodes.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
