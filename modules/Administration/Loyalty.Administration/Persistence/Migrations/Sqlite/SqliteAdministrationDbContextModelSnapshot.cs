@@ -264,6 +264,23 @@ namespace Loyalty.Administration.Persistence.Migrations.Sqlite
 
                     b.ToTable("admin_OutboxMessages", (string)null);
                 });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("admin_DataProtectionKeys", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }
