@@ -17,6 +17,7 @@ builder.Services.AddProblemDetails();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<UnreadableRequestHandler>();
 builder.Services.AddLoyaltyOpenApi();
+builder.Services.AddLoyaltyReverseProxy(builder.Configuration);
 builder.Services.AddLoyaltyRateLimiting(builder.Configuration);
 builder.Services.AddLoyaltyJobs(builder.Configuration, LoyaltyModules.All);
 
@@ -27,6 +28,7 @@ if (command is not null)
     return await HostCommands.RunAsync(app, command);
 }
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
