@@ -43,6 +43,14 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
         return host;
     }
 
+    /// <summary>The real host on <paramref name="database"/> as it is (for example, one filled by an earlier release); the host drops it when disposed.</summary>
+    public static LoyaltyHost StartOn(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var host = new LoyaltyHost(database, settings ?? new Dictionary<string, string?>(), services: null);
+        _ = host.Server;
+        return host;
+    }
+
     /// <summary>
     /// A second node of the same installation: another host, with its own caches and clock, on this host's database
     /// (which this host drops when disposed).
