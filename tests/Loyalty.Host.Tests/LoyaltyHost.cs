@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Quartz;
 
@@ -97,6 +98,11 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (LogFileProvider.Folder is { } logFolder)
+        {
+            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(_ => new LogFileProvider(logFolder)));
         }
 
         builder.ConfigureServices(services =>
