@@ -194,6 +194,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
         data.MapDelete("/composite/sobjects", (string? ids, bool? allOrNone) => DeleteCollection(ids, allOrNone ?? false));
         data.MapMethods("/sobjects/{sobject}/{externalIdField}/{value}", ["PATCH"], UpsertOne);
         data.MapDelete("/sobjects/{sobject}/{id}", (string sobject, string id) => DeleteOne(sobject, id));
+        MapBulkIngest(data);
     }
 
     /// <summary>Counts the call, sets Sforce-Limit-Info and answers instead of the endpoint when a limit, a fault or the session says so.</summary>
