@@ -39,6 +39,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly Random _random;
     private readonly DateTimeOffset _started;
+    private readonly Dictionary<string, FakeField> _fieldsByName;
     private long _apiUsage;
     private long _idSequence;
     private long _cursorSequence;
@@ -49,6 +50,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
         _app = app;
         _random = new Random(options.RandomSeed);
         _started = Now();
+        _fieldsByName = AllFields().ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
     }
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -352,21 +354,22 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
             IEnumerable<FakeContact> matches = _contacts.Where(c => (includeDeleted || !c.IsDeleted) && soql.Where(f => ValueOf(c, f)));
             if (soql.OrderBy.Count > 0)
             {
-                var ordered = matches.ToList();
+                // The sort keys are read once per record: a keyset page sorts every match, as often as pages are read.
+                var ordered = matches.Select(c => (Contact: c, Keys: soql.OrderBy.Select(o => ValueOf(c, o.Field)).ToArray())).ToList();
                 ordered.Sort((a, b) =>
                 {
-                    foreach (var (field, descending) in soql.OrderBy)
+                    for (var k = 0; k < soql.OrderBy.Count; k++)
                     {
-                        var order = Soql.Compare(ValueOf(a, field), ValueOf(b, field));
+                        var order = Soql.Compare(a.Keys[k], b.Keys[k]);
                         if (order != 0)
                         {
-                            return descending ? -order : order;
+                            return soql.OrderBy[k].Descending ? -order : order;
                         }
                     }
 
                     return 0;
                 });
-                matches = ordered;
+                matches = ordered.Select(o => o.Contact);
             }
 
             if (soql.Limit is { } limit)
@@ -882,7 +885,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
 
     private IEnumerable<FakeField> AllFields() => StandardFields.Concat(_options.CustomFields);
 
-    private FakeField? FieldOf(string name) => AllFields().FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+    private FakeField? FieldOf(string name) => _fieldsByName.GetValueOrDefault(name);
 
     /// <summary>A field's value as SOQL compares it.</summary>
     private object? ValueOf(FakeContact contact, string name)
