@@ -100,6 +100,22 @@ internal sealed partial class SalesforceRestClient
         return records;
     }
 
+    /// <summary>The first page of a SOQL query (at most <paramref name="batchSize"/> records, 200 to 2,000) and the nextRecordsUrl of the rest.</summary>
+    public Task<(List<JsonObject> Records, string? NextRecordsUrl)> QueryFirstPageAsync(string soql, bool includeDeleted, int batchSize, CancellationToken cancellationToken) =>
+        QueryPageAsync(DataPath($"{(includeDeleted ? "queryAll" : "query")}?q={Uri.EscapeDataString(soql)}"), batchSize, cancellationToken);
+
+    /// <summary>The page at a nextRecordsUrl; Salesforce answers INVALID_QUERY_LOCATOR once the query's locator has expired.</summary>
+    public Task<(List<JsonObject> Records, string? NextRecordsUrl)> QueryNextPageAsync(string nextRecordsUrl, int batchSize, CancellationToken cancellationToken) =>
+        QueryPageAsync(nextRecordsUrl, batchSize, cancellationToken);
+
+    private async Task<(List<JsonObject> Records, string? NextRecordsUrl)> QueryPageAsync(string path, int batchSize, CancellationToken cancellationToken)
+    {
+        var queryOptions = $"batchSize={Math.Clamp(batchSize, 200, 2000).ToString(CultureInfo.InvariantCulture)}";
+        var answer = await SendAsync(HttpMethod.Get, path, null, cancellationToken, ("Sforce-Query-Options", queryOptions));
+        var page = JsonNode.Parse(answer.Body)!.AsObject();
+        return ([.. page["records"]!.AsArray().Select(r => r!.AsObject())], page["done"]!.GetValue<bool>() ? null : (string?)page["nextRecordsUrl"]);
+    }
+
     public async Task<SalesforceObject> DescribeAsync(string objectName, CancellationToken cancellationToken)
     {
         var answer = await SendAsync(HttpMethod.Get, DataPath($"sobjects/{objectName}/describe"), null, cancellationToken);

@@ -32,7 +32,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
     private readonly Dictionary<string, FakeContact> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<FakeContact>> _byExternalId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, JsonObject[]> _cursors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (JsonObject[] Rows, int BatchSize)> _cursors = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeFault> _faults = new();
     private readonly ConcurrentDictionary<string, bool> _lockOnNextWrite = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, JsonObject> _editBeforeNextWrite = new(StringComparer.OrdinalIgnoreCase);
@@ -155,6 +155,9 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
             _faults.Enqueue(fault);
         }
     }
+
+    /// <summary>Forgets every query locator, as Salesforce does after some minutes: their nextRecordsUrl then answers INVALID_QUERY_LOCATOR.</summary>
+    public void ExpireQueryLocators() => _cursors.Clear();
 
     /// <summary>Invalidates every session issued so far, as when sessions time out.</summary>
     public void ExpireAllSessions() => _sessions.Clear();
@@ -382,20 +385,21 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
 
         var batchSize = BatchSize(context.Request.Headers["Sforce-Query-Options"].ToString());
         var locator = $"01gFK{Interlocked.Increment(ref _cursorSequence):D10}";
-        _cursors[locator] = rows;
+        _cursors[locator] = (rows, batchSize);
         return Page(version, locator, rows, 0, batchSize);
     }
 
     private IResult QueryMore(string version, string locator)
     {
         var dash = locator.LastIndexOf('-');
-        if (dash < 0 || !_cursors.TryGetValue(locator[..dash], out var rows)
-            || !int.TryParse(locator[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var offset) || offset > rows.Length)
+        if (dash < 0 || !_cursors.TryGetValue(locator[..dash], out var query)
+            || !int.TryParse(locator[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var offset) || offset > query.Rows.Length)
         {
             return Json(400, SalesforceWire.Errors("INVALID_QUERY_LOCATOR", "invalid query locator"));
         }
 
-        return Page(version, locator[..dash], rows, offset, int.MaxValue);
+        // The query's batch size holds for its later pages too.
+        return Page(version, locator[..dash], query.Rows, offset, query.BatchSize);
     }
 
     /// <summary>A page is at most the batch size asked for (200 to 2,000) and at most what this server serves.</summary>
