@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -13,11 +14,16 @@ internal sealed record SalesforceChangePage(IReadOnlyList<SalesforceChange> Chan
 /// Reads changes in SystemModstamp order with Id as the tie-breaker, through queryAll so deletions (IsDeleted) come
 /// too. Within a run the next page starts strictly after the last (SystemModstamp, Id) read, so records that share a
 /// timestamp across a page boundary are not skipped; a new run (after a page without more) starts the look-back
-/// before the last change seen, so a transaction that committed late with an earlier stamp is still read. Pages are
-/// keyset queries rather than held query locators, which expire: a cursor stays valid however long the host waits.
+/// before the last change seen, so a transaction that committed late with an earlier stamp is still read. A run's
+/// pages of 200 records or more follow one query's nextRecordsUrl; the cursor also keeps the last (SystemModstamp, Id),
+/// so when the query locator has expired (Salesforce keeps them for minutes) the page is a keyset query from there,
+/// and a cursor stays valid however long the host waits. Smaller pages are keyset queries with LIMIT.
 /// </summary>
 internal sealed class SalesforceChangeReader(SalesforceRestClient client)
 {
+    private const int SmallestQueryBatch = 200;
+    private const int LargestQueryBatch = 2000;
+
     private static readonly string[] SyncFields = ["Id", "IsDeleted", "SystemModstamp"];
 
     public async Task<SalesforceChangePage> ReadAsync(
@@ -36,8 +42,31 @@ internal sealed class SalesforceChangeReader(SalesforceRestClient client)
             where = $" WHERE (SystemModstamp > {stamp} OR (SystemModstamp = {stamp} AND Id > {SalesforceJson.SoqlString(afterId)}))";
         }
 
-        var soql = $"SELECT {string.Join(", ", selected)} FROM {objectName}{where} ORDER BY SystemModstamp, Id LIMIT {pageSize}";
-        var rows = await client.QueryAsync(soql, includeDeleted: true, pageSize, cancellationToken);
+        var select = $"SELECT {string.Join(", ", selected)} FROM {objectName}{where} ORDER BY SystemModstamp, Id";
+        List<JsonObject> rows;
+        string? nextRecordsUrl = null;
+        bool hasMore;
+        if (pageSize >= SmallestQueryBatch)
+        {
+            // One query a run, followed through nextRecordsUrl page by page, costs Salesforce one sort instead of one
+            // per page; the position stays in the cursor, so an expired locator falls back to the keyset query.
+            var batchSize = Math.Min(pageSize, LargestQueryBatch);
+            var followed = position is { InRun: true, NextRecordsUrl: { } url } ? await FollowAsync(url, batchSize, cancellationToken) : null;
+            (rows, nextRecordsUrl) = followed ?? await client.QueryFirstPageAsync(select, includeDeleted: true, batchSize, cancellationToken);
+            while (nextRecordsUrl is not null && rows.Count + batchSize <= pageSize)
+            {
+                var (more, after) = await client.QueryNextPageAsync(nextRecordsUrl, batchSize, cancellationToken);
+                rows.AddRange(more);
+                nextRecordsUrl = after;
+            }
+
+            hasMore = nextRecordsUrl is not null;
+        }
+        else
+        {
+            rows = await client.QueryAsync($"{select} LIMIT {pageSize}", includeDeleted: true, pageSize, cancellationToken);
+            hasMore = rows.Count == pageSize;
+        }
 
         var changes = rows.Select(row =>
         {
@@ -48,12 +77,24 @@ internal sealed class SalesforceChangeReader(SalesforceRestClient client)
                 (bool?)row["IsDeleted"] ?? false,
                 row);
         }).ToList();
-        var hasMore = changes.Count == pageSize;
         var next = changes.Count > 0
-            ? new Position(changes[^1].SystemModstamp, changes[^1].Id, hasMore)
-            : position is null ? new Position(DateTimeOffset.MinValue, "", false) : position with { InRun = false };
+            ? new Position(changes[^1].SystemModstamp, changes[^1].Id, hasMore, nextRecordsUrl)
+            : position is null ? new Position(DateTimeOffset.MinValue, "", false, null) : position with { InRun = false, NextRecordsUrl = null };
         return new SalesforceChangePage(changes, JsonSerializer.Serialize(next), hasMore);
     }
 
-    private sealed record Position(DateTimeOffset Modstamp, string Id, bool InRun);
+    private async Task<(List<JsonObject> Records, string? NextRecordsUrl)?> FollowAsync(string nextRecordsUrl, int batchSize, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.QueryNextPageAsync(nextRecordsUrl, batchSize, cancellationToken);
+        }
+        catch (SalesforceException e) when (e.Error.Code == "INVALID_QUERY_LOCATOR" || e.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <param name="NextRecordsUrl">Within a run, the rest of the run's query; null when the page was a keyset query.</param>
+    private sealed record Position(DateTimeOffset Modstamp, string Id, bool InRun, string? NextRecordsUrl);
 }

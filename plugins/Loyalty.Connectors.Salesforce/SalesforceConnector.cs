@@ -155,7 +155,7 @@ internal sealed class SalesforceConnector(
             _ => RecordOutcome.Failed,
         };
         var error = result.Errors.Count > 0
-            ? new RecordError(result.Errors[0].Code, result.Errors[0].Message, result.Errors[0].Code == "UNABLE_TO_LOCK_ROW", result.Errors[0].Fields)
+            ? new RecordError(result.Errors[0].Code, result.Errors[0].Message, result.Errors[0].Code is "UNABLE_TO_LOCK_ROW" or "BULK_UNPROCESSED", result.Errors[0].Fields)
             : null;
         return new RecordResult(result.Key, outcome, result.SalesforceId, outcome == RecordOutcome.Failed ? error : null);
     }
@@ -175,12 +175,21 @@ internal sealed class SalesforceConnector(
         {
             throw new ConnectorException(ConnectorErrorKind.Unauthorized, e.Message, e);
         }
+        catch (SalesforceBulkJobException e)
+        {
+            // InvalidBatch / InvalidJob: the data names a field or object the org does not have. Anything else (a
+            // processing timeout after Salesforce's own retries) may pass when the host writes the batch again.
+            var kind = e.ErrorMessage.StartsWith("InvalidBatch", StringComparison.OrdinalIgnoreCase) || e.ErrorMessage.StartsWith("InvalidJob", StringComparison.OrdinalIgnoreCase)
+                ? ConnectorErrorKind.Configuration
+                : e.State == "Aborted" ? ConnectorErrorKind.Permanent : ConnectorErrorKind.Transient;
+            throw new ConnectorException(kind, e.Message, e);
+        }
         catch (SalesforceException e)
         {
             var kind = e switch
             {
                 { Status: >= HttpStatusCode.InternalServerError } or { Error.Code: "UNABLE_TO_LOCK_ROW" } => ConnectorErrorKind.Transient,
-                { Status: HttpStatusCode.NotFound } or { Error.Code: "INVALID_FIELD" or "INVALID_TYPE" or "MALFORMED_QUERY" } => ConnectorErrorKind.Configuration,
+                { Status: HttpStatusCode.NotFound } or { Error.Code: "INVALID_FIELD" or "INVALID_TYPE" or "MALFORMED_QUERY" or "INVALIDJOB" } => ConnectorErrorKind.Configuration,
                 _ => ConnectorErrorKind.Permanent,
             };
             throw new ConnectorException(kind, e.Message, e);

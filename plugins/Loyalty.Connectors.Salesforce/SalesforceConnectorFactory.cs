@@ -41,6 +41,7 @@ public sealed partial class SalesforceConnectorFactory : IConnectorFactory
             RefreshToken = configuration.Get("refreshToken"),
             MaxRetries = (int)(configuration.GetInt64("maxRetries") ?? 3),
             AttemptTimeout = TimeSpan.FromSeconds(configuration.GetInt64("attemptTimeoutSeconds") ?? 100),
+            BulkThreshold = (int)Math.Clamp(configuration.GetInt64("bulkThreshold") ?? 2000, 0, int.MaxValue),
         };
         var objects = (configuration.Get("objects") ?? "Contact")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -51,6 +51,27 @@ internal static class SalesforceJson
         error["fields"] is JsonArray fields ? [.. fields.Select(f => (string?)f ?? "")] : []);
 
     /// <summary>
+    /// A bulk result's sf__Error, "CODE:message:Field1,Field2 --" (the fields part may be empty, "CODE:message:--").
+    /// The message itself holds ": ", so the fields are what follows the last colon not followed by a space.
+    /// </summary>
+    public static SalesforceError BulkError(string text)
+    {
+        var body = text.EndsWith("--", StringComparison.Ordinal) ? text[..^2].TrimEnd() : text;
+        var colon = body.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return new SalesforceError(body.Length > 0 ? body : "UNKNOWN", "", []);
+        }
+
+        var rest = body[(colon + 1)..];
+        var last = rest.LastIndexOf(':');
+        var (message, fields) = last >= 0 && (last == rest.Length - 1 || rest[last + 1] != ' ')
+            ? (rest[..last], rest[(last + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            : (rest, []);
+        return new SalesforceError(body[..colon], WithoutValue(message), fields);
+    }
+
+    /// <summary>
     /// Salesforce echoes the refused value after a second colon ("Email: invalid email address: a@b",
     /// "Last Name: data value too large: …"); admins see and logs keep these messages, so the value is cut off.
     /// </summary>

@@ -41,6 +41,8 @@ internal sealed partial class SalesforceRestClient
 {
     public const int CollectionLimit = 200;
 
+    private const int BulkIngestSince = 41;
+
     private static readonly Meter Meter = new("Loyalty.Connectors.Salesforce");
     private static readonly Gauge<long> UsageGauge = Meter.CreateGauge<long>(
         "loyalty.connectors.salesforce.api_usage", "{request}", "API requests the org used in its rolling 24 hours (Sforce-Limit-Info)");
@@ -48,6 +50,7 @@ internal sealed partial class SalesforceRestClient
         "loyalty.connectors.salesforce.api_limit", "{request}", "API requests the org may make in 24 hours (Sforce-Limit-Info)");
 
     private readonly HttpClient _http;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SalesforceSettings _settings;
     private readonly SalesforceSession _session;
@@ -58,6 +61,7 @@ internal sealed partial class SalesforceRestClient
     public SalesforceRestClient(HttpClient http, SalesforceSettings settings, TimeProvider time, ILogger logger)
     {
         _http = http;
+        _time = time;
         _logger = logger;
         _settings = settings;
         _session = new SalesforceSession(http, settings, time);
@@ -96,6 +100,22 @@ internal sealed partial class SalesforceRestClient
         return records;
     }
 
+    /// <summary>The first page of a SOQL query (at most <paramref name="batchSize"/> records, 200 to 2,000) and the nextRecordsUrl of the rest.</summary>
+    public Task<(List<JsonObject> Records, string? NextRecordsUrl)> QueryFirstPageAsync(string soql, bool includeDeleted, int batchSize, CancellationToken cancellationToken) =>
+        QueryPageAsync(DataPath($"{(includeDeleted ? "queryAll" : "query")}?q={Uri.EscapeDataString(soql)}"), batchSize, cancellationToken);
+
+    /// <summary>The page at a nextRecordsUrl; Salesforce answers INVALID_QUERY_LOCATOR once the query's locator has expired.</summary>
+    public Task<(List<JsonObject> Records, string? NextRecordsUrl)> QueryNextPageAsync(string nextRecordsUrl, int batchSize, CancellationToken cancellationToken) =>
+        QueryPageAsync(nextRecordsUrl, batchSize, cancellationToken);
+
+    private async Task<(List<JsonObject> Records, string? NextRecordsUrl)> QueryPageAsync(string path, int batchSize, CancellationToken cancellationToken)
+    {
+        var queryOptions = $"batchSize={Math.Clamp(batchSize, 200, 2000).ToString(CultureInfo.InvariantCulture)}";
+        var answer = await SendAsync(HttpMethod.Get, path, null, cancellationToken, ("Sforce-Query-Options", queryOptions));
+        var page = JsonNode.Parse(answer.Body)!.AsObject();
+        return ([.. page["records"]!.AsArray().Select(r => r!.AsObject())], page["done"]!.GetValue<bool>() ? null : (string?)page["nextRecordsUrl"]);
+    }
+
     public async Task<SalesforceObject> DescribeAsync(string objectName, CancellationToken cancellationToken)
     {
         var answer = await SendAsync(HttpMethod.Get, DataPath($"sobjects/{objectName}/describe"), null, cancellationToken);
@@ -109,10 +129,34 @@ internal sealed partial class SalesforceRestClient
     }
 
     /// <summary>
-    /// Upserts by the external id field through sObject Collections, 200 records a request, allOrNone off so one bad
-    /// record does not hold back the others. Each record must carry the external id field.
+    /// Upserts by the external id field. More records than <see cref="SalesforceSettings.BulkThreshold"/> go through one
+    /// Bulk API 2.0 ingest job (records Salesforce could not lock there are sent again through collections); fewer go
+    /// through sObject Collections, 200 records a request, allOrNone off so one bad record does not hold back the
+    /// others. Each record must carry the external id field.
     /// </summary>
     public async Task<IReadOnlyList<SalesforceWriteResult>> UpsertAsync(
+        string objectName, string externalIdField, IReadOnlyList<JsonObject> records, CancellationToken cancellationToken)
+    {
+        if (records.Count <= _settings.BulkThreshold || ApiMajorVersion < BulkIngestSince)
+        {
+            return await UpsertInCollectionsAsync(objectName, externalIdField, records, cancellationToken);
+        }
+
+        var results = await BulkUpsertAsync(objectName, externalIdField, records, cancellationToken);
+        var locked = Enumerable.Range(0, records.Count).Where(i => results[i].Errors.Any(e => e.Code == "UNABLE_TO_LOCK_ROW")).ToList();
+        if (locked.Count > 0)
+        {
+            var again = await UpsertInCollectionsAsync(objectName, externalIdField, [.. locked.Select(i => records[i])], cancellationToken);
+            for (var n = 0; n < locked.Count; n++)
+            {
+                results[locked[n]] = again[n];
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<IReadOnlyList<SalesforceWriteResult>> UpsertInCollectionsAsync(
         string objectName, string externalIdField, IReadOnlyList<JsonObject> records, CancellationToken cancellationToken)
     {
         var results = new SalesforceWriteResult[records.Count];
@@ -266,12 +310,16 @@ internal sealed partial class SalesforceRestClient
     private static List<SalesforceError> Errors(JsonObject item) =>
         item["errors"] is JsonArray errors ? [.. errors.Select(e => SalesforceJson.Error(e!.AsObject(), "statusCode"))] : [];
 
-    private async Task<Answer> SendAsync(HttpMethod method, string path, byte[]? payload, CancellationToken cancellationToken, params (string Name, string Value)[] headers)
+    private Task<Answer> SendAsync(HttpMethod method, string path, byte[]? payload, CancellationToken cancellationToken, params (string Name, string Value)[] headers) =>
+        SendAsync(method, path, payload, "application/json", cancellationToken, headers);
+
+    private async Task<Answer> SendAsync(
+        HttpMethod method, string path, byte[]? payload, string contentType, CancellationToken cancellationToken, params (string Name, string Value)[] headers)
     {
         var answer = await _requestPipeline.ExecuteAsync(async ct =>
         {
             var token = await _session.GetAsync(ct);
-            var first = await SendOnceAsync(token, method, path, payload, headers, ct);
+            var first = await SendOnceAsync(token, method, path, payload, contentType, headers, ct);
             if (first.Status != HttpStatusCode.Unauthorized || first.Error.Code != "INVALID_SESSION_ID")
             {
                 return first;
@@ -279,7 +327,7 @@ internal sealed partial class SalesforceRestClient
 
             _session.Invalidate(token);
             _logger.LogInformation("Salesforce session of org {Org} expired; signing in again", OrgOf(token));
-            var again = await SendOnceAsync(await _session.GetAsync(ct), method, path, payload, headers, ct);
+            var again = await SendOnceAsync(await _session.GetAsync(ct), method, path, payload, contentType, headers, ct);
             return again.Status == HttpStatusCode.Unauthorized
                 ? throw new SalesforceAuthenticationException($"Salesforce refused a fresh session too ({again.Error.Code}: {again.Error.Message})")
                 : again;
@@ -296,7 +344,8 @@ internal sealed partial class SalesforceRestClient
             : throw new SalesforceException(answer.Status, answer.Error);
     }
 
-    private async Task<Answer> SendOnceAsync(SalesforceToken token, HttpMethod method, string path, byte[]? payload, (string Name, string Value)[] headers, CancellationToken cancellationToken)
+    private async Task<Answer> SendOnceAsync(
+        SalesforceToken token, HttpMethod method, string path, byte[]? payload, string contentType, (string Name, string Value)[] headers, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(token.InstanceUrl, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
@@ -308,7 +357,7 @@ internal sealed partial class SalesforceRestClient
         if (payload is not null)
         {
             request.Content = new ByteArrayContent(payload);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType) { CharSet = "utf-8" };
         }
 
         using var response = await _http.SendAsync(request, cancellationToken);

@@ -40,6 +40,12 @@ internal sealed record SalesforceSettings
     /// <summary>The first retry's delay; later ones grow exponentially, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>A write of more records than this goes through one Bulk API 2.0 ingest job instead of sObject Collections.</summary>
+    public int BulkThreshold { get; init; } = 2000;
+
+    /// <summary>The first wait before asking again whether a bulk job is done; later waits double, up to 30 s.</summary>
+    public TimeSpan BulkPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long one attempt may take before it is abandoned and retried.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(100);
 }

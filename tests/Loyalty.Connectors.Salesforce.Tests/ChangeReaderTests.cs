@@ -115,4 +115,29 @@ public sealed class ChangeReaderTests
         Assert.Empty(empty.Changes);
         Assert.Equal(id, Assert.Single(page.Changes).Id);
     }
+
+    [Fact]
+    public async Task A_run_of_pages_of_200_or_more_follows_one_querys_nextRecordsUrl_and_an_expired_locator_falls_back_to_the_cursor()
+    {
+        var clock = new TestClock(Start);
+        await using var sf = await SalesforceFixture.StartAsync(new FakeSalesforceOptions { TimeProvider = clock });
+        var ids = new List<string>();
+        for (var i = 0; i < 1000; i++)
+        {
+            ids.Add(sf.Fake.Seed(SalesforceFixture.Contact($"m{i:D4}", $"Last{i}")));
+            clock.Advance(TimeSpan.FromMilliseconds(i % 3 == 0 ? 1000 : 0));
+        }
+
+        var first = await sf.ReadAsync(null, pageSize: 200);
+        var second = await sf.ReadAsync(first.Cursor, pageSize: 200);
+        sf.Fake.ExpireQueryLocators();
+        var (rest, _, pages) = await sf.ReadAllAsync(second.Cursor, pageSize: 300);
+
+        Assert.Equal(ids, first.Changes.Concat(second.Changes).Concat(rest).Select(c => c.Id));
+        Assert.Equal([200, 200], [first.Changes.Count, second.Changes.Count]);
+        Assert.Equal(2, pages);
+        // One query for the first two pages; its expired locator refused; then one keyset query followed for the rest.
+        Assert.Equal(2, sf.CountRequests("GET /services/data/v62.0/queryAll"));
+        Assert.Equal(3, sf.CountRequests("GET /services/data/v62.0/query/01gFK"));
+    }
 }

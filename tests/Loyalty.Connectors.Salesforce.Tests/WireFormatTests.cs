@@ -23,4 +23,16 @@ public sealed class WireFormatTests
     {
         Assert.Equal(@"'O\'Brien \\ co'", SalesforceJson.SoqlString(@"O'Brien \ co"));
     }
+
+    [Theory]
+    [InlineData("REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --", "REQUIRED_FIELD_MISSING", "Required fields are missing: [LastName]", "LastName")]
+    [InlineData("REQUIRED_FIELD_MISSING:Required fields are missing: [Company]:--", "REQUIRED_FIELD_MISSING", "Required fields are missing: [Company]", "")]
+    [InlineData("INVALID_EMAIL_ADDRESS:Email: invalid email address: a:b@x:Email --", "INVALID_EMAIL_ADDRESS", "Email: invalid email address", "Email")]
+    [InlineData("DUPLICATE_VALUE:duplicate value found: Loyalty_Id__c duplicates value on record with id: 003FK:Loyalty_Id__c,Email --", "DUPLICATE_VALUE", "duplicate value found: Loyalty_Id__c duplicates value on record with id", "Loyalty_Id__c,Email")]
+    public void A_bulk_results_sf__Error_is_read_as_code_message_without_the_value_and_fields(string text, string code, string message, string fields)
+    {
+        var error = SalesforceJson.BulkError(text);
+
+        Assert.Equal((code, message, fields), (error.Code, error.Message, string.Join(',', error.Fields)));
+    }
 }

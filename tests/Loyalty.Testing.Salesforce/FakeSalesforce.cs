@@ -32,13 +32,14 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
     private readonly Dictionary<string, FakeContact> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<FakeContact>> _byExternalId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _sessions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, JsonObject[]> _cursors = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (JsonObject[] Rows, int BatchSize)> _cursors = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeFault> _faults = new();
     private readonly ConcurrentDictionary<string, bool> _lockOnNextWrite = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, JsonObject> _editBeforeNextWrite = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly Random _random;
     private readonly DateTimeOffset _started;
+    private readonly Dictionary<string, FakeField> _fieldsByName;
     private long _apiUsage;
     private long _idSequence;
     private long _cursorSequence;
@@ -49,6 +50,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
         _app = app;
         _random = new Random(options.RandomSeed);
         _started = Now();
+        _fieldsByName = AllFields().ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
     }
 
     public Uri BaseAddress { get; private set; } = null!;
@@ -154,6 +156,9 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets every query locator, as Salesforce does after some minutes: their nextRecordsUrl then answers INVALID_QUERY_LOCATOR.</summary>
+    public void ExpireQueryLocators() => _cursors.Clear();
+
     /// <summary>Invalidates every session issued so far, as when sessions time out.</summary>
     public void ExpireAllSessions() => _sessions.Clear();
 
@@ -194,6 +199,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
         data.MapDelete("/composite/sobjects", (string? ids, bool? allOrNone) => DeleteCollection(ids, allOrNone ?? false));
         data.MapMethods("/sobjects/{sobject}/{externalIdField}/{value}", ["PATCH"], UpsertOne);
         data.MapDelete("/sobjects/{sobject}/{id}", (string sobject, string id) => DeleteOne(sobject, id));
+        MapBulkIngest(data);
     }
 
     /// <summary>Counts the call, sets Sforce-Limit-Info and answers instead of the endpoint when a limit, a fault or the session says so.</summary>
@@ -351,21 +357,22 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
             IEnumerable<FakeContact> matches = _contacts.Where(c => (includeDeleted || !c.IsDeleted) && soql.Where(f => ValueOf(c, f)));
             if (soql.OrderBy.Count > 0)
             {
-                var ordered = matches.ToList();
+                // The sort keys are read once per record: a keyset page sorts every match, as often as pages are read.
+                var ordered = matches.Select(c => (Contact: c, Keys: soql.OrderBy.Select(o => ValueOf(c, o.Field)).ToArray())).ToList();
                 ordered.Sort((a, b) =>
                 {
-                    foreach (var (field, descending) in soql.OrderBy)
+                    for (var k = 0; k < soql.OrderBy.Count; k++)
                     {
-                        var order = Soql.Compare(ValueOf(a, field), ValueOf(b, field));
+                        var order = Soql.Compare(a.Keys[k], b.Keys[k]);
                         if (order != 0)
                         {
-                            return descending ? -order : order;
+                            return soql.OrderBy[k].Descending ? -order : order;
                         }
                     }
 
                     return 0;
                 });
-                matches = ordered;
+                matches = ordered.Select(o => o.Contact);
             }
 
             if (soql.Limit is { } limit)
@@ -378,20 +385,21 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
 
         var batchSize = BatchSize(context.Request.Headers["Sforce-Query-Options"].ToString());
         var locator = $"01gFK{Interlocked.Increment(ref _cursorSequence):D10}";
-        _cursors[locator] = rows;
+        _cursors[locator] = (rows, batchSize);
         return Page(version, locator, rows, 0, batchSize);
     }
 
     private IResult QueryMore(string version, string locator)
     {
         var dash = locator.LastIndexOf('-');
-        if (dash < 0 || !_cursors.TryGetValue(locator[..dash], out var rows)
-            || !int.TryParse(locator[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var offset) || offset > rows.Length)
+        if (dash < 0 || !_cursors.TryGetValue(locator[..dash], out var query)
+            || !int.TryParse(locator[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var offset) || offset > query.Rows.Length)
         {
             return Json(400, SalesforceWire.Errors("INVALID_QUERY_LOCATOR", "invalid query locator"));
         }
 
-        return Page(version, locator[..dash], rows, offset, int.MaxValue);
+        // The query's batch size holds for its later pages too.
+        return Page(version, locator[..dash], query.Rows, offset, query.BatchSize);
     }
 
     /// <summary>A page is at most the batch size asked for (200 to 2,000) and at most what this server serves.</summary>
@@ -881,7 +889,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
 
     private IEnumerable<FakeField> AllFields() => StandardFields.Concat(_options.CustomFields);
 
-    private FakeField? FieldOf(string name) => AllFields().FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+    private FakeField? FieldOf(string name) => _fieldsByName.GetValueOrDefault(name);
 
     /// <summary>A field's value as SOQL compares it.</summary>
     private object? ValueOf(FakeContact contact, string name)

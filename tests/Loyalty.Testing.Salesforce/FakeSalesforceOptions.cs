@@ -23,6 +23,9 @@ public sealed class FakeSalesforceOptions
     /// <summary>Most records one query page holds; Salesforce may return fewer than asked for (at most 2,000).</summary>
     public int QueryPageSize { get; init; } = 2000;
 
+    /// <summary>How many times the info of a closed Bulk API 2.0 ingest job still says InProgress before JobComplete.</summary>
+    public int BulkPollsBeforeComplete { get; init; } = 1;
+
     public long DailyApiLimit { get; init; } = 5_000_000;
 
     /// <summary>Custom fields of Contact beside the standard ones.</summary>
