@@ -38,7 +38,8 @@ internal abstract record ActivityOutcome
 /// yet credited, which the same request again credits.
 /// </summary>
 internal sealed partial class ActivityRecorder(
-    CampaignsDbContext db, ActiveRules activeRules, CapReservations reservations, IActivityPoints members, TimeProvider clock, ILogger<ActivityRecorder> logger)
+    CampaignsDbContext db, ActiveRules activeRules, CapReservations reservations, IActivityPoints members, ISegmentMembership segmentMembership,
+    TimeProvider clock, ILogger<ActivityRecorder> logger)
 {
     private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
 
@@ -135,14 +136,15 @@ internal sealed partial class ActivityRecorder(
     public async Task<Evaluation> SimulateAsync(EarningRequest earning, string type, CancellationToken cancellationToken)
     {
         var rules = await activeRules.ForActivityAsync(earning.Program.Code, type, cancellationToken);
-        var context = new EarningContext(earning);
+        var segments = await RulesEarningEngine.SegmentsAsync(segmentMembership, earning, rules, cancellationToken);
+        var context = new EarningContext(earning, segments: segments);
         var remaining = new Dictionary<Guid, long>();
         foreach (var rule in rules.Where(r => r.CountedCaps.Count > 0))
         {
             remaining[rule.RuleId] = await reservations.RemainingAsync(rule, context, cancellationToken);
         }
 
-        return RuleEvaluator.Evaluate(earning, rules, logger, remaining);
+        return RuleEvaluator.Evaluate(earning, rules, logger, remaining, segments: segments);
     }
 
     /// <summary>
@@ -153,8 +155,12 @@ internal sealed partial class ActivityRecorder(
         new(member.Program, member.Member, new EarningPurchase(ActivityRecord.Reference(externalId), occurredAt, "activity", null, 0, []));
 
     /// <summary>As for purchases: capped rules reserve what they gave, and give no more than they could reserve.</summary>
-    private Task<Evaluation> DecideAsync(EarningRequest earning, IReadOnlyList<CompiledRule> rules, CancellationToken cancellationToken) =>
-        RulesEarningEngine.WithCountedCapsAsync(earning, rules, RuleEvaluator.Evaluate(earning, rules, logger), null, reservations, logger, cancellationToken);
+    private async Task<Evaluation> DecideAsync(EarningRequest earning, IReadOnlyList<CompiledRule> rules, CancellationToken cancellationToken)
+    {
+        var segments = await RulesEarningEngine.SegmentsAsync(segmentMembership, earning, rules, cancellationToken);
+        return await RulesEarningEngine.WithCountedCapsAsync(
+            earning, rules, RuleEvaluator.Evaluate(earning, rules, logger, segments: segments), null, reservations, logger, cancellationToken, segments);
+    }
 
     private async Task<ActivityOutcome> AgainAsync(ActivityRecord existing, ActivityRequest request, CancellationToken cancellationToken)
     {

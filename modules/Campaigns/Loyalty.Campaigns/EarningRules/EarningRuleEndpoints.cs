@@ -195,7 +195,7 @@ internal static class EarningRuleEndpoints
 
     private static async Task<Results<Ok<SimulationDto>, ValidationProblem>> Simulate(
         string program, EarningRequest request, ActiveRules activeRules, CapReservations reservations, IPurchaseHistory purchaseHistory,
-        ILogger<ActiveRules> logger, CancellationToken cancellationToken)
+        ISegmentMembership segmentMembership, ILogger<ActiveRules> logger, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors()
             .Check(request.Program is not null, "program", "Describe the program: id, code, timeZone, currency, minorUnitsPerUnit, pointsPerCurrencyUnit, baseRateScope.")
@@ -238,15 +238,16 @@ internal static class EarningRuleEndpoints
             Purchase = request.Purchase! with { Lines = request.Purchase.Lines ?? [] },
         };
         var rules = await activeRules.ForProgramAsync(program, cancellationToken);
-        var history = await RulesEarningEngine.HistoryAsync(purchaseHistory, normalized, rules, logger, cancellationToken);
-        var context = new EarningContext(normalized);
+        var segments = await RulesEarningEngine.SegmentsAsync(segmentMembership, normalized, rules, cancellationToken);
+        var history = await RulesEarningEngine.HistoryAsync(purchaseHistory, normalized, rules, logger, cancellationToken, segments);
+        var context = new EarningContext(normalized, segments: segments);
         var remaining = new Dictionary<Guid, long>();
         foreach (var rule in rules.Where(r => r.CountedCaps.Count > 0))
         {
             remaining[rule.RuleId] = await reservations.RemainingAsync(rule, context, cancellationToken);
         }
 
-        var evaluation = RuleEvaluator.Evaluate(normalized, rules, logger, remaining, history);
+        var evaluation = RuleEvaluator.Evaluate(normalized, rules, logger, remaining, history, segments);
         return TypedResults.Ok(new SimulationDto(evaluation.Decision.Points, evaluation.Decision.LinePoints, evaluation.BasePoints, evaluation.TierMultiplier, evaluation.Rules, evaluation.Decision.QualifyingBonus));
     }
 
