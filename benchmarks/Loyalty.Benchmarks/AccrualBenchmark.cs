@@ -1,19 +1,27 @@
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Loyalty.Benchmarks;
 
 /// <summary>
 /// Issue target 2: sustained online accrual over HTTP on loopback (POST transaction with Idempotency-Key, 10 %
 /// repeats) at 16 and 64 clients, against the same SQL run by pgbench (PostgreSQL) or by plain ADO.NET (SQLite) with
-/// the same client count; then the latency at half of the highest rate, and a count of double credits.
+/// the same client count; then the latency at half of the highest rate, and a count of double credits. With
+/// <c>--rules 50</c> the program has the 50 earning rules of Rules/fifty-rules.json active (issue 4: the targets hold
+/// with them), the same set tests/Loyalty.Host.Tests' FiftyRulesTests checks.
 /// </summary>
 public static class AccrualBenchmark
 {
     public const string Program = "bench";
 
-    public static async Task<string> RunAsync(string hostDll, string provider, int members, TimeSpan duration, TimeSpan warmUp, int[] clientCounts)
+    public static async Task<string> RunAsync(string hostDll, string provider, int members, TimeSpan duration, TimeSpan warmUp, int[] clientCounts, int rules)
     {
+        if (rules is not (0 or 50))
+        {
+            throw new ArgumentException("--rules is 0 (the base rate alone) or 50 (Rules/fifty-rules.json).");
+        }
+
         await using var database = await BenchDatabase.CreateAsync(provider);
         var results = new List<LoadResult>();
         LoadResult atHalf;
@@ -22,7 +30,7 @@ public static class AccrualBenchmark
         await using (var host = await HostProcess.StartAsync(hostDll, database))
         {
             using var client = await host.ApiKeyClientAsync(clientCounts.Max() + 8, "Admin", "Integrator");
-            seeded = await SetUpAsync(client, members);
+            seeded = await SetUpAsync(client, members, rules);
             load = new AccrualLoad(client, Program, members, duplicateShare: 0.1, new CpuMeter(host.ProcessId));
             // Long enough for the runtime's tiered compilation to finish optimising the request path, as on a host that has run for a while.
             await load.ClosedLoopAsync("warm-up", 16, warmUp);
@@ -54,7 +62,8 @@ public static class AccrualBenchmark
         }
 
         var report = new StringBuilder();
-        report.AppendLine(FormattableString.Invariant($"### Online accrual over HTTP, {provider} ({members:N0} members, {duration.TotalSeconds:F0} s per run, 10 % repeated requests)"));
+        report.AppendLine(FormattableString.Invariant(
+            $"### Online accrual over HTTP, {provider} ({members:N0} members, {duration.TotalSeconds:F0} s per run, 10 % repeated requests{(rules > 0 ? $", {rules} earning rules active" : "")})"));
         report.AppendLine();
         report.AppendLine("| run | requests/s | p50 ms | p99 ms | anchor/s | ratio to anchor | errors | host CPU ms/request | database CPU ms/request |");
         report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -71,10 +80,15 @@ public static class AccrualBenchmark
         return report.ToString();
     }
 
-    /// <summary>Creates the program and its members, with one purchase each; returns how many purchases that recorded.</summary>
-    private static async Task<long> SetUpAsync(HttpClient client, int members)
+    /// <summary>Creates the program, its active rules and its members, with one purchase each; returns how many purchases that recorded.</summary>
+    private static async Task<long> SetUpAsync(HttpClient client, int members, int rules)
     {
         (await client.PostAsJsonAsync("/api/members/programs", new { code = Program, name = "Benchmark", timeZone = "Europe/Berlin", currency = "EUR" })).EnsureSuccessStatusCode();
+        if (rules > 0)
+        {
+            await SeedRulesAsync(client);
+        }
+
         var next = 0;
         await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
         {
@@ -89,6 +103,19 @@ public static class AccrualBenchmark
         var seed = new AccrualLoad(client, Program, members, duplicateShare: 0);
         await seed.ClosedLoopAsync("accounts", 16, TimeSpan.FromSeconds(Math.Max(5, members / 400)));
         return seed.Recorded;
+    }
+
+    private static async Task SeedRulesAsync(HttpClient client)
+    {
+        var path = $"/api/campaigns/programs/{Program}/earning-rules";
+        var definitions = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Rules", "fifty-rules.json")))!.AsArray();
+        foreach (var definition in definitions)
+        {
+            var created = await client.PostAsJsonAsync(path, definition);
+            created.EnsureSuccessStatusCode();
+            var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+            (await client.PostAsync($"{path}/{id}/activate", null)).EnsureSuccessStatusCode();
+        }
     }
 
     private static async Task<double> AnchorAsync(BenchDatabase database, int members, int clients, TimeSpan duration)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Loyalty.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/Loyalty.Benchmarks -- accrual [--provider Sqlite,Postgres] [--seconds 20] [--members 2000] [--clients 16,64] [--warm-up 30]
+// dotnet run -c Release --project benchmarks/Loyalty.Benchmarks -- accrual [--provider Sqlite,Postgres] [--seconds 20] [--members 2000] [--clients 16,64] [--warm-up 30] [--rules 0|50]
 //                                                            -- import [--provider Sqlite,Postgres] [--members 100000] [--transactions 1000000]
 //                                                            -- vouchers [--provider Sqlite,Postgres] [--codes 100000] [--rate 200] [--seconds 20]
 //                                                            -- segments [--provider Sqlite,Postgres] [--members 1000000]
@@ -31,7 +31,7 @@ foreach (var provider in providers)
     Console.Error.WriteLine($"{scenario} on {provider}…");
     var report = scenario switch
     {
-        "accrual" => await AccrualBenchmark.RunAsync(hostDll, provider, members, seconds, warmUp, clients),
+        "accrual" => await AccrualBenchmark.RunAsync(hostDll, provider, members, seconds, warmUp, clients, int.Parse(Option("rules", "0"), CultureInfo.InvariantCulture)),
         "import" => await ImportBenchmark.RunAsync(
             hostDll, provider, int.Parse(Option("members", "100000"), CultureInfo.InvariantCulture), int.Parse(Option("transactions", "1000000"), CultureInfo.InvariantCulture)),
         "vouchers" => await VoucherBenchmark.RunAsync(

@@ -97,6 +97,7 @@ public sealed class CampaignsModule : LoyaltyModule
         api.MapEarningRuleEndpoints();
         api.MapActivityEndpoints();
         api.MapReferralEndpoints();
+        api.MapReferralSettingsEndpoints();
         api.MapSegmentEndpoints();
     }
 }

@@ -222,6 +222,45 @@ public sealed class ActivityRuleTests
         Assert.Equal(0, (await api.PointsAsync(member)).Available);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_activity_rule_tests_the_activitys_attributes_which_are_kept_with_it_and_bad_ones_are_refused(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var (api, marketer) = await ProgramWithSurveyAsync(host);
+        await ActiveRuleAsync(marketer, api, new
+        {
+            name = "Five stars in Mitte", trigger = Survey, effects = new { fixedPoints = 50 },
+            conditions = new { all = new object[] { new { activityAttribute = new { key = "restaurant", equals = "mitte" } }, new { not = new { activityAttribute = new { key = "rating", equals = "1" } } } } },
+        });
+        var member = await api.EnrollAsync("m-1");
+        var at = host.Clock.GetUtcNow().AddMinutes(-10);
+
+        var mitte = await api.Pos.PostAsJsonAsync(Activities(api), new { externalId = "S-1", memberId = member, type = Survey, occurredAt = at, attributes = new { restaurant = "mitte", rating = "5" } });
+        var elsewhere = await api.Pos.PostAsJsonAsync(Activities(api), new { externalId = "S-2", memberId = member, type = Survey, occurredAt = at, attributes = new { restaurant = "kreuzberg" } });
+        var none = await api.Pos.PostAsJsonAsync(Activities(api), new { externalId = "S-3", memberId = member, type = Survey, occurredAt = at });
+
+        Assert.Equal(50, (await mitte.Content.ReadFromJsonAsync<Activity>())!.Points);
+        Assert.Equal(0, (await elsewhere.Content.ReadFromJsonAsync<Activity>())!.Points);
+        Assert.Equal(0, (await none.Content.ReadFromJsonAsync<Activity>())!.Points);
+        Assert.Equal(50, (await api.PointsAsync(member)).Available);
+        var kept = await marketer.GetFromJsonAsync<ActivityWithAttributes>($"{Activities(api)}/S-1");
+        Assert.Equal(new Dictionary<string, string> { ["restaurant"] = "mitte", ["rating"] = "5" }, kept!.Attributes);
+        var simulated = await marketer.PostAsJsonAsync($"{Activities(api)}/simulate", new { memberId = member, type = Survey, occurredAt = at, attributes = new { restaurant = "mitte" } });
+        Assert.Equal(50, (await simulated.Content.ReadFromJsonAsync<Simulation>())!.Points);
+
+        var tooMany = Enumerable.Range(0, 21).ToDictionary(i => $"k{i}", i => "v");
+        Assert.Contains("attributes", await ErrorsAsync(await api.Pos.PostAsJsonAsync(Activities(api), new { externalId = "S-4", memberId = member, type = Survey, occurredAt = at, attributes = tooMany })));
+        Assert.Contains("attributes.note", await ErrorsAsync(await api.Pos.PostAsJsonAsync(Activities(api), new { externalId = "S-5", memberId = member, type = Survey, occurredAt = at, attributes = new { note = new string('x', 201) } })));
+        Assert.Contains("attributes", await ErrorsAsync(await api.Pos.PostAsJsonAsync(Activities(api), new { externalId = "S-6", memberId = member, type = Survey, occurredAt = at, attributes = new Dictionary<string, string> { [new string('k', 51)] = "v" } })));
+        Assert.Equal(HttpStatusCode.NotFound, (await marketer.GetAsync($"{Activities(api)}/S-5")).StatusCode);
+
+        // A purchase rule cannot ask about an activity's attributes, nor an activity rule about a purchase's.
+        var rules = $"/api/campaigns/programs/{api.Program}/earning-rules";
+        Assert.Equal(["conditions.activityAttribute"], await ErrorsAsync(await marketer.PostAsJsonAsync(rules, new { name = "Wrong", conditions = new { activityAttribute = new { key = "a", equals = "b" } }, effects = new { fixedPoints = 1 } })));
+        Assert.Equal(["conditions"], await ErrorsAsync(await marketer.PostAsJsonAsync(rules, new { name = "Wrong", trigger = Survey, conditions = new { transactionAttribute = new { key = "a", equals = "b" } }, effects = new { fixedPoints = 1 } })));
+    }
+
     private static string Activities(MembersApi api) => $"/api/campaigns/programs/{api.Program}/activities";
 
     private static string Types(MembersApi api) => $"/api/campaigns/programs/{api.Program}/activity-types";
@@ -260,6 +299,8 @@ public sealed class ActivityRuleTests
     private sealed record Activity(string ExternalId, string Type, DateTimeOffset OccurredAt, long Points, bool Credited, List<RuleResult> Rules);
 
     private sealed record Simulation(long Points);
+
+    private sealed record ActivityWithAttributes(Dictionary<string, string>? Attributes);
 
     private sealed record ActivityTypeView(string Code, string Name, string Status);
 

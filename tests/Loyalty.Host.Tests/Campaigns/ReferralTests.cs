@@ -12,6 +12,10 @@ namespace Loyalty.Host.Tests.Campaigns;
 
 public sealed class ReferralTests
 {
+    private static readonly string[] SameIp = ["sameIp"];
+
+    private static readonly string[] PaymentFingerprintOnly = ["paymentFingerprint"];
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_first_purchase_inside_the_window_credits_the_referrer_and_the_referred_member_once(DatabaseProvider provider)
@@ -137,6 +141,54 @@ public sealed class ReferralTests
         Assert.Equal(("pending", null), Reason(all!, nextMonth));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_programs_referral_settings_set_window_cap_and_checks_and_a_shared_payment_fingerprint_refuses_the_referral(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var (api, marketer) = await ProgramAsync(host);
+        var settings = $"/api/campaigns/programs/{api.Program}/referral-settings";
+        var defaults = (await marketer.GetFromJsonAsync<Settings>(settings))!;
+        Assert.Equal((30, 10), (defaults.CompletionWindowDays, defaults.MonthlyCapPerReferrer));
+        Assert.Equal(["sameContact", "paymentFingerprint"], defaults.Checks);
+        var bad = await marketer.PutAsJsonAsync(settings, new { completionWindowDays = 0, monthlyCapPerReferrer = 2, checks = SameIp });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(["checks", "completionWindowDays"], (await bad.Content.ReadFromJsonAsync<ValidationProblem>())!.Errors.Keys.Order());
+        var put = await marketer.PutAsJsonAsync(settings, new { completionWindowDays = 10, monthlyCapPerReferrer = 2, checks = PaymentFingerprintOnly });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(["paymentFingerprint"], (await marketer.GetFromJsonAsync<Settings>(settings))!.Checks);
+        await ActiveRuleAsync(marketer, api, new { name = "Thanks for referring", trigger = "referralCompleted", effects = new { fixedPoints = 500 } });
+
+        var referrer = await EnrollAsync(api, "m-1", null, phone: "+49 170 1234567");
+        await host.DeliverMembersEventsAsync();
+        Assert.Equal(HttpStatusCode.Created, (await PayAsync(api, "T-0", referrer, host.Clock.GetUtcNow(), "card-token-A")).StatusCode);
+        var code = (await ReferralsAsync(marketer, api, referrer)).Code;
+        // The same phone: with sameContact switched off, the referral stands until the purchase.
+        var sameCard = await EnrollAsync(api, "m-2", code, phone: "+49 170 1234567");
+        var otherCard = await EnrollAsync(api, "m-3", code);
+        var overCap = await EnrollAsync(api, "m-4", code);
+        await host.DeliverMembersEventsAsync();
+        var all = (await marketer.GetFromJsonAsync<List<Referral>>($"/api/campaigns/programs/{api.Program}/referrals"))!;
+        Assert.Equal(("pending", null), Reason(all, sameCard));
+        Assert.Equal(("refused", "monthlyCap"), Reason(all, overCap));
+        var pending = Assert.Single(all, r => r.ReferredId == sameCard);
+        Assert.Equal(pending.CreatedAt.AddDays(10), pending.CompleteBy);
+
+        Assert.Equal(HttpStatusCode.Created, (await PayAsync(api, "T-1", sameCard, host.Clock.GetUtcNow(), "card-token-A")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await PayAsync(api, "T-2", otherCard, host.Clock.GetUtcNow(), "card-token-B")).StatusCode);
+        await host.DeliverMembersEventsAsync();
+        await host.RunJobAsync("campaigns", "RecordPendingActivitiesJob");
+
+        all = (await marketer.GetFromJsonAsync<List<Referral>>($"/api/campaigns/programs/{api.Program}/referrals"))!;
+        Assert.Equal(("refused", "samePaymentFingerprint"), Reason(all, sameCard));
+        Assert.Equal(("completed", null), Reason(all, otherCard));
+        Assert.Equal(10 + 500, (await api.PointsAsync(referrer)).Available);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PayAsync(api, "T-3", otherCard, host.Clock.GetUtcNow(), new string('x', 201))).StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> PayAsync(MembersApi api, string externalId, Guid member, DateTimeOffset occurredAt, string paymentFingerprint) =>
+        api.Pos.PostAsJsonAsync(api.Transactions, new { externalId, memberId = member, occurredAt, currency = "EUR", total = 1_000, channel = "pos", lines = Array.Empty<object>(), paymentFingerprint });
+
     private static (string Status, string? Reason) Reason(List<Referral> referrals, Guid referred)
     {
         var referral = Assert.Single(referrals, r => r.ReferredId == referred);
@@ -169,6 +221,10 @@ public sealed class ReferralTests
     }
 
     private sealed record Created(Guid Id);
+
+    private sealed record Settings(int CompletionWindowDays, int MonthlyCapPerReferrer, List<string> Checks);
+
+    private sealed record ValidationProblem(Dictionary<string, string[]> Errors);
 
     private sealed record Activity(string ExternalId, string Type, DateTimeOffset OccurredAt, long Points);
 

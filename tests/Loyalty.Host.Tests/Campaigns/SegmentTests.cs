@@ -243,6 +243,49 @@ public sealed class SegmentTests
         Assert.Equal(10, await world.PurchasePointsAsync(other, 1_000, now.AddMinutes(-1)));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Simulate_dry_run_and_activity_rules_read_the_members_segments_too(DatabaseProvider provider)
+    {
+        await using var world = await World.StartAsync(provider);
+        var vip = await world.EnrollAsync("vip");
+        var other = await world.EnrollAsync("other");
+        var now = world.Host.Clock.GetUtcNow();
+        await world.PurchaseAsync(vip, 1_000, now.AddDays(-2));
+        await world.PurchaseAsync(vip, 2_000, now.AddDays(-1));
+        await world.PurchaseAsync(other, 1_000, now.AddDays(-1));
+        (await world.Marketer.PostAsJsonAsync(world.Segments, new { code = "vip", name = "VIP", marketing = false, members = new { ids = new[] { vip } } })).EnsureSuccessStatusCode();
+        await world.EvaluateAsync("vip");
+        var rules = $"/api/campaigns/programs/{world.Api.Program}/earning-rules";
+        var purchaseRule = new { name = "VIP bonus", audience = new { segments = Vip }, effects = new { fixedPoints = 100 } };
+        await world.ActivateAsync(rules, purchaseRule);
+        await world.ActivateAsync(rules, new { name = "VIP survey", trigger = "surveyCompleted", audience = new { segments = Vip }, effects = new { fixedPoints = 40 } });
+
+        var simulate = (Guid member) => world.Marketer.PostAsJsonAsync($"{rules}/simulate", new
+        {
+            program = new { id = Guid.NewGuid(), code = world.Api.Program, timeZone = "Europe/Berlin", currency = "EUR", minorUnitsPerUnit = 100, pointsPerCurrencyUnit = 1, baseRateScope = "PerLine" },
+            member = new { id = member, enrolledAt = now.AddDays(-10), enrollmentChannel = "web", tierEarningMultiplier = 1, attributes = new { } },
+            purchase = new { externalId = "S-1", occurredAt = now, channel = "pos", totalMinor = 1_000, lines = Array.Empty<object>() },
+        });
+        var ofVip = (await (await simulate(vip)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("points").GetInt64();
+        var ofOther = await (await simulate(other)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((110L, 10L), (ofVip, ofOther.GetProperty("points").GetInt64()));
+        Assert.Equal("the member is not in one of the rule's segments", ofOther.GetProperty("rules")[0].GetProperty("reason").GetString());
+
+        // Two of the three replayed purchases are the VIP's.
+        var dryRun = await world.Marketer.PostAsJsonAsync($"{rules}/dry-run", new { definition = purchaseRule, days = 7 });
+        var replayed = await dryRun.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((200L, 1, 2), (replayed.GetProperty("points").GetInt64(), replayed.GetProperty("members").GetInt32(), replayed.GetProperty("purchases").GetInt32()));
+
+        var activities = $"/api/campaigns/programs/{world.Api.Program}/activities";
+        var vipSurvey = await world.Api.Pos.PostAsJsonAsync(activities, new { externalId = "survey-1", memberId = vip, type = "surveyCompleted", occurredAt = now });
+        var otherSurvey = await world.Api.Pos.PostAsJsonAsync(activities, new { externalId = "survey-2", memberId = other, type = "surveyCompleted", occurredAt = now });
+        Assert.Equal(40, (await vipSurvey.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("points").GetInt64());
+        Assert.Equal(0, (await otherSurvey.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("points").GetInt64());
+        var simulatedSurvey = await world.Marketer.PostAsJsonAsync($"{activities}/simulate", new { memberId = vip, type = "surveyCompleted", occurredAt = now });
+        Assert.Equal(40, (await simulatedSurvey.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("points").GetInt64());
+    }
+
     private sealed class World : IAsyncDisposable
     {
         private World(LoyaltyHost host, MembersApi api, HttpClient marketer)
@@ -278,6 +321,14 @@ public sealed class SegmentTests
             });
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
             return (await response.Content.ReadFromJsonAsync<MembersApi.MemberView>())!.Id;
+        }
+
+        public async Task ActivateAsync(string rules, object definition)
+        {
+            var rule = await Marketer.PostAsJsonAsync(rules, definition);
+            Assert.True(rule.IsSuccessStatusCode, await rule.Content.ReadAsStringAsync());
+            var id = (await rule.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            (await Marketer.PostAsync($"{rules}/{id}/activate", null)).EnsureSuccessStatusCode();
         }
 
         public async Task PurchaseAsync(Guid member, long total, DateTimeOffset at, string category = "misc") => await PurchasePointsAsync(member, total, at, category);

@@ -24,15 +24,17 @@ internal sealed record ActivityTypeDto(string Code, string Name, string Status, 
 }
 
 /// <summary>An activity and what it earned: <see cref="Rules"/> lists every activity rule considered, as simulate does.</summary>
-internal sealed record ActivityDto(string ExternalId, Guid MemberId, string Type, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, long Points, bool Credited, IReadOnlyList<RuleOutcome> Rules)
+internal sealed record ActivityDto(
+    string ExternalId, Guid MemberId, string Type, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, long Points, bool Credited, IReadOnlyList<RuleOutcome> Rules,
+    IReadOnlyDictionary<string, string>? Attributes)
 {
     public static ActivityDto From(ActivityRecord a) => new(
         a.ExternalId, a.MemberId, a.Type, a.OccurredAt, a.RecordedAt, a.Points, a.Credited,
-        JsonSerializer.Deserialize<List<RuleOutcome>>(a.Rules, ActivityRecorder.Json) ?? []);
+        JsonSerializer.Deserialize<List<RuleOutcome>>(a.Rules, ActivityRecorder.Json) ?? [], ActivityAttributes.FromJson(a.Attributes));
 }
 
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record ActivitySimulationRequest(Guid? MemberId, string? Type, DateTimeOffset? OccurredAt);
+internal sealed record ActivitySimulationRequest(Guid? MemberId, string? Type, DateTimeOffset? OccurredAt, Dictionary<string, string>? Attributes = null);
 
 internal static class ActivityEndpoints
 {
@@ -48,11 +50,13 @@ internal static class ActivityEndpoints
 
         api.MapPost("/programs/{program}/activities", Record).RequireAuthorization(Policies.Integrate)
             .WithExample("Record a member's activity and earn under the activity rules", new ActivityRequest(
-                "survey-88123", Guid.Parse("0193a8f2-5c1e-7d40-9b4e-2f6a1c3d4e5f"), "post-dinner-survey", new DateTimeOffset(2026, 11, 20, 21, 15, 0, TimeSpan.Zero)));
+                "survey-88123", Guid.Parse("0193a8f2-5c1e-7d40-9b4e-2f6a1c3d4e5f"), "post-dinner-survey", new DateTimeOffset(2026, 11, 20, 21, 15, 0, TimeSpan.Zero),
+                new Dictionary<string, string> { ["restaurant"] = "berlin-mitte", ["rating"] = "5" }));
         api.MapGet("/programs/{program}/activities/{externalId}", Get).RequireAuthorization(Policies.ViewPrograms);
         api.MapPost("/programs/{program}/activities/simulate", Simulate).RequireAuthorization(Policies.ViewPrograms)
             .WithExample("Explain what an activity of a member would earn under the active activity rules, writing nothing", new ActivitySimulationRequest(
-                Guid.Parse("0193a8f2-5c1e-7d40-9b4e-2f6a1c3d4e5f"), "post-dinner-survey", new DateTimeOffset(2026, 11, 20, 21, 15, 0, TimeSpan.Zero)));
+                Guid.Parse("0193a8f2-5c1e-7d40-9b4e-2f6a1c3d4e5f"), "post-dinner-survey", new DateTimeOffset(2026, 11, 20, 21, 15, 0, TimeSpan.Zero),
+                new Dictionary<string, string> { ["restaurant"] = "berlin-mitte" }));
     }
 
     private static async Task<Ok<List<ActivityTypeDto>>> ListTypes(string program, CampaignsDbContext db, CancellationToken cancellationToken)
@@ -167,6 +171,7 @@ internal static class ActivityEndpoints
         var errors = new ValidationErrors()
             .Check(request.MemberId is not null, "memberId", "Give the member's id.")
             .Check(!string.IsNullOrWhiteSpace(request.Type), "type", "Give the activity type.");
+        ActivityAttributes.Validate(errors, request.Attributes);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -177,7 +182,7 @@ internal static class ActivityEndpoints
             return TypedResults.Problem(title: "Unknown member.", detail: "No member of this program has the id given.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        var earning = ActivityRecorder.AsEarningRequest(member, "simulation", request.OccurredAt ?? clock.GetUtcNow());
+        var earning = ActivityRecorder.AsEarningRequest(member, "simulation", request.OccurredAt ?? clock.GetUtcNow(), request.Attributes);
         var evaluation = await recorder.SimulateAsync(earning, request.Type!, cancellationToken);
         return TypedResults.Ok(new SimulationDto(evaluation.Decision.Points, evaluation.Decision.LinePoints, evaluation.BasePoints, evaluation.TierMultiplier, evaluation.Rules));
     }

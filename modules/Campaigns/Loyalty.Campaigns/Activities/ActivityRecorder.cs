@@ -12,7 +12,42 @@ namespace Loyalty.Campaigns.Activities;
 
 /// <summary>An activity of a member, posted by an integration or fired by the platform (enrolment).</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record ActivityRequest(string? ExternalId, Guid? MemberId, string? Type, DateTimeOffset? OccurredAt);
+internal sealed record ActivityRequest(string? ExternalId, Guid? MemberId, string? Type, DateTimeOffset? OccurredAt, Dictionary<string, string>? Attributes = null);
+
+/// <summary>
+/// Free-form string attributes of an activity (<c>survey=post-dinner</c>), which activity rules test with
+/// <c>activityAttribute</c>; bounded as a purchase's attributes are.
+/// </summary>
+internal static class ActivityAttributes
+{
+    public const int MaxCount = 20;
+    public const int MaxKeyLength = 50;
+    public const int MaxValueLength = 200;
+
+    public static ValidationErrors Validate(ValidationErrors errors, IReadOnlyDictionary<string, string>? attributes)
+    {
+        if (attributes is null)
+        {
+            return errors;
+        }
+
+        errors.Check(attributes.Count <= MaxCount, "attributes", $"At most {MaxCount} attributes.");
+        foreach (var (key, value) in attributes.Take(MaxCount + 1))
+        {
+            errors
+                .Check(!string.IsNullOrWhiteSpace(key) && key.Length <= MaxKeyLength, "attributes", $"Every attribute name has 1-{MaxKeyLength} characters.")
+                .Check(value is not null && value.Length <= MaxValueLength, $"attributes.{key}", $"Give a text value of at most {MaxValueLength} characters.");
+        }
+
+        return errors;
+    }
+
+    public static string? ToJson(IReadOnlyDictionary<string, string>? attributes) =>
+        attributes is { Count: > 0 } ? JsonSerializer.Serialize(attributes, ActivityRecorder.Json) : null;
+
+    public static Dictionary<string, string>? FromJson(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(json, ActivityRecorder.Json);
+}
 
 internal abstract record ActivityOutcome
 {
@@ -38,7 +73,8 @@ internal abstract record ActivityOutcome
 /// yet credited, which the same request again credits.
 /// </summary>
 internal sealed partial class ActivityRecorder(
-    CampaignsDbContext db, ActiveRules activeRules, CapReservations reservations, IActivityPoints members, TimeProvider clock, ILogger<ActivityRecorder> logger)
+    CampaignsDbContext db, ActiveRules activeRules, CapReservations reservations, IActivityPoints members, ISegmentMembership segmentMembership,
+    TimeProvider clock, ILogger<ActivityRecorder> logger)
 {
     private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
 
@@ -52,6 +88,7 @@ internal sealed partial class ActivityRecorder(
             .Check(request.MemberId is not null, "memberId", "Give the member's id.")
             .Check(!string.IsNullOrWhiteSpace(request.Type), "type", "Give the activity type.")
             .Check(request.OccurredAt is not null && request.OccurredAt <= now + AllowedClockSkew && request.OccurredAt > now.AddYears(-1), "occurredAt", "Give the time of the activity; not in the future, not more than a year ago.");
+        ActivityAttributes.Validate(errors, request.Attributes);
         if (!errors.IsEmpty)
         {
             return new ActivityOutcome.Invalid(errors);
@@ -79,7 +116,7 @@ internal sealed partial class ActivityRecorder(
         }
 
         var occurredAt = request.OccurredAt!.Value.ToUniversalTime();
-        var earning = AsEarningRequest(found, request.ExternalId!, occurredAt);
+        var earning = AsEarningRequest(found, request.ExternalId!, occurredAt, request.Attributes);
         var rules = await activeRules.ForActivityAsync(program, request.Type!, cancellationToken);
         var evaluation = await DecideAsync(earning, rules, cancellationToken);
         var activity = new ActivityRecord
@@ -92,6 +129,7 @@ internal sealed partial class ActivityRecorder(
             OccurredAt = occurredAt,
             RecordedAt = now,
             Points = evaluation.Decision.Points,
+            Attributes = ActivityAttributes.ToJson(request.Attributes),
             Rules = JsonSerializer.Serialize(evaluation.Rules, Json),
             Credited = evaluation.Decision.Points == 0,
         };
@@ -135,26 +173,33 @@ internal sealed partial class ActivityRecorder(
     public async Task<Evaluation> SimulateAsync(EarningRequest earning, string type, CancellationToken cancellationToken)
     {
         var rules = await activeRules.ForActivityAsync(earning.Program.Code, type, cancellationToken);
-        var context = new EarningContext(earning);
+        var segments = await RulesEarningEngine.SegmentsAsync(segmentMembership, earning, rules, cancellationToken);
+        var context = new EarningContext(earning, segments: segments);
         var remaining = new Dictionary<Guid, long>();
         foreach (var rule in rules.Where(r => r.CountedCaps.Count > 0))
         {
             remaining[rule.RuleId] = await reservations.RemainingAsync(rule, context, cancellationToken);
         }
 
-        return RuleEvaluator.Evaluate(earning, rules, logger, remaining);
+        return RuleEvaluator.Evaluate(earning, rules, logger, remaining, segments: segments);
     }
 
     /// <summary>
     /// An activity is evaluated as a purchase of nothing: no lines, no amount, so no base points, and only its fixed
-    /// points count. Its id is kept apart from purchases' external ids in the cap reservations.
+    /// points count; it carries the activity's attributes where a purchase carries its own. Its id is kept apart from
+    /// purchases' external ids in the cap reservations.
     /// </summary>
-    public static EarningRequest AsEarningRequest(ActivityMember member, string externalId, DateTimeOffset occurredAt) =>
-        new(member.Program, member.Member, new EarningPurchase(ActivityRecord.Reference(externalId), occurredAt, "activity", null, 0, []));
+    public static EarningRequest AsEarningRequest(
+        ActivityMember member, string externalId, DateTimeOffset occurredAt, IReadOnlyDictionary<string, string>? attributes = null) =>
+        new(member.Program, member.Member, new EarningPurchase(ActivityRecord.Reference(externalId), occurredAt, "activity", null, 0, [], Attributes: attributes));
 
     /// <summary>As for purchases: capped rules reserve what they gave, and give no more than they could reserve.</summary>
-    private Task<Evaluation> DecideAsync(EarningRequest earning, IReadOnlyList<CompiledRule> rules, CancellationToken cancellationToken) =>
-        RulesEarningEngine.WithCountedCapsAsync(earning, rules, RuleEvaluator.Evaluate(earning, rules, logger), null, reservations, logger, cancellationToken);
+    private async Task<Evaluation> DecideAsync(EarningRequest earning, IReadOnlyList<CompiledRule> rules, CancellationToken cancellationToken)
+    {
+        var segments = await RulesEarningEngine.SegmentsAsync(segmentMembership, earning, rules, cancellationToken);
+        return await RulesEarningEngine.WithCountedCapsAsync(
+            earning, rules, RuleEvaluator.Evaluate(earning, rules, logger, segments: segments), null, reservations, logger, cancellationToken, segments);
+    }
 
     private async Task<ActivityOutcome> AgainAsync(ActivityRecord existing, ActivityRequest request, CancellationToken cancellationToken)
     {

@@ -36,6 +36,11 @@ internal static partial class ActivityTriggers
         var trigger = definition.Trigger;
         if (trigger is null or Purchase)
         {
+            if (definition.Conditions is { } purchaseConditions)
+            {
+                CheckConditions(purchaseConditions, "conditions", errors, 1, activity: false);
+            }
+
             return;
         }
 
@@ -52,27 +57,39 @@ internal static partial class ActivityTriggers
 
         if (definition.Conditions is { } conditions)
         {
-            CheckConditions(conditions, "conditions", errors, 1);
+            CheckConditions(conditions, "conditions", errors, 1, activity: true);
         }
     }
 
-    /// <summary>Only the member and the combinators make sense for an activity; the rest asks about a purchase.</summary>
-    private static void CheckConditions(RuleCondition condition, string field, ValidationErrors errors, int depth)
+    /// <summary>
+    /// An activity rule asks about the member and the activity's attributes, a purchase rule never about an activity's
+    /// attributes; the combinators go with both.
+    /// </summary>
+    private static void CheckConditions(RuleCondition condition, string field, ValidationErrors errors, int depth, bool activity)
     {
         if (depth > RuleDefinition.MaxConditionDepth)
         {
             return;
         }
 
-        var purchaseOnly = condition.Total is not null || condition.Sku is not null || condition.Category is not null || condition.Quantity is not null
-            || condition.Channel is not null || condition.Store is not null || condition.FirstPurchase is not null || condition.PurchaseNumber is not null
-            || condition.PreviousPurchaseWithinDays is not null || condition.NewCategory is not null || condition.Spend is not null;
-        errors.Check(!purchaseOnly, field, "An activity rule's conditions ask about the member only: all, any, not, tier, attribute, age or daysSinceEnrollment.");
+        if (activity)
+        {
+            var purchaseOnly = condition.Total is not null || condition.Sku is not null || condition.Category is not null || condition.Quantity is not null
+                || condition.Channel is not null || condition.Store is not null || condition.FirstPurchase is not null || condition.PurchaseNumber is not null
+                || condition.PreviousPurchaseWithinDays is not null || condition.NewCategory is not null || condition.Spend is not null
+                || condition.Brand is not null || condition.LineAttribute is not null || condition.PaymentMethod is not null || condition.TransactionAttribute is not null;
+            errors.Check(!purchaseOnly, field, "An activity rule's conditions ask about the member and the activity only: all, any, not, tier, attribute, age, daysSinceEnrollment or activityAttribute.");
+        }
+        else
+        {
+            errors.Check(condition.ActivityAttribute is null, $"{field}.activityAttribute", "Only an activity rule (a trigger other than purchase) asks about an activity's attributes; a purchase's are transactionAttribute.");
+        }
+
         for (var i = 0; i < (condition.All?.Count ?? 0); i++)
         {
             if (condition.All![i] is { } child)
             {
-                CheckConditions(child, $"{field}.all[{i}]", errors, depth + 1);
+                CheckConditions(child, $"{field}.all[{i}]", errors, depth + 1, activity);
             }
         }
 
@@ -80,13 +97,13 @@ internal static partial class ActivityTriggers
         {
             if (condition.Any![i] is { } child)
             {
-                CheckConditions(child, $"{field}.any[{i}]", errors, depth + 1);
+                CheckConditions(child, $"{field}.any[{i}]", errors, depth + 1, activity);
             }
         }
 
         if (condition.Not is { } not)
         {
-            CheckConditions(not, $"{field}.not", errors, depth + 1);
+            CheckConditions(not, $"{field}.not", errors, depth + 1, activity);
         }
     }
 

@@ -77,6 +77,9 @@ internal sealed class ActivityRecord
 
     public long Points { get; init; }
 
+    /// <summary>The sender's attributes of the activity (<see cref="ActivityAttributes"/>), as JSON; null when it gave none, and after the member's erasure.</summary>
+    public string? Attributes { get; init; }
+
     /// <summary>Every rule considered with its outcome (<see cref="EarningRules.RuleOutcome"/>), as JSON.</summary>
     public required string Rules { get; init; }
 

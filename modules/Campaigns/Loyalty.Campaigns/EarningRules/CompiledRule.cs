@@ -270,6 +270,12 @@ internal sealed class CompiledRule
             return (c, _) => c.Request.Purchase.Attributes is { } attributes && attributes.TryGetValue(purchaseKey, out var actual) && actual == purchaseValue;
         }
 
+        // An activity is evaluated as a purchase of nothing that carries the activity's attributes (ActivityRecorder.AsEarningRequest).
+        if (condition.ActivityAttribute is { Key: { } activityKey, EqualTo: { } activityValue })
+        {
+            return (c, _) => c.Request.Purchase.Attributes is { } attributes && attributes.TryGetValue(activityKey, out var actual) && actual == activityValue;
+        }
+
         if (condition.Quantity is { } quantity)
         {
             return (_, l) => l is not null && quantity.Contains(l.Quantity);

@@ -48,6 +48,9 @@ internal static class EarningRuleEndpoints
             .WithSummary("Archive a rule for good");
         rules.MapPost("/simulate", Simulate).RequireAuthorization(Policies.ViewPrograms).WithIdempotencyKey<CampaignsDbContext>()
             .WithExample("Explain what a purchase would earn under the active rules, writing nothing", SimulationExample);
+        rules.MapGet("/export", RuleSetTransfer.ExportAsync).RequireAuthorization(Policies.ViewPrograms);
+        rules.MapPost("/import", RuleSetTransfer.ImportAsync).RequireAuthorization(Policies.ManagePrograms)
+            .WithExample("Import a rule set exported from another program or install (as drafts unless activate=true)", RuleSetTransfer.Example);
         rules.MapPost("/dry-run", RuleDryRun.RunAsync).RequireAuthorization(Policies.ManagePrograms)
             .WithExample("Replay the last N days of recorded purchases: what a rule would have given, writing nothing", RuleDryRun.Example);
     }
@@ -195,7 +198,7 @@ internal static class EarningRuleEndpoints
 
     private static async Task<Results<Ok<SimulationDto>, ValidationProblem>> Simulate(
         string program, EarningRequest request, ActiveRules activeRules, CapReservations reservations, IPurchaseHistory purchaseHistory,
-        ILogger<ActiveRules> logger, CancellationToken cancellationToken)
+        ISegmentMembership segmentMembership, ILogger<ActiveRules> logger, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors()
             .Check(request.Program is not null, "program", "Describe the program: id, code, timeZone, currency, minorUnitsPerUnit, pointsPerCurrencyUnit, baseRateScope.")
@@ -238,19 +241,20 @@ internal static class EarningRuleEndpoints
             Purchase = request.Purchase! with { Lines = request.Purchase.Lines ?? [] },
         };
         var rules = await activeRules.ForProgramAsync(program, cancellationToken);
-        var history = await RulesEarningEngine.HistoryAsync(purchaseHistory, normalized, rules, logger, cancellationToken);
-        var context = new EarningContext(normalized);
+        var segments = await RulesEarningEngine.SegmentsAsync(segmentMembership, normalized, rules, cancellationToken);
+        var history = await RulesEarningEngine.HistoryAsync(purchaseHistory, normalized, rules, logger, cancellationToken, segments);
+        var context = new EarningContext(normalized, segments: segments);
         var remaining = new Dictionary<Guid, long>();
         foreach (var rule in rules.Where(r => r.CountedCaps.Count > 0))
         {
             remaining[rule.RuleId] = await reservations.RemainingAsync(rule, context, cancellationToken);
         }
 
-        var evaluation = RuleEvaluator.Evaluate(normalized, rules, logger, remaining, history);
+        var evaluation = RuleEvaluator.Evaluate(normalized, rules, logger, remaining, history, segments);
         return TypedResults.Ok(new SimulationDto(evaluation.Decision.Points, evaluation.Decision.LinePoints, evaluation.BasePoints, evaluation.TierMultiplier, evaluation.Rules, evaluation.Decision.QualifyingBonus));
     }
 
-    private static EarningRuleVersion NewVersion(EarningRule rule, int number, RuleDefinition definition, CurrentActor actor, DateTimeOffset now) => new()
+    public static EarningRuleVersion NewVersion(EarningRule rule, int number, RuleDefinition definition, CurrentActor actor, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now),
         RuleId = rule.Id,
@@ -273,7 +277,7 @@ internal static class EarningRuleEndpoints
     }
 
     /// <summary>Renews the program's stamp when the active rule set changed, so every node recompiles on its next purchase.</summary>
-    private static void Touch(CampaignsDbContext db, string program, bool activeSetChanged, DateTimeOffset now)
+    public static void Touch(CampaignsDbContext db, string program, bool activeSetChanged, DateTimeOffset now)
     {
         if (!activeSetChanged)
         {

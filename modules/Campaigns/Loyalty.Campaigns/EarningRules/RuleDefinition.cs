@@ -174,7 +174,8 @@ internal sealed record RuleCondition(
     IReadOnlyList<string>? Brand = null,
     AttributeEquals? LineAttribute = null,
     IReadOnlyList<string>? PaymentMethod = null,
-    AttributeEquals? TransactionAttribute = null)
+    AttributeEquals? TransactionAttribute = null,
+    AttributeEquals? ActivityAttribute = null)
 {
     public const int MaxDays = 3_660;
 
@@ -190,8 +191,9 @@ internal sealed record RuleCondition(
         {
             All, Any, Not, Total, Sku, Category, Quantity, Channel, Store, Tier, Attribute, Age, DaysSinceEnrollment,
             FirstPurchase, PurchaseNumber, PreviousPurchaseWithinDays, NewCategory, Spend, Brand, LineAttribute, PaymentMethod, TransactionAttribute,
+            ActivityAttribute,
         }.Count(v => v is not null);
-        errors.Check(set == 1, field, "Give exactly one condition in each object: all, any, not, total, sku, category, brand, lineAttribute, quantity, channel, store, paymentMethod, transactionAttribute, tier, attribute, age, daysSinceEnrollment, firstPurchase, purchaseNumber, previousPurchaseWithinDays, newCategory or spend.");
+        errors.Check(set == 1, field, "Give exactly one condition in each object: all, any, not, total, sku, category, brand, lineAttribute, quantity, channel, store, paymentMethod, transactionAttribute, activityAttribute, tier, attribute, age, daysSinceEnrollment, firstPurchase, purchaseNumber, previousPurchaseWithinDays, newCategory or spend.");
         errors
             .Check(FirstPurchase is null or true, $"{field}.firstPurchase", "Give true; for purchases after the first, wrap it in not.")
             .Check(NewCategory is null or true, $"{field}.newCategory", "Give true; for categories bought before, wrap it in not.")
@@ -240,6 +242,7 @@ internal sealed record RuleCondition(
         Attribute?.Validate(errors, $"{field}.attribute", "member attribute");
         LineAttribute?.Validate(errors, $"{field}.lineAttribute", "line attribute");
         TransactionAttribute?.Validate(errors, $"{field}.transactionAttribute", "transaction attribute");
+        ActivityAttribute?.Validate(errors, $"{field}.activityAttribute", "activity attribute");
     }
 }
 
@@ -287,7 +290,7 @@ internal sealed record Range(decimal? Min, decimal? Max)
     public bool Contains(decimal value) => (Min is null || value >= Min) && (Max is null || value <= Max);
 }
 
-/// <summary>An attribute (of the member, a line or the purchase) whose value is exactly <see cref="EqualTo"/> (case-sensitive).</summary>
+/// <summary>An attribute (of the member, a line, the purchase or the activity) whose value is exactly <see cref="EqualTo"/> (case-sensitive).</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record AttributeEquals(string? Key, [property: JsonPropertyName("equals")] string? EqualTo)
 {

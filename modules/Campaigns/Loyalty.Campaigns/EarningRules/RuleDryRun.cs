@@ -45,7 +45,7 @@ internal static class RuleDryRun
 
     public static async Task<Results<Ok<DryRunDto>, ValidationProblem, NotFound>> RunAsync(
         string program, DryRunRequest request, CampaignsDbContext db, ActiveRules activeRules, IPurchaseReplay replay, IPurchaseHistory purchaseHistory,
-        TimeProvider clock, ILogger<ActiveRules> logger, CancellationToken cancellationToken)
+        ISegmentMembership segmentMembership, TimeProvider clock, ILogger<ActiveRules> logger, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors()
             .Check((request.RuleId is null) != (request.Definition is null), "ruleId", "Give the id of a rule or a definition, not both.")
@@ -86,14 +86,21 @@ internal static class RuleDryRun
         int scanned = 0, applied = 0, failed = 0, vouchers = 0;
         long points = 0, qualifying = 0;
         var last = from;
+        // Segments as they are now (membership has no past to replay), asked once per member.
+        var segmentsOf = new Dictionary<Guid, IReadOnlySet<string>?>();
         await foreach (var purchase in replay.PurchasesAsync(program, from, until, MaxPurchases, cancellationToken))
         {
             scanned++;
             last = purchase.Purchase.OccurredAt;
-            var context = new EarningContext(purchase);
+            if (!segmentsOf.TryGetValue(purchase.Member.Id, out var segments))
+            {
+                segmentsOf[purchase.Member.Id] = segments = await RulesEarningEngine.SegmentsAsync(segmentMembership, purchase, rules, cancellationToken);
+            }
+
+            var context = new EarningContext(purchase, segments: segments);
             var limits = Limits(rules, context, counted);
-            var history = await RulesEarningEngine.HistoryAsync(purchaseHistory, purchase, rules, logger, cancellationToken);
-            var evaluation = RuleEvaluator.Evaluate(purchase, rules, logger, limits, history);
+            var history = await RulesEarningEngine.HistoryAsync(purchaseHistory, purchase, rules, logger, cancellationToken, segments);
+            var evaluation = RuleEvaluator.Evaluate(purchase, rules, logger, limits, history, segments);
             Count(rules, evaluation, context, counted);
             var outcome = evaluation.Rules[position];
             failed += outcome.Outcome == "failed" ? 1 : 0;

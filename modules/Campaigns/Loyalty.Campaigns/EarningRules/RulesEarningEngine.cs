@@ -119,14 +119,18 @@ internal sealed partial class RulesEarningEngine(
     public async Task<EarningDecision> DecideAsync(EarningRequest request, CancellationToken cancellationToken)
     {
         var rules = await activeRules.ForProgramAsync(request.Program.Code, cancellationToken);
-        // One query for the member's segments, only when an active rule's audience names segments.
-        var segments = rules.Any(r => r.Segments.Count > 0)
-            ? await segmentMembership.SegmentsOfAsync(request.Program.Code, request.Member.Id, cancellationToken)
-            : null;
+        var segments = await SegmentsAsync(segmentMembership, request, rules, cancellationToken);
         var history = await HistoryAsync(purchaseHistory, request, rules, logger, cancellationToken, segments);
         var evaluation = RuleEvaluator.Evaluate(request, rules, logger, history: history, segments: segments);
         return (await WithCountedCapsAsync(request, rules, evaluation, history, reservations, logger, cancellationToken, segments)).Decision;
     }
+
+    /// <summary>The member's segments: one query, only when a rule's audience names segments (else null).</summary>
+    public static async Task<IReadOnlySet<string>?> SegmentsAsync(
+        ISegmentMembership segmentMembership, EarningRequest request, IReadOnlyList<CompiledRule> rules, CancellationToken cancellationToken) =>
+        rules.Any(r => r.Segments.Count > 0)
+            ? await segmentMembership.SegmentsOfAsync(request.Program.Code, request.Member.Id, cancellationToken)
+            : null;
 
     /// <summary>
     /// Reserves what the rules with counted caps gave in <paramref name="evaluation"/>; where a counter allows less, the

@@ -35,6 +35,8 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
 
     public DbSet<Referral> Referrals => Set<Referral>();
 
+    public DbSet<ReferralSettings> ReferralSettings => Set<ReferralSettings>();
+
     public DbSet<Segment> Segments => Set<Segment>();
 
     public DbSet<SegmentMember> SegmentMembers => Set<SegmentMember>();
@@ -56,6 +58,7 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
         PendingActivity.Configure(modelBuilder);
         PendingVoucherGrant.Configure(modelBuilder);
         ReferralCode.Configure(modelBuilder);
+        Loyalty.Campaigns.Referrals.ReferralSettings.Configure(modelBuilder);
         Segment.Configure(modelBuilder);
         Campaign.Configure(modelBuilder);
         Messaging.MessagingSettings.Configure(modelBuilder);

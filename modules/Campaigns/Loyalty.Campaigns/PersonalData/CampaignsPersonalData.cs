@@ -16,7 +16,7 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
 
     private static readonly RetainedData[] Retained =
     [
-        new("Activities (type, time, points, external id of the sender) under the pseudonymous member id",
+        new("Activities (type, time, points, external id of the sender; not their attributes) under the pseudonymous member id",
             "Art. 17(3)(b) and (e): the points they credited are accounting records; caps and idempotency stay correct"),
     ];
 
@@ -47,10 +47,10 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
         writer.WriteStartObject();
         writer.WriteStartArray("activities");
         var activities = db.Activities.AsNoTracking().Where(a => a.MemberId == memberId).OrderBy(a => a.OccurredAt).ThenBy(a => a.Id)
-            .Select(a => new { a.Program, a.ExternalId, a.Type, a.OccurredAt, a.RecordedAt, a.Points });
-        await foreach (var activity in activities.AsAsyncEnumerable().WithCancellation(cancellationToken))
+            .Select(a => new { a.Program, a.ExternalId, a.Type, a.OccurredAt, a.RecordedAt, a.Points, a.Attributes });
+        await foreach (var a in activities.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
-            JsonSerializer.Serialize(writer, activity, Json);
+            JsonSerializer.Serialize(writer, new { a.Program, a.ExternalId, a.Type, a.OccurredAt, a.RecordedAt, a.Points, Attributes = Activities.ActivityAttributes.FromJson(a.Attributes) }, Json);
         }
 
         writer.WriteEndArray();
@@ -110,7 +110,10 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
         await db.SegmentListEntries.Where(e => e.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
         await db.CampaignMessages.Where(m => m.MemberId == memberId)
             .ExecuteUpdateAsync(set => set.SetProperty(m => m.Address, (string?)null).SetProperty(m => m.Locale, (string?)null), cancellationToken);
-        string[] erased = ["referral code", "segment memberships, their history and static list entries", "addresses of campaign messages"];
+        // The sender's free-form attributes may say anything about the person; the points need only type and time.
+        await db.Activities.Where(a => a.MemberId == memberId && a.Attributes != null)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.Attributes, (string?)null), cancellationToken);
+        string[] erased = ["referral code", "segment memberships, their history and static list entries", "addresses of campaign messages", "attributes of activities"];
         var retained = new List<RetainedData>();
         if (await db.Activities.AnyAsync(a => a.MemberId == memberId, cancellationToken))
         {

@@ -81,7 +81,7 @@ internal sealed class Referral
 
     public ReferralStatus Status { get; set; }
 
-    /// <summary>Why it was refused: <c>ownCode</c>, <c>sameContact</c>, <c>referrerNotActive</c>, <c>referredNotActive</c>, <c>monthlyCap</c>.</summary>
+    /// <summary>Why it was refused: <c>ownCode</c>, <c>sameContact</c>, <c>referrerNotActive</c>, <c>referredNotActive</c>, <c>monthlyCap</c>, <c>samePaymentFingerprint</c>.</summary>
     public string? Reason { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }

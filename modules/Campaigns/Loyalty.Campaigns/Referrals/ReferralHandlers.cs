@@ -30,7 +30,8 @@ internal sealed class ReferralCodes(CampaignsDbContext db, TimeProvider clock)
 
 /// <summary>
 /// Gives the new member a code and, when the enrolment carried a referrer's code, records the referral: pending, or
-/// refused (own code, same email or phone as the referrer, referrer not active, referrer's monthly cap). An unknown code records nothing.
+/// refused (own code, same email or phone as the referrer, referrer not active, referrer's monthly cap), under the
+/// program's <see cref="ReferralSettings"/>. An unknown code records nothing.
 /// </summary>
 internal sealed class RecordReferralOnMemberEnrolled(
     CampaignsDbContext db, ReferralCodes codes, IActivityPoints members, IMemberContacts contacts, IOptions<ReferralOptions> options, TimeProvider clock,
@@ -56,7 +57,7 @@ internal sealed class RecordReferralOnMemberEnrolled(
             }
             else
             {
-                var settings = options.Value;
+                var settings = await ReferralSettings.ForProgramAsync(db, options.Value, program, cancellationToken);
                 var referral = new Referral
                 {
                     Id = Guid.CreateVersion7(clock.GetUtcNow()),
@@ -84,14 +85,14 @@ internal sealed class RecordReferralOnMemberEnrolled(
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task<string?> RefusalAsync(string program, Referral referral, ReferralOptions settings, CancellationToken cancellationToken)
+    private async Task<string?> RefusalAsync(string program, Referral referral, ReferralSettings settings, CancellationToken cancellationToken)
     {
         if (referral.ReferrerId == referral.ReferredId)
         {
             return ReferralReasons.OwnCode;
         }
 
-        if (await contacts.ShareContactAsync(program, referral.ReferrerId, referral.ReferredId, cancellationToken))
+        if (settings.CheckSameContact && await contacts.ShareContactAsync(program, referral.ReferrerId, referral.ReferredId, cancellationToken))
         {
             return ReferralReasons.SameContact;
         }
@@ -117,16 +118,19 @@ internal static class ReferralReasons
     public const string ReferrerNotActive = "referrerNotActive";
     public const string ReferredNotActive = "referredNotActive";
     public const string MonthlyCap = "monthlyCap";
+    public const string SamePaymentFingerprint = "samePaymentFingerprint";
 }
 
 /// <summary>
 /// Completes a pending referral on the referred member's first purchase that earned points (a <see cref="PointsAccrued"/>
 /// of a <c>transaction</c>) inside the window: queues <c>referralCompleted</c> for the referrer and
 /// <c>referredCompleted</c> for the referred member, under external ids derived from the referral so each is credited once.
-/// A purchase after the window expires the referral.
+/// A purchase after the window expires the referral. Refused instead when a member is no longer active or, as the
+/// program's <see cref="ReferralSettings"/> ask, the two share a contact or a means of payment (payment fingerprint).
 /// </summary>
 internal sealed class CompleteReferralOnPointsAccrued(
-    CampaignsDbContext db, IActivityPoints members, IMemberContacts contacts, TimeProvider clock, ILogger<CompleteReferralOnPointsAccrued> logger)
+    CampaignsDbContext db, IActivityPoints members, IMemberContacts contacts, IOptions<ReferralOptions> options, TimeProvider clock,
+    ILogger<CompleteReferralOnPointsAccrued> logger)
     : IIntegrationEventHandler<PointsAccrued>
 {
     public const string PurchaseReferenceType = "transaction";
@@ -147,6 +151,7 @@ internal sealed class CompleteReferralOnPointsAccrued(
         }
 
         var now = clock.GetUtcNow();
+        var settings = await ReferralSettings.ForProgramAsync(db, options.Value, program, cancellationToken);
         if (integrationEvent.OccurredAt > referral.CompleteBy)
         {
             referral.ExpireIfDue(integrationEvent.OccurredAt);
@@ -160,10 +165,14 @@ internal sealed class CompleteReferralOnPointsAccrued(
         {
             Refuse(referral, ReferralReasons.ReferredNotActive, now);
         }
-        else if (await contacts.ShareContactAsync(program, referral.ReferrerId, referral.ReferredId, cancellationToken))
+        else if (settings.CheckSameContact && await contacts.ShareContactAsync(program, referral.ReferrerId, referral.ReferredId, cancellationToken))
         {
             // A profile may have been changed since enrolment to the referrer's phone or email.
             Refuse(referral, ReferralReasons.SameContact, now);
+        }
+        else if (settings.CheckPaymentFingerprint && await contacts.SharePaymentFingerprintAsync(program, referral.ReferrerId, referral.ReferredId, cancellationToken))
+        {
+            Refuse(referral, ReferralReasons.SamePaymentFingerprint, now);
         }
         else
         {

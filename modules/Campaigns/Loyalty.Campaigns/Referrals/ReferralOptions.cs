@@ -1,6 +1,6 @@
 namespace Loyalty.Campaigns.Referrals;
 
-/// <summary>The <c>Referrals</c> configuration section.</summary>
+/// <summary>The <c>Referrals</c> configuration section: the link, and the defaults of a program without <see cref="ReferralSettings"/>.</summary>
 internal sealed class ReferralOptions
 {
     /// <summary>The link a member shares; <c>{code}</c> is replaced by their code.</summary>

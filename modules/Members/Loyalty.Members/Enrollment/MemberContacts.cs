@@ -22,5 +22,11 @@ internal sealed class MemberContacts(MembersDbContext db) : IMemberContacts
         return (a.NormalizedEmail is not null && a.NormalizedEmail == b.NormalizedEmail) || (phoneA.Length > 0 && phoneA == phoneB);
     }
 
+    public Task<bool> SharePaymentFingerprintAsync(string programCode, Guid memberId, Guid otherMemberId, CancellationToken cancellationToken) =>
+        db.Transactions.AsNoTracking().AnyAsync(
+            t => t.MemberId == otherMemberId && t.PaymentFingerprintHash != null && db.Programs.Any(p => p.Id == t.ProgramId && p.Code == programCode)
+                && db.Transactions.Any(u => u.MemberId == memberId && u.ProgramId == t.ProgramId && u.PaymentFingerprintHash == t.PaymentFingerprintHash),
+            cancellationToken);
+
     private static string Digits(string? phone) => phone is null ? "" : new string(phone.Where(char.IsAsciiDigit).ToArray());
 }

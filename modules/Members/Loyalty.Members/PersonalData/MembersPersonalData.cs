@@ -85,6 +85,8 @@ internal sealed class MembersPersonalData(MembersDbContext db, TimeProvider cloc
         // Purchases held for one of the member's cards would credit the erased member if they were claimed later.
         await db.HeldTransactions.Where(h => h.ProgramId == member.ProgramId && values.Contains(h.IdentifierValue)).ExecuteDeleteAsync(cancellationToken);
         db.MemberIdentifiers.RemoveRange(identifiers);
+        await db.Transactions.Where(t => t.MemberId == memberId && t.PaymentFingerprintHash != null)
+            .ExecuteUpdateAsync(set => set.SetProperty(t => t.PaymentFingerprintHash, (string?)null), cancellationToken);
 
         if (member.Status != MemberStatus.Erased)
         {
@@ -103,7 +105,7 @@ internal sealed class MembersPersonalData(MembersDbContext db, TimeProvider cloc
         await transaction.CommitAsync(cancellationToken);
         return new ErasureReport(
             Module,
-            ["profile: email, phone, name, birth date, locale, postal address, custom attributes", "loyalty cards and external ids", "purchases held for those cards"],
+            ["profile: email, phone, name, birth date, locale, postal address, custom attributes", "loyalty cards and external ids", "purchases held for those cards", "payment fingerprints of purchases"],
             Retained);
     }
 

@@ -44,6 +44,12 @@ internal sealed class PurchaseTransaction
     /// <summary>How the purchase was paid (card, cash, voucher…), as the sender names it; null when not given.</summary>
     public string? PaymentMethod { get; init; }
 
+    /// <summary>
+    /// The hash of the POS's token of the means of payment (<see cref="TransactionRequest.FingerprintHash"/>), for
+    /// referrals' self-referral check; null when not given, and after the member's erasure.
+    /// </summary>
+    public string? PaymentFingerprintHash { get; set; }
+
     /// <summary>The sender's custom attributes of the purchase (string keys and values), for earning rules; null when none.</summary>
     public Dictionary<string, string>? Attributes { get; init; }
 
@@ -83,6 +89,8 @@ internal sealed class PurchaseTransaction
         transaction.Property(t => t.Channel).HasMaxLength(50);
         transaction.Property(t => t.Store).HasMaxLength(100);
         transaction.Property(t => t.PaymentMethod).HasMaxLength(50);
+        transaction.Property(t => t.PaymentFingerprintHash).HasMaxLength(64);
+        transaction.HasIndex(t => new { t.ProgramId, t.PaymentFingerprintHash });
         StoreAsJson(transaction.Property(t => t.Attributes));
         transaction.Property(t => t.Currency).HasMaxLength(3).IsFixedLength();
         transaction.Property(t => t.RequestHash).HasMaxLength(64);

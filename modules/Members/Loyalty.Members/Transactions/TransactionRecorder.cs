@@ -363,6 +363,7 @@ internal sealed class TransactionRecorder(
             Currency = request.Currency!,
             TotalMinor = request.Total!.Value,
             PaymentMethod = request.PaymentMethod,
+            PaymentFingerprintHash = TransactionRequest.FingerprintHash(program.Id, request.PaymentFingerprint),
             Attributes = request.Attributes is { Count: > 0 } attributes ? new Dictionary<string, string>(attributes) : null,
             Lines = [.. (request.Lines ?? []).Select((line, i) => new TransactionLine
             {
@@ -409,7 +410,8 @@ internal sealed class TransactionRecorder(
             ExternalId = request.ExternalId!,
             IdentifierKind = kind,
             IdentifierValue = value,
-            Request = JsonSerializer.Serialize(request),
+            // The payment fingerprint is only ever stored hashed, on a recorded purchase: a held one keeps none.
+            Request = JsonSerializer.Serialize(request with { PaymentFingerprint = null }),
             RequestHash = hash,
             OccurredAt = request.OccurredAt!.Value,
             HeldAt = now,

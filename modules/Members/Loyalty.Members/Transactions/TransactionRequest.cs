@@ -37,7 +37,8 @@ internal sealed record TransactionRequest(
     long? Total,
     List<TransactionLineRequest>? Lines,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PaymentMethod = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, string>? Attributes = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, string>? Attributes = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PaymentFingerprint = null)
 {
     public const int MaxLines = 500;
     public const int MaxAttributes = 20;
@@ -60,6 +61,7 @@ internal sealed record TransactionRequest(
             .Check(Channel is null || Channel.Length is > 0 and <= 50, "channel", "1-50 characters, such as pos or web.")
             .Check(Store is null || Store.Length <= 100, "store", "At most 100 characters.")
             .Check(PaymentMethod is null || PaymentMethod.Length is > 0 and <= 50, "paymentMethod", "1-50 characters, such as card, cash or voucher.")
+            .Check(PaymentFingerprint is null || PaymentFingerprint.Length is > 0 and <= 200, "paymentFingerprint", "The POS's opaque token of the means of payment, 1-200 characters.")
             .Check(AttributesFit(Attributes), "attributes", AttributesRule)
             .Check(Currency == program.Currency, "currency", $"This program earns in {program.Currency}.")
             .Check(Total is > 0 and <= MaxAmount, "total", $"Give the total in minor units, 1 to {MaxAmount}.")
@@ -98,5 +100,12 @@ internal sealed record TransactionRequest(
         (long)decimal.Round(line.Quantity!.Value * line.UnitPrice!.Value, MidpointRounding.AwayFromZero);
 
     /// <summary>Fingerprint of the content, to tell a harmless repeat from a different transaction under a reused id.</summary>
+    /// <summary>
+    /// The payment fingerprint as it is stored: a hash under the program's id, so the POS's token is never kept and the
+    /// same card gives different values in different programs.
+    /// </summary>
+    public static string? FingerprintHash(Guid programId, string? fingerprint) =>
+        fingerprint is null ? null : Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{programId:N}:{fingerprint}")));
+
     public string Hash() => Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(this with { Type = ParsedType.ToString() })));
 }

@@ -29,6 +29,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Attributes")
+                        .HasColumnType("text");
+
                     b.Property<bool>("Credited")
                         .HasColumnType("boolean");
 
@@ -435,6 +438,32 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("ReferralCodes", "campaigns");
+                });
+
+            modelBuilder.Entity("Loyalty.Campaigns.Referrals.ReferralSettings", b =>
+                {
+                    b.Property<string>("Program")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<bool>("CheckPaymentFingerprint")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("CheckSameContact")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("CompletionWindowDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MonthlyCapPerReferrer")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Program");
+
+                    b.ToTable("ReferralSettings", "campaigns");
                 });
 
             modelBuilder.Entity("Loyalty.Campaigns.Segments.Segment", b =>

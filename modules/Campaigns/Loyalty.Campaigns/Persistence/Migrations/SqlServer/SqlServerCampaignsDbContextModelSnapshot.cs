@@ -29,6 +29,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("Attributes")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<bool>("Credited")
                         .HasColumnType("bit");
 
@@ -435,6 +438,32 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("ReferralCodes", "campaigns");
+                });
+
+            modelBuilder.Entity("Loyalty.Campaigns.Referrals.ReferralSettings", b =>
+                {
+                    b.Property<string>("Program")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<bool>("CheckPaymentFingerprint")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("CheckSameContact")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("CompletionWindowDays")
+                        .HasColumnType("int");
+
+                    b.Property<int>("MonthlyCapPerReferrer")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Program");
+
+                    b.ToTable("ReferralSettings", "campaigns");
                 });
 
             modelBuilder.Entity("Loyalty.Campaigns.Segments.Segment", b =>

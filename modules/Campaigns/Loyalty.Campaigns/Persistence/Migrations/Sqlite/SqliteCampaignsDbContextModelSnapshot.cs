@@ -23,6 +23,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Attributes")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Credited")
                         .HasColumnType("INTEGER");
 
@@ -429,6 +432,32 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("campaigns_ReferralCodes", (string)null);
+                });
+
+            modelBuilder.Entity("Loyalty.Campaigns.Referrals.ReferralSettings", b =>
+                {
+                    b.Property<string>("Program")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("CheckPaymentFingerprint")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CheckSameContact")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CompletionWindowDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MonthlyCapPerReferrer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Program");
+
+                    b.ToTable("campaigns_ReferralSettings", (string)null);
                 });
 
             modelBuilder.Entity("Loyalty.Campaigns.Segments.Segment", b =>

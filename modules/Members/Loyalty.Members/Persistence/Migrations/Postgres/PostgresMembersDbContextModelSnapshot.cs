@@ -756,6 +756,10 @@ namespace Loyalty.Members.Persistence.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("PaymentFingerprintHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("PaymentMethod")
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
@@ -797,6 +801,8 @@ namespace Loyalty.Members.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("ProgramId", "OriginalExternalId");
+
+                    b.HasIndex("ProgramId", "PaymentFingerprintHash");
 
                     b.ToTable("Transactions", "members");
                 });

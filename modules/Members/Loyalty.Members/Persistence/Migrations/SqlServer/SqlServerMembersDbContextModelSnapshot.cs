@@ -756,6 +756,10 @@ namespace Loyalty.Members.Persistence.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<string>("PaymentFingerprintHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
                     b.Property<string>("PaymentMethod")
                         .HasMaxLength(50)
                         .HasColumnType("nvarchar(50)");
@@ -797,6 +801,8 @@ namespace Loyalty.Members.Persistence.Migrations.SqlServer
                         .IsUnique();
 
                     b.HasIndex("ProgramId", "OriginalExternalId");
+
+                    b.HasIndex("ProgramId", "PaymentFingerprintHash");
 
                     b.ToTable("Transactions", "members");
                 });

@@ -749,6 +749,10 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PaymentFingerprintHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PaymentMethod")
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
@@ -790,6 +794,8 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("ProgramId", "OriginalExternalId");
+
+                    b.HasIndex("ProgramId", "PaymentFingerprintHash");
 
                     b.ToTable("members_Transactions", (string)null);
                 });

@@ -1,0 +1,52 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    internal partial class AddActivityAttributesAndReferralSettings : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Attributes",
+                schema: "campaigns",
+                table: "Activities",
+                type: "text",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "ReferralSettings",
+                schema: "campaigns",
+                columns: table => new
+                {
+                    Program = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    CompletionWindowDays = table.Column<int>(type: "integer", nullable: false),
+                    MonthlyCapPerReferrer = table.Column<int>(type: "integer", nullable: false),
+                    CheckSameContact = table.Column<bool>(type: "boolean", nullable: false),
+                    CheckPaymentFingerprint = table.Column<bool>(type: "boolean", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReferralSettings", x => x.Program);
+                });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ReferralSettings",
+                schema: "campaigns");
+
+            migrationBuilder.DropColumn(
+                name: "Attributes",
+                schema: "campaigns",
+                table: "Activities");
+        }
+    }
+}
