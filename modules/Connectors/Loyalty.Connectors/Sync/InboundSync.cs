@@ -31,7 +31,7 @@ internal sealed class InboundSync(ConnectorsDbContext db, IMemberSync members, T
         }
 
         var inbound = mappings.Where(m => m.IsInbound).ToList();
-        var crmValues = inbound.Select(m => m.CrmField!).Distinct().ToDictionary(f => f, f => record.Fields.GetValueOrDefault(f), StringComparer.Ordinal);
+        var crmValues = inbound.Select(m => m.CrmField!).Append(setup.ExternalIdField).Distinct().ToDictionary(f => f, f => record.Fields.GetValueOrDefault(f), StringComparer.Ordinal);
         var last = link?.Values();
         if (last is not null && crmValues.All(v => last.TryGetValue(v.Key, out var seen) && seen == v.Value))
         {
@@ -140,13 +140,25 @@ internal sealed class InboundSync(ConnectorsDbContext db, IMemberSync members, T
 
 internal static class DeadLetters
 {
-    public static void Add(ConnectorsDbContext db, TimeProvider clock, Guid connectionId, Guid runId, string direction, string key, Guid? memberId, string payload, string code, string message)
+    /// <summary>Adds the failure, or updates the record's open letter: a record read again (look-back) and failing again is one letter.</summary>
+    public static async Task AddAsync(
+        ConnectorsDbContext db, TimeProvider clock, Guid connectionId, Guid runId, string direction, string key, Guid? memberId, string payload, string code, string message, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        message = message.Length > 1000 ? message[..1000] : message;
+        var open = await db.DeadLetters.SingleOrDefaultAsync(
+            d => d.ConnectionId == connectionId && d.Direction == direction && d.RecordKey == key && d.Status == DeadLetterStatus.Open, cancellationToken);
+        if (open is not null)
+        {
+            (open.RunId, open.MemberId, open.Payload, open.ErrorCode, open.ErrorMessage, open.Attempts, open.UpdatedAt) =
+                (runId, memberId ?? open.MemberId, payload, code, message, open.Attempts + 1, now);
+            return;
+        }
+
         db.DeadLetters.Add(new DeadLetter
         {
             Id = Guid.CreateVersion7(now), ConnectionId = connectionId, RunId = runId, Direction = direction, RecordKey = key, MemberId = memberId,
-            Payload = payload, ErrorCode = code, ErrorMessage = message.Length > 1000 ? message[..1000] : message, Attempts = 1,
+            Payload = payload, ErrorCode = code, ErrorMessage = message, Attempts = 1,
             Status = DeadLetterStatus.Open, CreatedAt = now, UpdatedAt = now,
         });
     }

@@ -29,7 +29,7 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
             return false;
         }
 
-        var upserts = new List<(OutboundChange Change, SyncedRecord? Link, Dictionary<string, string?> Values, RecordUpsert Upsert)>();
+        var upserts = new List<Upsert>();
         var done = new List<OutboundChange>();
         foreach (var change in queued)
         {
@@ -42,6 +42,7 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
                 continue;
             }
 
+            var memberKey = change.MemberId.ToString();
             var values = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var mapping in outbound)
             {
@@ -49,6 +50,13 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
             }
 
             var last = link?.Values();
+            // A record that came from the CRM gets the member id first, written by its own record id.
+            var byRecordId = link is not null && last!.GetValueOrDefault(setup.ExternalIdField) != memberKey;
+            if (byRecordId)
+            {
+                values[setup.ExternalIdField] = memberKey;
+            }
+
             var changed = values.Where(v => last is null || !last.TryGetValue(v.Key, out var seen) || seen != v.Value).ToDictionary(StringComparer.Ordinal);
             if (changed.Count == 0)
             {
@@ -57,15 +65,25 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
                 continue;
             }
 
-            upserts.Add((change, link, changed, new RecordUpsert(change.MemberId.ToString(), changed)));
+            upserts.Add(new Upsert(change, link, changed, byRecordId, new RecordUpsert(byRecordId ? link!.CrmId : memberKey, changed)));
         }
 
-        var results = upserts.Count == 0 ? [] : await connector.WriteAsync(new WriteRequest(setup.ObjectName, setup.ExternalIdField, [.. upserts.Select(u => u.Upsert)]), cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        for (var i = 0; i < upserts.Count; i++)
+        var results = new Dictionary<Upsert, RecordResult>();
+        foreach (var group in upserts.GroupBy(u => u.ByRecordId))
         {
-            var (change, link, values, _) = upserts[i];
-            var result = i < results.Count ? results[i] : RecordResult.Failed(change.MemberId.ToString(), new RecordError("NO_RESULT", "the connector answered fewer results than records", IsTransient: true));
+            var batch = group.ToList();
+            var answers = await connector.WriteAsync(new WriteRequest(setup.ObjectName, group.Key ? setup.RecordIdField : setup.ExternalIdField, [.. batch.Select(u => u.Record)]), cancellationToken);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                results[batch[i]] = i < answers.Count ? answers[i] : RecordResult.Failed(batch[i].Record.ExternalId, new RecordError("NO_RESULT", "the connector answered fewer results than records", IsTransient: true));
+            }
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var upsert in upserts)
+        {
+            var (change, link, values) = (upsert.Change, upsert.Link, upsert.Values);
+            var result = results[upsert];
             if (result.Outcome is RecordOutcome.Created or RecordOutcome.Updated)
             {
                 run.Sent++;
@@ -74,7 +92,8 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
                     db.SyncedRecords.Add(new SyncedRecord
                     {
                         ConnectionId = setup.ConnectionId, MemberId = change.MemberId, CrmId = result.Id ?? change.MemberId.ToString(),
-                        LastValues = JsonSerializer.Serialize(values), SyncedAt = clock.GetUtcNow(),
+                        LastValues = JsonSerializer.Serialize(values.Append(new(setup.ExternalIdField, change.MemberId.ToString())).DistinctBy(v => v.Key).ToDictionary()),
+                        SyncedAt = clock.GetUtcNow(),
                     });
                 }
                 else
@@ -98,7 +117,7 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
             if (!error.IsTransient)
             {
                 // A transient failure stays queued for the next run; anything else waits for an admin.
-                DeadLetters.Add(db, clock, setup.ConnectionId, run.Id, SyncDirections.Outbound, change.MemberId.ToString(), change.MemberId, "{}", error.Code, error.Message);
+                await DeadLetters.AddAsync(db, clock, setup.ConnectionId, run.Id, SyncDirections.Outbound, change.MemberId.ToString(), change.MemberId, "{}", error.Code, error.Message, cancellationToken);
                 done.Add(change);
             }
         }
@@ -114,6 +133,8 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
         await transaction.CommitAsync(cancellationToken);
         return done.Count > 0;
     }
+
+    private sealed record Upsert(OutboundChange Change, SyncedRecord? Link, Dictionary<string, string?> Values, bool ByRecordId, RecordUpsert Record);
 
     private async Task<string?> LoyaltyValueAsync(SyncedMember member, string field, CancellationToken cancellationToken) =>
         field.StartsWith(LoyaltyFields.ConsentPrefix, StringComparison.Ordinal)

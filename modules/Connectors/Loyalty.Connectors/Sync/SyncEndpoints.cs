@@ -85,7 +85,7 @@ internal static class SyncEndpoints
         var setup = await db.SyncSetups.SingleOrDefaultAsync(s => s.ConnectionId == id, cancellationToken);
         if (setup is null)
         {
-            setup = new SyncSetup { ConnectionId = id, ProgramCode = request.Program!, ObjectName = request.Object!, ExternalIdField = request.ExternalIdField!, Mappings = "[]", ErasureMode = SyncSetupRequest.Delete };
+            setup = new SyncSetup { ConnectionId = id, ProgramCode = request.Program!, ObjectName = request.Object!, ExternalIdField = request.ExternalIdField!, RecordIdField = SyncSetupRequest.DefaultRecordIdField, Mappings = "[]", ErasureMode = SyncSetupRequest.Delete };
             db.SyncSetups.Add(setup);
         }
         else if (setup.ObjectName != request.Object || setup.ProgramCode != request.Program)
@@ -96,7 +96,7 @@ internal static class SyncEndpoints
         (setup.ProgramCode, setup.ProgramId, setup.ObjectName, setup.ExternalIdField) = (request.Program!, program!.Id, request.Object!, request.ExternalIdField!);
         setup.Mappings = JsonSerializer.Serialize(request.Mappings, JsonSerializerOptions.Web);
         (setup.IntervalMinutes, setup.LookBackSeconds, setup.PageSize) = (request.IntervalMinutes ?? 15, request.LookBackSeconds ?? 300, request.PageSize ?? 200);
-        (setup.ErasureMode, setup.UpdatedAt) = (request.Erasure ?? SyncSetupRequest.Delete, now);
+        (setup.ErasureMode, setup.RecordIdField, setup.UpdatedAt) = (request.Erasure ?? SyncSetupRequest.Delete, request.RecordIdField ?? SyncSetupRequest.DefaultRecordIdField, now);
         setup.NextRunAt ??= now.AddMinutes(setup.IntervalMinutes);
         audit.Record(db, "connectors.sync.configured", "connection", id.ToString(), new { request.Program, request.Object, mappings = request.Mappings!.Count });
         await db.SaveChangesAsync(cancellationToken);

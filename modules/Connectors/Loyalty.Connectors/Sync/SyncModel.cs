@@ -18,6 +18,12 @@ internal sealed class SyncSetup
     /// <summary>The CRM field that holds the member id, the key of outbound upserts.</summary>
     public required string ExternalIdField { get; set; }
 
+    /// <summary>
+    /// The CRM field holding the record's own id that can key an upsert (<c>Id</c>): a record that came from the CRM
+    /// does not carry the member id yet, so its first outbound write goes by this key and sets the member id.
+    /// </summary>
+    public required string RecordIdField { get; set; }
+
     public required string Mappings { get; set; }
 
     public int IntervalMinutes { get; set; }
@@ -47,6 +53,7 @@ internal sealed class SyncSetup
             setup.Property(s => s.ProgramCode).HasMaxLength(50);
             setup.Property(s => s.ObjectName).HasMaxLength(200);
             setup.Property(s => s.ExternalIdField).HasMaxLength(200);
+            setup.Property(s => s.RecordIdField).HasMaxLength(200);
             setup.Property(s => s.ErasureMode).HasMaxLength(20);
         });
         modelBuilder.Entity<SyncRun>(run =>
@@ -81,6 +88,7 @@ internal sealed class SyncSetup
             letter.Property(d => d.ErrorMessage).HasMaxLength(1000);
             letter.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
             letter.HasIndex(d => new { d.ConnectionId, d.Status });
+            letter.HasIndex(d => new { d.ConnectionId, d.Direction, d.RecordKey });
             letter.HasIndex(d => d.MemberId);
         });
         modelBuilder.Entity<SyncConflict>(conflict =>

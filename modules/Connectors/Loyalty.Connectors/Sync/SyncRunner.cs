@@ -143,7 +143,7 @@ internal sealed class SyncRunner(
             {
                 if (await inbound.ApplyAsync(setup, run, record, mappings, cancellationToken) is { } error)
                 {
-                    DeadLetters.Add(db, clock, setup.ConnectionId, run.Id, SyncDirections.Inbound, record.Id, null, JsonSerializer.Serialize(record, JsonSerializerOptions.Web), "INVALID_RECORD", error);
+                    await DeadLetters.AddAsync(db, clock, setup.ConnectionId, run.Id, SyncDirections.Inbound, record.Id, null, JsonSerializer.Serialize(record, JsonSerializerOptions.Web), "INVALID_RECORD", error, cancellationToken);
                 }
 
                 await db.SaveChangesAsync(cancellationToken);

@@ -7,18 +7,21 @@ namespace Loyalty.Connectors.Sync;
 /// <param name="Program">The loyalty program's code the CRM's records belong to.</param>
 /// <param name="Object">The CRM object synchronised, as discovered (<c>Contact</c>, <c>contacts</c>).</param>
 /// <param name="ExternalIdField">The CRM field holding the loyalty member id: the key of outbound upserts.</param>
+/// <param name="RecordIdField">The CRM field holding the record's id, usable as an upsert key (default <c>Id</c>): the first write to a record that came from the CRM goes by it.</param>
 /// <param name="Erasure"><c>delete</c> (default) or <c>anonymise</c> the CRM record when its member is erased.</param>
 internal sealed record SyncSetupRequest(
     string? Program, string? Object, string? ExternalIdField, List<FieldMapping>? Mappings,
-    int? IntervalMinutes = null, int? LookBackSeconds = null, int? PageSize = null, string? Erasure = null)
+    int? IntervalMinutes = null, int? LookBackSeconds = null, int? PageSize = null, string? Erasure = null, string? RecordIdField = null)
 {
     public const string Delete = "delete";
     public const string Anonymise = "anonymise";
+    public const string DefaultRecordIdField = "Id";
 
     public ValidationErrors Validate() => new ValidationErrors()
         .Check(Program is { Length: > 0 and <= 50 }, "program", "Give the code of a loyalty program.")
         .Check(Object is { Length: > 0 and <= 200 }, "object", "Give an object of the connection (GET …/objects).")
         .Check(ExternalIdField is { Length: > 0 and <= 200 }, "externalIdField", "Give the CRM field that holds the loyalty member id.")
+        .Check(RecordIdField is null or { Length: > 0 and <= 200 }, "recordIdField", "Give the CRM field of the record id, such as Id.")
         .Check(Mappings is { Count: > 0 and <= 100 }, "mappings", "Give 1-100 field mappings.")
         .Check(IntervalMinutes is null or (>= 1 and <= 10080), "intervalMinutes", "Between 1 and 10080 (a week).")
         .Check(LookBackSeconds is null or (>= 0 and <= 86400), "lookBackSeconds", "Between 0 and 86400 (a day).")
@@ -40,6 +43,9 @@ internal sealed record SyncSetupRequest(
         var outbound = Mappings!.Any(m => m.Direction == SyncDirections.Outbound);
         errors.Check(!outbound || (fields.TryGetValue(ExternalIdField!, out var key) && key.IsExternalId), "externalIdField",
             $"'{ExternalIdField}' is not an external id field of {Object}.");
+        var recordId = RecordIdField ?? DefaultRecordIdField;
+        errors.Check(!outbound || !Mappings!.Any(m => m.IsInbound) || (fields.TryGetValue(recordId, out var idField) && idField.IsExternalId), "recordIdField",
+            $"'{recordId}' is not a field of {Object} that can key an upsert; records read from the CRM need it to get the member id.");
         errors.Check(!outbound || crmObject.Capabilities.HasFlag(ObjectCapabilities.Write), "object", $"{Object} cannot be written, so it takes no outbound mapping.");
         errors.Check(outbound && !Mappings!.Any(m => m.IsInbound) || crmObject.Capabilities.HasFlag(ObjectCapabilities.Read), "object", $"{Object} cannot be read, so it takes no inbound mapping.");
         for (var i = 0; i < Mappings!.Count; i++)
@@ -97,11 +103,11 @@ internal sealed record SyncSetupRequest(
 }
 
 internal sealed record SyncSetupDto(
-    string Program, string Object, string ExternalIdField, IReadOnlyList<FieldMapping> Mappings,
+    string Program, string Object, string ExternalIdField, string RecordIdField, IReadOnlyList<FieldMapping> Mappings,
     int IntervalMinutes, int LookBackSeconds, int PageSize, string Erasure, bool FullLoadDone, DateTimeOffset? NextRunAt)
 {
     public static SyncSetupDto From(SyncSetup s) => new(
-        s.ProgramCode, s.ObjectName, s.ExternalIdField, s.ParsedMappings(), s.IntervalMinutes, s.LookBackSeconds, s.PageSize, s.ErasureMode, s.Cursor is not null, s.NextRunAt);
+        s.ProgramCode, s.ObjectName, s.ExternalIdField, s.RecordIdField, s.ParsedMappings(), s.IntervalMinutes, s.LookBackSeconds, s.PageSize, s.ErasureMode, s.Cursor is not null, s.NextRunAt);
 }
 
 internal sealed record SyncRunDto(
