@@ -41,7 +41,7 @@ internal sealed class InboundSync(ConnectorsDbContext db, IMemberSync members, T
         }
 
         var memberId = link?.MemberId ?? (record.Fields.GetValueOrDefault(setup.ExternalIdField) is { } key && Guid.TryParse(key, out var id) ? id : null);
-        var member = memberId is { } known ? await members.FindAsync(known, cancellationToken) : null;
+        var member = memberId is { } known && await members.FindAsync(known, cancellationToken) is { } found && found.ProgramId == setup.ProgramId ? found : null;
         var pending = member is null ? null : await db.OutboundChanges.SingleOrDefaultAsync(c => c.ConnectionId == setup.ConnectionId && c.MemberId == member.MemberId, cancellationToken);
         var apply = new Dictionary<string, string?>(StringComparer.Ordinal);
         var loyaltyKept = false;

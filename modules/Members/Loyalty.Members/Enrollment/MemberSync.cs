@@ -120,7 +120,7 @@ internal sealed class MemberSync(MembersDbContext db, ProgramCache programs, Mem
 
     private async Task<Member?> FindMemberAsync(Guid programId, CrmMemberChange change, CancellationToken cancellationToken)
     {
-        if (change.MemberId is { } linked && await db.Members.Include(m => m.Identifiers).SingleOrDefaultAsync(m => m.Id == linked, cancellationToken) is { } member)
+        if (change.MemberId is { } linked && await db.Members.Include(m => m.Identifiers).SingleOrDefaultAsync(m => m.Id == linked && m.ProgramId == programId, cancellationToken) is { } member)
         {
             return member;
         }
