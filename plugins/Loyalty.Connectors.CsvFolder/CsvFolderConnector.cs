@@ -42,7 +42,7 @@ internal sealed class CsvFolderConnector(string folder, IReadOnlyList<string> ex
                 Name = Path.GetFileNameWithoutExtension(file),
                 Fields =
                 [
-                    new FieldDescriptor { Name = CsvTable.Id, IsReadOnly = true },
+                    new FieldDescriptor { Name = CsvTable.Id, IsReadOnly = true, IsExternalId = externalIdColumns.Contains(CsvTable.Id, StringComparer.Ordinal) },
                     new FieldDescriptor { Name = CsvTable.ModifiedAt, Type = FieldType.DateTime, IsReadOnly = true },
                     new FieldDescriptor { Name = CsvTable.IsDeleted, Type = FieldType.Boolean, IsReadOnly = true },
                     .. columns.Where(c => !CsvTable.Reserved.Contains(c)).Select(c => new FieldDescriptor

@@ -1,12 +1,21 @@
 using Loyalty.Connectors.Connections;
+using Loyalty.Connectors.Integration;
+using Loyalty.Connectors.Jobs;
 using Loyalty.Connectors.Persistence;
+using Loyalty.Connectors.PersonalData;
 using Loyalty.Connectors.Plugins;
+using Loyalty.Connectors.Sync;
+using Loyalty.Consent.Contracts;
+using Loyalty.Members.Contracts;
+using Loyalty.Shared.Contracts;
+using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Quartz;
 
 namespace Loyalty.Connectors;
 
@@ -27,6 +36,28 @@ public sealed class ConnectorsModule : LoyaltyModule
         services.AddScoped<ConnectorRuntime>();
         // Host-owned resilience for every plugin's HTTP calls: timeouts, retries with backoff and jitter on transient errors.
         services.AddHttpClient(ConnectorRuntime.HttpClientName).AddStandardResilienceHandler();
+        services.AddScoped<InboundSync>();
+        services.AddScoped<OutboundSync>();
+        services.AddScoped<SyncRunner>();
+        services.AddScoped<IErasureRecipient, CrmConnectionsErasure>();
+        services.AddScoped<IPersonalDataProvider, ConnectorsPersonalData>();
+        services.AddIntegrationEventHandler<MemberEnrolled, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();
+        services.AddIntegrationEventHandler<MemberUpdated, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();
+        services.AddIntegrationEventHandler<PointsAccrued, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();
+        services.AddIntegrationEventHandler<PointsRedeemed, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();
+        services.AddIntegrationEventHandler<PointsReversed, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();
+        services.AddIntegrationEventHandler<PointsExpired, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();
+        services.AddIntegrationEventHandler<PointsRefunded, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();
+        services.AddIntegrationEventHandler<TierChanged, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();
+    }
+
+    public override void AddJobs(IQuartzBuilder quartz)
+    {
+        quartz.AddJob<RunSyncsJob>(job => job.WithIdentity(RunSyncsJob.Key));
+        quartz.AddTrigger<RunSyncsJob>(trigger => trigger
+            .ForJob(RunSyncsJob.Key)
+            .WithIdentity($"{RunSyncsJob.Key.Name}.every-minute", Name)
+            .WithCronSchedule("15 * * * * ?"));
     }
 
     public override void AddHealthChecks(IHealthChecksBuilder checks) =>
@@ -36,5 +67,6 @@ public sealed class ConnectorsModule : LoyaltyModule
     {
         api.MapPluginEndpoints();
         api.MapConnectionEndpoints();
+        api.MapSyncEndpoints();
     }
 }

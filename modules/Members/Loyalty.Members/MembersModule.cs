@@ -40,6 +40,7 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<IMemberIdentities, MemberIdentities>();
         services.AddScoped<ILoyaltyPrograms, LoyaltyPrograms>();
         services.AddScoped<MemberEnrollment>();
+        services.AddScoped<IMemberSync, MemberSync>();
         services.AddImports(configuration);
         services.AddScoped<ILedgerConsistency, LedgerConsistency>();
         services.AddScoped<IRecordedPurchases, RecordedPurchases>();

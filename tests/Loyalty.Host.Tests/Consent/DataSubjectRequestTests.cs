@@ -114,7 +114,7 @@ public sealed class DataSubjectRequestTests : IDisposable
             Assert.Equal(["T-1"], members.GetProperty("transactions").EnumerateArray().Select(t => t.GetProperty("externalId").GetString()));
             var manifest = Read(zip, "manifest.json");
             Assert.True(manifest.GetProperty("complete").GetBoolean());
-            Assert.Equal(["campaigns", "consent", "feedback", "flaky", "members"], manifest.GetProperty("modules").EnumerateArray().Select(m => m.GetProperty("module").GetString()));
+            Assert.Equal(["campaigns", "connectors", "consent", "feedback", "flaky", "members"], manifest.GetProperty("modules").EnumerateArray().Select(m => m.GetProperty("module").GetString()));
             Assert.Equal(request.Id, Read(zip, "consent.json").GetProperty("requests")[0].GetProperty("id").GetGuid());
             using var summary = new StreamReader(zip.GetEntry("summary.html")!.Open());
             Assert.Contains("<h2>members</h2>", await summary.ReadToEndAsync(), StringComparison.Ordinal);
@@ -167,7 +167,7 @@ public sealed class DataSubjectRequestTests : IDisposable
 
         var resumed = (await (await dpo.PostAsync($"/api/consent/requests/{request.Id}/erasure", null)).Content.ReadFromJsonAsync<RequestView>())!;
         Assert.Equal("completed", resumed.Status);
-        Assert.Equal([("erasure", "campaigns", "done", 1), ("erasure", "consent", "done", 1), ("erasure", "feedback", "done", 1), ("erasure", "flaky", "done", 2), ("erasure", "members", "done", 1), ("recipient", "no connected CRM", "notApplicable", 0)],
+        Assert.Equal([("erasure", "campaigns", "done", 1), ("erasure", "connectors", "done", 1), ("erasure", "consent", "done", 1), ("erasure", "feedback", "done", 1), ("erasure", "flaky", "done", 2), ("erasure", "members", "done", 1), ("recipient", "crm connections", "notApplicable", 1)],
             resumed.Steps!.Select(s => (s.Kind, s.Name, s.Status, s.Attempts)));
         var membersReport = resumed.Steps!.Single(s => s.Name == "members").Report!.Value;
         Assert.All(membersReport.GetProperty("retained").EnumerateArray(), r => Assert.False(string.IsNullOrWhiteSpace(r.GetProperty("legalBasis").GetString())));

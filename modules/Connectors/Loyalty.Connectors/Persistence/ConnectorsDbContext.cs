@@ -1,4 +1,5 @@
 using Loyalty.Connectors.Connections;
+using Loyalty.Connectors.Sync;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,9 +11,24 @@ internal class ConnectorsDbContext(DbContextOptions options) : ModuleDbContext(o
 
     public DbSet<Connection> Connections => Set<Connection>();
 
+    public DbSet<SyncSetup> SyncSetups => Set<SyncSetup>();
+
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+
+    public DbSet<SyncedRecord> SyncedRecords => Set<SyncedRecord>();
+
+    public DbSet<OutboundChange> OutboundChanges => Set<OutboundChange>();
+
+    public DbSet<DeadLetter> DeadLetters => Set<DeadLetter>();
+
+    public DbSet<SyncConflict> SyncConflicts => Set<SyncConflict>();
+
+    public DbSet<ConnectionErasure> ConnectionErasures => Set<ConnectionErasure>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         Connection.Configure(modelBuilder);
+        SyncSetup.Configure(modelBuilder);
     }
 }
 

@@ -13,6 +13,9 @@ public sealed class ValidationErrors
 
     public bool IsEmpty => _errors.Count == 0;
 
+    /// <summary>The names of the invalid fields, for reports that must not quote the values.</summary>
+    public IEnumerable<string> Fields => _errors.Keys;
+
     /// <summary>Records <paramref name="reason"/> for <paramref name="field"/> unless <paramref name="valid"/>.</summary>
     public ValidationErrors Check(bool valid, string field, string reason)
     {

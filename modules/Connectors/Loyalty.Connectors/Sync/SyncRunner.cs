@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Loyalty.Connectors.Connections;
+using Loyalty.Connectors.Persistence;
+using Loyalty.Connectors.Sdk;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Loyalty.Connectors.Sync;
+
+/// <summary>
+/// Runs sync runs: queues the connections whose interval has passed, claims queued runs (and runs whose node died,
+/// once their claim ran out) and runs each: inbound pages from the stored cursor, the dead letters an admin queued for
+/// a retry, then the outbound queue. A rate limit stops the run with the cursor kept; the next run resumes from it.
+/// </summary>
+internal sealed class SyncRunner(
+    ConnectorsDbContext db, ConnectorRuntime runtime, InboundSync inbound, OutboundSync outbound, TimeProvider clock, ILogger<SyncRunner> logger)
+{
+    public const string Manual = "manual";
+    public const string Scheduled = "schedule";
+
+    private static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan RateLimitPause = TimeSpan.FromMinutes(15);
+    private const int TransientAttempts = 4;
+
+    public async Task QueueDueAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var due = await db.SyncSetups.ToListAsync(cancellationToken);
+        foreach (var setup in due.Where(s => s.NextRunAt is null || s.NextRunAt <= now))
+        {
+            if (!await db.SyncRuns.AnyAsync(r => r.ConnectionId == setup.ConnectionId && (r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running), cancellationToken))
+            {
+                db.SyncRuns.Add(NewRun(setup.ConnectionId, Scheduled, now));
+            }
+
+            setup.NextRunAt = now.AddMinutes(setup.IntervalMinutes);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public static SyncRun NewRun(Guid connectionId, string trigger, DateTimeOffset now) =>
+        new() { Id = Guid.CreateVersion7(now), ConnectionId = connectionId, Trigger = trigger, Status = SyncRunStatus.Queued, QueuedAt = now };
+
+    public async Task RunQueuedAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var now = clock.GetUtcNow();
+            var next = await db.SyncRuns.AsNoTracking()
+                .Where(r => r.Status == SyncRunStatus.Queued || (r.Status == SyncRunStatus.Running && r.LockedUntil < now))
+                .OrderBy(r => r.QueuedAt).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+            if (next == Guid.Empty)
+            {
+                return;
+            }
+
+            var claimed = await db.SyncRuns
+                .Where(r => r.Id == next && (r.Status == SyncRunStatus.Queued || (r.Status == SyncRunStatus.Running && r.LockedUntil < now)))
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, SyncRunStatus.Running).SetProperty(r => r.LockedUntil, now + ClaimDuration), cancellationToken);
+            if (claimed == 1)
+            {
+                db.ChangeTracker.Clear();
+                await RunAsync(await db.SyncRuns.SingleAsync(r => r.Id == next, cancellationToken), cancellationToken);
+            }
+        }
+    }
+
+    private async Task RunAsync(SyncRun run, CancellationToken cancellationToken)
+    {
+        var setup = await db.SyncSetups.SingleOrDefaultAsync(s => s.ConnectionId == run.ConnectionId, cancellationToken);
+        var connection = await db.Connections.AsNoTracking().SingleOrDefaultAsync(c => c.Id == run.ConnectionId, cancellationToken);
+        run.StartedAt ??= clock.GetUtcNow();
+        try
+        {
+            if (setup is null || connection is null)
+            {
+                throw new ConnectorException(ConnectorErrorKind.Configuration, "the connection has no sync setup (PUT …/sync)");
+            }
+
+            await using var connector = runtime.Create(connection)
+                ?? throw new ConnectorException(ConnectorErrorKind.Configuration, $"the connector plugin '{connection.ConnectorId}' is not loaded");
+            var mappings = setup.ParsedMappings();
+            if (mappings.Any(m => m.IsInbound))
+            {
+                await ReadInboundAsync(connector, setup, run, mappings, cancellationToken);
+            }
+
+            await RetryQueuedDeadLettersAsync(setup, run, mappings, cancellationToken);
+            if (mappings.Any(m => !m.IsInbound))
+            {
+                while (await WithRetriesAsync(() => outbound.SendBatchAsync(connector, setup, run, mappings, cancellationToken), cancellationToken))
+                {
+                    run.LockedUntil = clock.GetUtcNow() + ClaimDuration;
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+            }
+
+            Finish(run, SyncRunStatus.Completed, null);
+        }
+        catch (ConnectorException e) when (e.Kind == ConnectorErrorKind.RateLimited)
+        {
+            setup!.NextRunAt = clock.GetUtcNow() + (e.RetryAfter ?? RateLimitPause);
+            Finish(run, SyncRunStatus.Stopped, $"rate limited, resumes after {setup.NextRunAt:O}: {e.Message}");
+        }
+        catch (ConnectorException e)
+        {
+            Finish(run, SyncRunStatus.Failed, $"{e.Kind}: {e.Message}");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping: give the run back, so the next round resumes it from the stored cursor.
+            db.ChangeTracker.Clear();
+            await db.SyncRuns.Where(r => r.Id == run.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, SyncRunStatus.Queued).SetProperty(r => r.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
+            throw;
+        }
+        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or JsonException or HttpRequestException)
+        {
+            logger.LogError(e, "Sync run {RunId} of connection {ConnectionId} failed", run.Id, run.ConnectionId);
+            db.ChangeTracker.Clear();
+            db.SyncRuns.Update(run);
+            Finish(run, SyncRunStatus.Failed, e.GetType().Name);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation(
+            "Sync run {RunId} of connection {ConnectionId} {Status}: read {Read}, created {Created}, updated {Updated}, skipped {Skipped}, failed {Failed}, conflicts {Conflicts}, sent {Sent}",
+            run.Id, run.ConnectionId, run.Status, run.Read, run.Created, run.Updated, run.Skipped, run.Failed, run.Conflicts, run.Sent);
+    }
+
+    private async Task ReadInboundAsync(IConnector connector, SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, CancellationToken cancellationToken)
+    {
+        run.FullLoad |= setup.Cursor is null;
+        IReadOnlyList<string> fields = [.. mappings.Where(m => m.IsInbound).Select(m => m.CrmField!).Append(setup.ExternalIdField).Distinct()];
+        var lookBack = TimeSpan.FromSeconds(setup.LookBackSeconds);
+        while (true)
+        {
+            var request = new ReadRequest(setup.ObjectName, fields, setup.Cursor, setup.PageSize, lookBack);
+            var page = await WithRetriesAsync(() => connector.ReadChangesAsync(request, cancellationToken), cancellationToken);
+            lookBack = TimeSpan.Zero;
+            foreach (var record in page.Records)
+            {
+                if (await inbound.ApplyAsync(setup, run, record, mappings, cancellationToken) is { } error)
+                {
+                    await DeadLetters.AddAsync(db, clock, setup.ConnectionId, run.Id, SyncDirections.Inbound, record.Id, null, JsonSerializer.Serialize(record, JsonSerializerOptions.Web), "INVALID_RECORD", error, cancellationToken);
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            // The cursor moves only now that every record of the page is applied.
+            setup.Cursor = page.NextCursor ?? setup.Cursor;
+            run.Pages++;
+            run.LockedUntil = clock.GetUtcNow() + ClaimDuration;
+            await db.SaveChangesAsync(cancellationToken);
+            if (!page.HasMore)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RetryQueuedDeadLettersAsync(SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, CancellationToken cancellationToken)
+    {
+        var queued = await db.DeadLetters.Where(d => d.ConnectionId == setup.ConnectionId && d.Status == DeadLetterStatus.Queued).ToListAsync(cancellationToken);
+        foreach (var letter in queued)
+        {
+            (letter.Attempts, letter.UpdatedAt, letter.RunId) = (letter.Attempts + 1, clock.GetUtcNow(), run.Id);
+            if (letter.Direction == SyncDirections.Outbound)
+            {
+                var pending = await db.OutboundChanges.SingleOrDefaultAsync(c => c.ConnectionId == setup.ConnectionId && c.MemberId == letter.MemberId, cancellationToken);
+                OutboundQueue.Enqueue(db, pending, setup.ConnectionId, letter.MemberId!.Value, clock.GetUtcNow());
+                letter.Status = DeadLetterStatus.Resolved;
+            }
+            else
+            {
+                var record = JsonSerializer.Deserialize<RecordChange>(letter.Payload, JsonSerializerOptions.Web)!;
+                var error = await inbound.ApplyAsync(setup, run, record, mappings, cancellationToken);
+                (letter.Status, letter.ErrorMessage) = error is null ? (DeadLetterStatus.Resolved, letter.ErrorMessage) : (DeadLetterStatus.Open, error);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Transient failures (after the HTTP pipeline's own retries) are tried again with exponential backoff and jitter.</summary>
+    private static async Task<T> WithRetriesAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (ConnectorException e) when (e.Kind == ConnectorErrorKind.Transient && attempt < TransientAttempts)
+            {
+                var delay = TimeSpan.FromMilliseconds((200 << attempt) + Random.Shared.Next(0, 200));
+                await Task.Delay(delay, cancellationToken);
+            }
+        }
+    }
+
+    private void Finish(SyncRun run, SyncRunStatus status, string? error)
+    {
+        (run.Status, run.Error, run.FinishedAt, run.LockedUntil) = (status, error is { Length: > 1000 } ? error[..1000] : error, clock.GetUtcNow(), null);
+    }
+}
