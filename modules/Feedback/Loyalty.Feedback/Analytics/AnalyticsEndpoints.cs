@@ -150,8 +150,10 @@ internal static class AnalyticsEndpoints
             responses = responses.Where(r => r.TierCode == tier);
         }
 
-        return answers.Join(responses, a => a.ResponseId, r => r.Id, (a, r) => new TextAnswerDto(r.Id, r.SurveyVersion, a.QuestionId, r.TierCode, r.SubmittedAt, a.Text!))
-            .OrderByDescending(a => a.SubmittedAt).ThenBy(a => a.ResponseId);
+        // Ordered before the projection: EF cannot order by a member of a constructed record.
+        return answers.Join(responses, a => a.ResponseId, r => r.Id, (a, r) => new { Answer = a, Response = r })
+            .OrderByDescending(x => x.Response.SubmittedAt).ThenBy(x => x.Response.Id).ThenBy(x => x.Answer.QuestionId)
+            .Select(x => new TextAnswerDto(x.Response.Id, x.Response.SurveyVersion, x.Answer.QuestionId, x.Response.TierCode, x.Response.SubmittedAt, x.Answer.Text!));
     }
 
     private static IQueryable<Answering.SurveyResponse> Period(FeedbackDbContext db, string program, string key, DateTimeOffset? from, DateTimeOffset? to)
