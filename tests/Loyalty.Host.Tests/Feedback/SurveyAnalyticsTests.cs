@@ -115,6 +115,34 @@ public sealed class SurveyAnalyticsTests
         Assert.Contains("Recommend us?", await host.CreateClient().GetStringAsync(link));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Results_for_a_segment_count_only_its_members_responses_and_sends(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var survey = await DinnerSurvey.CreateAsync(host);
+        var fan = await survey.Api.EnrollAsync("fan-1");
+        var critic = await survey.Api.EnrollAsync("critic-1");
+        var quiet = await survey.Api.EnrollAsync("quiet-1");
+        await survey.AnswerAsync(await survey.SendAsync(fan), ("q.nps", "9"));
+        await survey.AnswerAsync(await survey.SendAsync(critic), ("q.nps", "1"));
+        await survey.SendAsync(quiet);
+        var marketer = await host.ApiKeyClientAsync(Roles.Marketer);
+        var segments = $"/api/campaigns/programs/{survey.Api.Program}/segments";
+        (await marketer.PostAsJsonAsync(segments, new { code = "vip", name = "VIP", marketing = false, members = new { ids = new[] { fan, quiet } } })).EnsureSuccessStatusCode();
+        for (var i = 0; i < 100 && (await marketer.GetFromJsonAsync<JsonElement>($"{segments}/vip")).GetProperty("evaluation").GetProperty("state").GetString() != "done"; i++)
+        {
+            await host.RunJobAsync("campaigns", "EvaluateSegmentsJob");
+        }
+
+        var vip = await survey.ResultsAsync("segment=vip");
+        Assert.Equal(("vip", 1, 2, 50.0m), (vip.GetProperty("segment").GetString(), vip.GetProperty("responses").GetInt32(), vip.GetProperty("sends").GetInt32(), vip.GetProperty("responseRate").GetDecimal()));
+        Assert.Equal((1, 0, 0, 100m), Nps(vip.GetProperty("questions")[0].GetProperty("nps")));
+        Assert.Equal((1, 0, 1, 0m), Nps((await survey.ResultsAsync()).GetProperty("questions")[0].GetProperty("nps")));
+        var unknown = await survey.ResultsAsync("segment=nobody");
+        Assert.Equal((0, 0), (unknown.GetProperty("responses").GetInt32(), unknown.GetProperty("sends").GetInt32()));
+    }
+
     private static (int Promoters, int Passives, int Detractors, decimal? Score) Nps(JsonElement nps) =>
         (nps.GetProperty("promoters").GetInt32(), nps.GetProperty("passives").GetInt32(), nps.GetProperty("detractors").GetInt32(),
             nps.GetProperty("score").ValueKind == JsonValueKind.Null ? null : nps.GetProperty("score").GetDecimal());
