@@ -1,4 +1,5 @@
 using System.Text;
+using Loyalty.Campaigns.Contracts;
 using Loyalty.Feedback.Persistence;
 using Loyalty.Feedback.Surveys;
 using Loyalty.Shared.Security;
@@ -15,7 +16,8 @@ internal sealed record NpsDto(int Responses, int Promoters, int Passives, int De
 
 internal sealed record QuestionResultDto(string QuestionId, string Type, int Answers, NpsDto? Nps, IReadOnlyDictionary<string, int> Distribution, IReadOnlyDictionary<string, NpsDto>? NpsByTier);
 
-internal sealed record SurveyResultsDto(string Key, DateTimeOffset? From, DateTimeOffset? To, int Responses, int Sends, int RespondedSends, decimal? ResponseRate, IReadOnlyList<QuestionResultDto> Questions);
+/// <param name="Segment">The segment whose members' responses and sends were counted (as of its last evaluation); null for everyone.</param>
+internal sealed record SurveyResultsDto(string Key, DateTimeOffset? From, DateTimeOffset? To, string? Segment, int Responses, int Sends, int RespondedSends, decimal? ResponseRate, IReadOnlyList<QuestionResultDto> Questions);
 
 internal sealed record TextAnswerDto(Guid ResponseId, int SurveyVersion, string QuestionId, string? TierCode, DateTimeOffset SubmittedAt, string Text);
 
@@ -27,6 +29,8 @@ internal static class AnalyticsEndpoints
 {
     private const string NoTier = "(none)";
 
+    private const int SegmentPage = 1000;
+
     public static void MapAnalyticsEndpoints(this RouteGroupBuilder api)
     {
         var survey = api.MapGroup("/programs/{program}/surveys/{key}");
@@ -36,7 +40,8 @@ internal static class AnalyticsEndpoints
     }
 
     private static async Task<Results<Ok<SurveyResultsDto>, ProblemHttpResult>> Results(
-        string program, string key, DateTimeOffset? from, DateTimeOffset? to, FeedbackDbContext db, CancellationToken cancellationToken)
+        string program, string key, DateTimeOffset? from, DateTimeOffset? to, string? segment, FeedbackDbContext db, ISegmentMembership segments,
+        CancellationToken cancellationToken)
     {
         if (await SurveyEndpoints.LatestAsync(db, program, key, cancellationToken) is not { } latest)
         {
@@ -44,7 +49,6 @@ internal static class AnalyticsEndpoints
         }
 
         var responses = Period(db, program, key, from, to);
-        var count = await responses.CountAsync(cancellationToken);
         var sends = db.Sends.Where(s => s.Program == program && s.SurveyKey == key && s.InvitedAt != null);
         if (from is not null)
         {
@@ -56,6 +60,14 @@ internal static class AnalyticsEndpoints
             sends = sends.Where(s => s.InvitedAt < to);
         }
 
+        if (segment is not null)
+        {
+            var members = await SegmentMembersAsync(segments, program, segment, cancellationToken);
+            responses = responses.Where(r => r.MemberId != null && members.Contains(r.MemberId.Value));
+            sends = sends.Where(s => members.Contains(s.MemberId));
+        }
+
+        var count = await responses.CountAsync(cancellationToken);
         var sent = await sends.CountAsync(cancellationToken);
         var responded = await sends.CountAsync(s => s.RespondedAt != null, cancellationToken);
         var scores = await db.Answers.Where(a => a.Score != null && responses.Select(r => r.Id).Contains(a.ResponseId))
@@ -96,7 +108,22 @@ internal static class AnalyticsEndpoints
             }
         }
 
-        return TypedResults.Ok(new SurveyResultsDto(key, from, to, count, sent, responded, sent == 0 ? null : Math.Round(100m * responded / sent, 1), questions));
+        return TypedResults.Ok(new SurveyResultsDto(key, from, to, segment, count, sent, responded, sent == 0 ? null : Math.Round(100m * responded / sent, 1), questions));
+    }
+
+    /// <summary>Every member of the segment (an unknown segment has none), read a page at a time; the database matches them as one parameter.</summary>
+    private static async Task<List<Guid>> SegmentMembersAsync(ISegmentMembership segments, string program, string segment, CancellationToken cancellationToken)
+    {
+        var members = new List<Guid>();
+        while (true)
+        {
+            var page = await segments.MembersOfAsync(program, segment, members.Count == 0 ? null : members[^1], SegmentPage, cancellationToken);
+            members.AddRange(page);
+            if (page.Count < SegmentPage)
+            {
+                return members;
+            }
+        }
     }
 
     private static async Task<Ok<List<TextAnswerDto>>> TextAnswers(
@@ -150,8 +177,10 @@ internal static class AnalyticsEndpoints
             responses = responses.Where(r => r.TierCode == tier);
         }
 
-        return answers.Join(responses, a => a.ResponseId, r => r.Id, (a, r) => new TextAnswerDto(r.Id, r.SurveyVersion, a.QuestionId, r.TierCode, r.SubmittedAt, a.Text!))
-            .OrderByDescending(a => a.SubmittedAt).ThenBy(a => a.ResponseId);
+        // Ordered before the projection: EF cannot order by a member of a constructed record.
+        return answers.Join(responses, a => a.ResponseId, r => r.Id, (a, r) => new { Answer = a, Response = r })
+            .OrderByDescending(x => x.Response.SubmittedAt).ThenBy(x => x.Response.Id).ThenBy(x => x.Answer.QuestionId)
+            .Select(x => new TextAnswerDto(x.Response.Id, x.Response.SurveyVersion, x.Answer.QuestionId, x.Response.TierCode, x.Response.SubmittedAt, x.Answer.Text!));
     }
 
     private static IQueryable<Answering.SurveyResponse> Period(FeedbackDbContext db, string program, string key, DateTimeOffset? from, DateTimeOffset? to)

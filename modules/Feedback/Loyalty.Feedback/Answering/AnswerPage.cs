@@ -29,7 +29,7 @@ internal static class AnswerPage
         var enc = HtmlEncoder.Default;
         var html = new StringBuilder();
         var title = survey.Title.In(locale, survey.DefaultLocale!);
-        Start(html, (errors.Count > 0 ? "Error: " : string.Empty) + title, locale);
+        Start(html, (errors.Count > 0 ? "Error: " : string.Empty) + title, locale, ConditionCss(survey));
         html.Append("<h1>").Append(enc.Encode(title)).Append("</h1>");
         if (survey.Intro is not null)
         {
@@ -93,7 +93,7 @@ internal static class AnswerPage
         var invalid = error is not null ? " aria-invalid=\"true\"" : string.Empty;
         if (question.Type == "text")
         {
-            html.Append("<fieldset").Append(error is not null ? " class=\"invalid\"" : string.Empty).Append("><legend><label for=\"q-").Append(id).Append("\">").Append(text).Append("</label></legend>")
+            html.Append("<fieldset id=\"f-").Append(id).Append('"').Append(error is not null ? " class=\"invalid\"" : string.Empty).Append("><legend><label for=\"q-").Append(id).Append("\">").Append(text).Append("</label></legend>")
                 .Append(extra).Append("<textarea id=\"q-").Append(id).Append("\" name=\"").Append(name).Append("\" maxlength=\"").Append(question.TextLength.ToString(CultureInfo.InvariantCulture))
                 .Append('"').Append(describedBy).Append(invalid).Append('>').Append(enc.Encode(previous.FirstOrDefault() ?? string.Empty)).Append("</textarea></fieldset>");
             return;
@@ -140,13 +140,42 @@ internal static class AnswerPage
         return $"Only if {when} at “{about}”.";
     }
 
+    /// <summary>
+    /// Hides each conditional question until an answer that asks it is checked, by CSS alone (<c>:has</c>), so the
+    /// page needs no script. A browser without <c>:has</c> shows every question with its condition as a hint.
+    /// </summary>
+    private static string ConditionCss(SurveyDefinition survey)
+    {
+        var css = new StringBuilder();
+        foreach (var question in survey.Questions!.Select(q => q!).Where(q => q.ShowIf is not null))
+        {
+            var condition = question.ShowIf!;
+            var asked = survey.Questions!.First(q => q!.Id == condition.Question)!;
+            var values = asked.IsScale
+                ? Enumerable.Range(asked.Min, asked.Max - asked.Min + 1).Where(n => condition.IsMetBy(new Answer(asked.Id!, n, null, null))).Select(n => n.ToString(CultureInfo.InvariantCulture))
+                : condition.AnyOf!;
+            var shown = Shown(question);
+            css.Append(shown).Append("{display:none}");
+            var enabling = string.Join(',', values.Select(v => $"#q-{asked.Id}-{v}:checked"));
+            if (enabling.Length > 0)
+            {
+                css.Append("form:has(").Append(enabling).Append(") ").Append(shown).Append("{display:block}");
+            }
+        }
+
+        return css.Length == 0 ? string.Empty : $"@supports selector(:has(*)){{{css}}}";
+    }
+
+    /// <summary>The fieldset of a question (ids are letters, digits, dashes and underscores: safe in a selector).</summary>
+    private static string Shown(QuestionDefinition question) => question.Type == "text" ? $"#f-{question.Id}" : $"#q-{question.Id}";
+
     private static string Label(SurveyDefinition survey, string questionId, string locale) =>
         survey.Questions!.First(q => q!.Id == questionId)!.Text.In(locale, survey.DefaultLocale!);
 
-    private static void Start(StringBuilder html, string title, string locale) =>
+    private static void Start(StringBuilder html, string title, string locale, string css = "") =>
         html.Append("<!DOCTYPE html><html lang=\"").Append(HtmlEncoder.Default.Encode(locale)).Append("\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").Append(HtmlEncoder.Default.Encode(title))
-            .Append("</title><style>").Append(Css).Append(".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}</style></head><body><main>");
+            .Append("</title><style>").Append(Css).Append(".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}").Append(css).Append("</style></head><body><main>");
 
     private static IResult End(StringBuilder html, int status)
     {

@@ -45,8 +45,14 @@ internal sealed class SurveyInvitations(FeedbackDbContext db, SurveyLinks links,
 
     public void Invite(SurveySend send, int version)
     {
+        send.InvitedAt = clock.GetUtcNow();
+        Announce(send, version);
+    }
+
+    /// <summary>Publishes the invitation of a send already marked invited.</summary>
+    public void Announce(SurveySend send, int version)
+    {
         var now = clock.GetUtcNow();
-        send.InvitedAt = now;
         db.Publish(new SurveyInvitationCreated(
             Guid.CreateVersion7(now), now, send.ProgramId, send.MemberId, send.SurveyKey, version, send.Id, send.Trigger, links.Link(send.Id), send.ExpiresAt));
     }

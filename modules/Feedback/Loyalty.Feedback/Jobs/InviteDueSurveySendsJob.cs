@@ -24,7 +24,7 @@ internal sealed partial class InviteDueSurveySendsJob(FeedbackDbContext db, Surv
         while (true)
         {
             var now = clock.GetUtcNow();
-            var due = await db.Sends.Where(s => s.InvitedAt == null && s.SendAt <= now && s.ExpiresAt > now)
+            var due = await db.Sends.AsNoTracking().Where(s => s.InvitedAt == null && s.SendAt <= now && s.ExpiresAt > now)
                 .OrderBy(s => s.SendAt).Take(BatchSize).ToListAsync(cancellationToken);
             if (due.Count == 0)
             {
@@ -32,14 +32,20 @@ internal sealed partial class InviteDueSurveySendsJob(FeedbackDbContext db, Surv
             }
 
             var versions = await db.Surveys.Where(s => due.Select(d => d.SurveyId).Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Version, cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             foreach (var send in due)
             {
-                invitations.Invite(send, versions[send.SurveyId]);
+                // A run started by hand (or on another node) may have announced it meanwhile: only the run that marks it announces it.
+                if (await db.Sends.Where(s => s.Id == send.Id && s.InvitedAt == null).ExecuteUpdateAsync(set => set.SetProperty(s => s.InvitedAt, now), cancellationToken) == 1)
+                {
+                    invitations.Announce(send, versions[send.SurveyId]);
+                    invited++;
+                }
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            invited += due.Count;
         }
 
         if (invited > 0)

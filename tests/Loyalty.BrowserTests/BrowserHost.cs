@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using Loyalty.Shared.Persistence;
+using Loyalty.Shared.Security;
+using Loyalty.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Loyalty.BrowserTests;
+
+/// <summary>The real host on a real Kestrel port of 127.0.0.1, on a fresh test database, so that a browser can reach it.</summary>
+public sealed class BrowserHost : WebApplicationFactory<Program>
+{
+    private const string AdminUserName = "browser-admin";
+    private const string AdminPassword = "correct horse battery staple";
+
+    private readonly TestDatabase _database;
+
+    private BrowserHost(TestDatabase database) => _database = database;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
+
+    public Uri Address { get; private set; } = null!;
+
+    public static async Task<BrowserHost> StartAsync(DatabaseProvider provider)
+    {
+        var host = new BrowserHost(await TestDatabase.CreateAsync(provider));
+        host.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        host.StartServer();
+        var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        host.Address = new Uri(addresses.Single());
+        return host;
+    }
+
+    /// <summary>A client of the real port with an API key of <paramref name="roles"/>.</summary>
+    public async Task<HttpClient> ApiKeyClientAsync(params string[] roles)
+    {
+        using var admin = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = Address };
+        (await admin.PostAsJsonAsync("/api/admin/auth/sign-in", new { userName = AdminUserName, password = AdminPassword })).EnsureSuccessStatusCode();
+        var response = await admin.PostAsJsonAsync("/api/admin/api-keys", new { name = $"browser-{Guid.NewGuid():N}", roles });
+        response.EnsureSuccessStatusCode();
+        var key = (await response.Content.ReadFromJsonAsync<CreatedKey>())!.Key;
+        var client = new HttpClient { BaseAddress = Address };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _database.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseSetting("Bootstrap:AdminUserName", AdminUserName);
+        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private sealed record CreatedKey(string Key);
+}
