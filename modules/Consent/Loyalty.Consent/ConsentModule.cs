@@ -63,6 +63,7 @@ public sealed class ConsentModule : LoyaltyModule
         api.MapExportEndpoints();
         api.MapPurposeEndpoints();
         api.MapConsentEndpoints();
+        api.MapConsentReportEndpoints();
         api.MapProcessingMarkEndpoints();
     }
 }
