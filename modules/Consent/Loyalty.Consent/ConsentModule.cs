@@ -6,6 +6,7 @@ using Loyalty.Consent.Jobs;
 using Loyalty.Consent.Persistence;
 using Loyalty.Consent.PersonalData;
 using Loyalty.Consent.Purposes;
+using Loyalty.Consent.Records;
 using Loyalty.Consent.Requests;
 using Loyalty.Consent.Restrictions;
 using Loyalty.Consent.Suppression;
@@ -63,6 +64,8 @@ public sealed class ConsentModule : LoyaltyModule
         api.MapExportEndpoints();
         api.MapPurposeEndpoints();
         api.MapConsentEndpoints();
+        api.MapConsentReportEndpoints();
+        api.MapProcessingRecordEndpoints();
         api.MapProcessingMarkEndpoints();
     }
 }

@@ -169,6 +169,53 @@ public sealed class ConsentTests
         Assert.Contains("consent.restriction.lifted", audit.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_consent_report_counts_current_grants_per_text_version_and_locale_and_lists_who_to_ask_again_after_a_material_change(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var (api, dpo) = await SetUpAsync(host);
+        var ada = await api.EnrollAsync("shop-ada", "ada@example.com");
+        var bob = await api.EnrollAsync("shop-bob", "bob@example.com");
+        var cem = await api.EnrollAsync("shop-cem", "cem@example.com");
+        var dora = await api.EnrollAsync("shop-dora", "dora@example.com");
+        async Task GrantAsync(Guid member, int version, string locale) => (await api.Pos.PostAsJsonAsync($"/api/consent/programs/{api.Program}/members/{member}/consents",
+            new { purpose = Email, channel = "email", textVersion = version, locale, source = "webForm", ipAddress = "203.0.113.7" })).EnsureSuccessStatusCode();
+        await GrantAsync(ada, 1, "en");
+        await GrantAsync(bob, 1, "de");
+        await GrantAsync(cem, 1, "en");
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        (await api.Pos.PostAsJsonAsync($"/api/consent/programs/{api.Program}/members/{cem}/consents/withdrawals", new { purpose = Email, source = "webForm", formId = "account-privacy" })).EnsureSuccessStatusCode();
+        var versions = $"/api/consent/programs/{api.Program}/purposes/{Email}/versions";
+        (await dpo.PostAsJsonAsync(versions, new { texts = new { en = "Yes, email me the newsletter. Unsubscribe any time." }, materialChange = false })).EnsureSuccessStatusCode();
+        await GrantAsync(dora, 2, "en");
+        var report = $"/api/consent/programs/{api.Program}/purposes/{Email}/report";
+
+        var before = (await dpo.GetFromJsonAsync<ReportView>(report))!;
+        Assert.Equal((2, 1, 3, 0, 1), (before.LatestVersion, before.ValidFromVersion, before.Counting, before.ReconsentNeeded, before.Withdrawn));
+        Assert.Equal([(2, "en", false, 1, 0), (1, "de", true, 1, 0), (1, "en", true, 1, 0)], before.Versions.Select(v => (v.TextVersion, v.Locale, v.MaterialChange, v.Granted, v.ReconsentNeeded)));
+        var german = (await dpo.GetFromJsonAsync<ReportPage>($"{report}/members?version=1&locale=de"))!;
+        Assert.Equal([(bob, "email", true)], german.Items.Select(i => (i.MemberId, i.Channel, i.Counts)));
+
+        // A new use of the data: every consent under an older text stops counting and its member is to be asked again.
+        (await dpo.PostAsJsonAsync(versions, new { texts = new { en = "Yes, email me offers, including those of our partner shops." }, materialChange = true })).EnsureSuccessStatusCode();
+        var after = (await dpo.GetFromJsonAsync<ReportView>(report))!;
+        Assert.Equal((0, 3, 1), (after.Counting, after.ReconsentNeeded, after.Withdrawn));
+        var first = (await dpo.GetFromJsonAsync<ReportPage>($"{report}/members?reconsentNeeded=true&limit=2"))!;
+        Assert.NotNull(first.Next);
+        var second = (await dpo.GetFromJsonAsync<ReportPage>($"{report}/members?reconsentNeeded=true&limit=2&after={first.Next}"))!;
+        Assert.Null(second.Next);
+        Assert.Equal(new[] { ada, bob, dora }.Order(), first.Items.Concat(second.Items).Select(i => i.MemberId).Order());
+        Assert.All(first.Items.Concat(second.Items), i => Assert.True(i.ReconsentNeeded && !i.Counts));
+
+        await GrantAsync(ada, 3, "en");
+        var reconsented = (await dpo.GetFromJsonAsync<ReportView>(report))!;
+        Assert.Equal((1, 2), (reconsented.Counting, reconsented.ReconsentNeeded));
+        Assert.Equal(["limit"], await FieldsAsync(await dpo.GetAsync($"{report}/members?limit=0")));
+        Assert.Equal(HttpStatusCode.NotFound, (await dpo.GetAsync($"/api/consent/programs/{api.Program}/purposes/telemarketing/report")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.Pos.GetAsync(report)).StatusCode);
+    }
+
     /// <summary>A program with two purposes, email marketing (version 1 in English and German) and SMS marketing (no text yet).</summary>
     internal static async Task<(MembersApi Api, HttpClient Dpo)> SetUpAsync(LoyaltyHost host)
     {
@@ -217,6 +264,14 @@ public sealed class ConsentTests
     internal sealed record ConsentsView(Guid MemberId, bool Objected, bool Restricted, List<StateView> Consents);
 
     private sealed record VersionView(int Version, bool MaterialChange, Dictionary<string, string> Texts);
+
+    private sealed record VersionCountView(int TextVersion, string Locale, bool MaterialChange, int Granted, int ReconsentNeeded);
+
+    private sealed record ReportView(int LatestVersion, int ValidFromVersion, int Counting, int ReconsentNeeded, int Withdrawn, List<VersionCountView> Versions);
+
+    private sealed record ReportMemberView(Guid MemberId, string? Channel, bool Counts, bool ReconsentNeeded);
+
+    private sealed record ReportPage(List<ReportMemberView> Items, Guid? Next);
 
     private sealed record PurposeView(string Key, int LatestVersion, int ValidFromVersion, List<VersionView> Versions);
 }

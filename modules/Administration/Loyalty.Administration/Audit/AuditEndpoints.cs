@@ -1,3 +1,4 @@
+using Loyalty.Shared.Auditing;
 using Loyalty.Shared.Persistence;
 using Loyalty.Shared.Security;
 using Microsoft.AspNetCore.Builder;
@@ -19,8 +20,11 @@ internal static class AuditEndpoints
 {
     private const int MaxPageSize = 200;
 
-    public static void MapAuditEndpoints(this RouteGroupBuilder api) =>
+    public static void MapAuditEndpoints(this RouteGroupBuilder api)
+    {
         api.MapGet("/audit", ReadAudit).RequireAuthorization(Policies.Administer);
+        api.MapGet("/personal-data-access", ReadPersonalDataAccess).RequireAuthorization(Policies.ProtectData);
+    }
 
     /// <param name="before">Only entries older than this (the <c>occurredAt</c> of the last entry of the previous page).</param>
     private static async Task<Results<Ok<List<AuditEntryDto>>, ValidationProblem>> ReadAudit(
@@ -29,6 +33,35 @@ internal static class AuditEndpoints
         string? module,
         DateTimeOffset? before,
         int? limit,
+        CancellationToken cancellationToken) =>
+        await ReadAsync(services, modules, module, before, limit, query => query, cancellationToken);
+
+    /// <summary>
+    /// For the data protection officer: who read which member's personal data, when and how, newest first. Entries
+    /// name the member by id only; <paramref name="member"/> and <paramref name="actor"/> narrow them down.
+    /// </summary>
+    private static async Task<Results<Ok<List<AuditEntryDto>>, ValidationProblem>> ReadPersonalDataAccess(
+        IServiceProvider services,
+        IEnumerable<ModuleDbContextRegistration> modules,
+        Guid? member,
+        string? actor,
+        DateTimeOffset? before,
+        int? limit,
+        CancellationToken cancellationToken)
+    {
+        var entityId = member?.ToString();
+        return await ReadAsync(services, modules, module: null, before, limit, query => query
+            .Where(a => a.EntityType == AuditTrail.PersonalDataAccess && (entityId == null || a.EntityId == entityId) && (actor == null || a.Actor == actor)),
+            cancellationToken);
+    }
+
+    private static async Task<Results<Ok<List<AuditEntryDto>>, ValidationProblem>> ReadAsync(
+        IServiceProvider services,
+        IEnumerable<ModuleDbContextRegistration> modules,
+        string? module,
+        DateTimeOffset? before,
+        int? limit,
+        Func<IQueryable<AuditEntry>, IQueryable<AuditEntry>> filter,
         CancellationToken cancellationToken)
     {
         var size = limit ?? 50;
@@ -47,7 +80,7 @@ internal static class AuditEndpoints
         foreach (var registration in known.Where(m => module is null || m.Schema == module))
         {
             var db = (ModuleDbContext)services.GetRequiredService(registration.ServiceType);
-            var query = db.AuditEntries.AsNoTracking();
+            var query = filter(db.AuditEntries.AsNoTracking());
             if (before is not null)
             {
                 query = query.Where(a => a.OccurredAt < before);

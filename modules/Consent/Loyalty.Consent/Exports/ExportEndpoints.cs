@@ -72,8 +72,7 @@ internal static class ExportEndpoints
         }
 
         var memberId = await db.Requests.Where(r => r.Id == archive.RequestId).Select(r => r.MemberId).SingleAsync(cancellationToken);
-        // Admin access to personal data, named by the pseudonymous member id only.
-        audit.Record(db, "consent.export.downloaded", "member", memberId.ToString()!, new { request = archive.RequestId, archive = archive.Id });
+        audit.RecordPersonalDataAccess(db, "consent.export.downloaded", memberId!.Value, new { request = archive.RequestId, archive = archive.Id });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 

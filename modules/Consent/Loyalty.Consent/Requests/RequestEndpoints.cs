@@ -72,8 +72,22 @@ internal static class RequestEndpoints
         return TypedResults.Ok(requests.Select(r => RequestDto.From(r, today, options.Value.DueSoonDays)).ToList());
     }
 
-    private static async Task<Results<Ok<RequestDto>, NotFound>> Get(Guid requestId, RequestViews views, CancellationToken cancellationToken) =>
-        await views.FindAsync(requestId, cancellationToken) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+    /// <summary>An unmatched request names no member, so its reading is not a read of a member's data and is not audited.</summary>
+    private static async Task<Results<Ok<RequestDto>, NotFound>> Get(Guid requestId, RequestViews views, ConsentDbContext db, AuditTrail audit, CancellationToken cancellationToken)
+    {
+        if (await views.FindAsync(requestId, cancellationToken) is not { } view)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (view.MemberId is { } memberId)
+        {
+            audit.RecordPersonalDataAccess(db, "consent.request.viewed", memberId, new { request = requestId });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok(view);
+    }
 
     private static async Task<Results<Ok<RequestDto>, NotFound, ValidationProblem, ProblemHttpResult>> Handle(
         Guid requestId, HandlingRequest body, ConsentDbContext db, RequestViews views, AuditTrail audit, CancellationToken cancellationToken)

@@ -74,7 +74,7 @@ internal static class MemberEndpoints
     }
 
     private static async Task<Results<Ok<MemberDto>, ProblemHttpResult, NotFound, RedirectHttpResult>> Get(
-        string program, Guid memberId, HttpContext http, MembersDbContext db, CancellationToken cancellationToken)
+        string program, Guid memberId, HttpContext http, MembersDbContext db, AuditTrail audit, CancellationToken cancellationToken)
     {
         var (loyaltyProgram, member) = await LoadAsync(db, program, memberId, tracked: false, cancellationToken);
         if (loyaltyProgram is null)
@@ -92,12 +92,15 @@ internal static class MemberEndpoints
             return TypedResults.Redirect($"/api/members/programs/{program}/members/{survivorId}", permanent: true);
         }
 
+        audit.RecordPersonalDataAccess(db, "members.member.viewed", member.Id);
+        await db.SaveChangesAsync(cancellationToken);
         http.Response.Headers.ETag = MemberDto.ETag(member);
         return TypedResults.Ok(MemberDto.From(member, program));
     }
 
+    /// <summary>The identifier looked up is not audited: it is personal data itself; the member found is.</summary>
     private static async Task<Results<Ok<MemberDto>, ProblemHttpResult, NotFound, ValidationProblem>> GetByIdentifier(
-        string program, string kind, string value, HttpContext http, MembersDbContext db, CancellationToken cancellationToken)
+        string program, string kind, string value, HttpContext http, MembersDbContext db, AuditTrail audit, CancellationToken cancellationToken)
     {
         if (!Enum.TryParse<IdentifierKind>(kind, ignoreCase: true, out var identifierKind))
         {
@@ -120,6 +123,8 @@ internal static class MemberEndpoints
             return TypedResults.NotFound();
         }
 
+        audit.RecordPersonalDataAccess(db, "members.member.looked-up", member.Id, new { kind = identifierKind.ToString() });
+        await db.SaveChangesAsync(cancellationToken);
         http.Response.Headers.ETag = MemberDto.ETag(member);
         return TypedResults.Ok(MemberDto.From(member, program));
     }
