@@ -14,6 +14,7 @@ internal static class RewardProblems
     public const string UnknownRedemption = "unknown-redemption";
     public const string RewardUnavailable = "reward-unavailable";
     public const string NotInAudience = "not-in-audience";
+    public const string NotInSegment = "not-in-segment";
     public const string MemberNotActive = "member-not-active";
     public const string InsufficientPoints = "insufficient-points";
     public const string OutOfStock = "out-of-stock";
@@ -46,6 +47,7 @@ internal static class RewardProblems
         [UnknownRedemption] = (StatusCodes.Status404NotFound, "Unknown redemption."),
         [RewardUnavailable] = (StatusCodes.Status422UnprocessableEntity, "The reward is not available now."),
         [NotInAudience] = (StatusCodes.Status422UnprocessableEntity, "The reward is not offered to this member."),
+        [NotInSegment] = (StatusCodes.Status422UnprocessableEntity, "The reward is offered to members of segments this member is not in."),
         [MemberNotActive] = (StatusCodes.Status422UnprocessableEntity, "The member cannot spend points."),
         [InsufficientPoints] = (StatusCodes.Status422UnprocessableEntity, "Not enough points."),
         [OutOfStock] = (StatusCodes.Status409Conflict, "The reward is out of stock."),
