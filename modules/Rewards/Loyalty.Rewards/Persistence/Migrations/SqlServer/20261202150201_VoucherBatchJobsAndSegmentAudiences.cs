@@ -172,6 +172,9 @@ namespace Loyalty.Rewards.Persistence.Migrations.SqlServer
                 schema: "rewards",
                 table: "VoucherBatches",
                 column: "Status");
+
+            // Batches made before batches became jobs were generated in their request and their codes returned in its answer.
+            migrationBuilder.Sql("UPDATE [rewards].[VoucherBatches] SET [Status] = 'Completed', [Generated] = [Count], [CompletedAt] = [CreatedAt], [CodesShownAt] = [CreatedAt], [Kind] = 'DiscountVoucher', [MaxUses] = 1 WHERE [Status] = ''");
         }
 
         /// <inheritdoc />

@@ -150,6 +150,9 @@ namespace Loyalty.Rewards.Persistence.Migrations.Sqlite
                 name: "IX_rewards_VoucherBatches_Status",
                 table: "rewards_VoucherBatches",
                 column: "Status");
+
+            // Batches made before batches became jobs were generated in their request and their codes returned in its answer.
+            migrationBuilder.Sql("UPDATE \"rewards_VoucherBatches\" SET \"Status\" = 'Completed', \"Generated\" = \"Count\", \"CompletedAt\" = \"CreatedAt\", \"CodesShownAt\" = \"CreatedAt\", \"Kind\" = 'DiscountVoucher', \"MaxUses\" = 1 WHERE \"Status\" = ''");
         }
 
         /// <inheritdoc />
