@@ -14,6 +14,7 @@ internal static class RewardProblems
     public const string UnknownRedemption = "unknown-redemption";
     public const string RewardUnavailable = "reward-unavailable";
     public const string NotInAudience = "not-in-audience";
+    public const string NotInSegment = "not-in-segment";
     public const string MemberNotActive = "member-not-active";
     public const string InsufficientPoints = "insufficient-points";
     public const string OutOfStock = "out-of-stock";
@@ -30,6 +31,9 @@ internal static class RewardProblems
     public const string MinimumSpendNotMet = "minimum-spend-not-met";
     public const string TooManyInvalidCodes = "too-many-invalid-codes";
     public const string BatchExists = "batch-exists";
+    public const string UnknownBatch = "unknown-batch";
+    public const string BatchNotComplete = "batch-not-complete";
+    public const string BatchCodesShown = "batch-codes-shown";
     public const string NotPartnerReward = "not-a-partner-reward";
     public const string CodeFileRejected = "code-file-rejected";
     public const string NoPartnerCode = "no-partner-code";
@@ -43,6 +47,7 @@ internal static class RewardProblems
         [UnknownRedemption] = (StatusCodes.Status404NotFound, "Unknown redemption."),
         [RewardUnavailable] = (StatusCodes.Status422UnprocessableEntity, "The reward is not available now."),
         [NotInAudience] = (StatusCodes.Status422UnprocessableEntity, "The reward is not offered to this member."),
+        [NotInSegment] = (StatusCodes.Status422UnprocessableEntity, "The reward is offered to members of segments this member is not in."),
         [MemberNotActive] = (StatusCodes.Status422UnprocessableEntity, "The member cannot spend points."),
         [InsufficientPoints] = (StatusCodes.Status422UnprocessableEntity, "Not enough points."),
         [OutOfStock] = (StatusCodes.Status409Conflict, "The reward is out of stock."),
@@ -58,6 +63,9 @@ internal static class RewardProblems
         [VoucherNotForMember] = (StatusCodes.Status422UnprocessableEntity, "The voucher belongs to another member."),
         [MinimumSpendNotMet] = (StatusCodes.Status422UnprocessableEntity, "The basket is below the voucher's minimum spend."),
         [BatchExists] = (StatusCodes.Status409Conflict, "A voucher batch with this code exists with other settings."),
+        [UnknownBatch] = (StatusCodes.Status404NotFound, "Unknown voucher batch."),
+        [BatchNotComplete] = (StatusCodes.Status409Conflict, "The voucher batch is still being generated."),
+        [BatchCodesShown] = (StatusCodes.Status410Gone, "The batch's codes were shown once; only their hashes are kept."),
         [NotPartnerReward] = (StatusCodes.Status409Conflict, "The reward has no pool of partner codes."),
         [CodeFileRejected] = (StatusCodes.Status422UnprocessableEntity, "The file of codes was refused; nothing was added."),
         [NoPartnerCode] = (StatusCodes.Status404NotFound, "The redemption has no partner code."),

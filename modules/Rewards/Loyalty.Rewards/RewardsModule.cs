@@ -1,5 +1,6 @@
 using Loyalty.Rewards.Catalog;
 using Loyalty.Rewards.Contracts;
+using Loyalty.Rewards.Jobs;
 using Loyalty.Rewards.PartnerCodes;
 using Loyalty.Rewards.Persistence;
 using Loyalty.Rewards.Redemption;
@@ -28,6 +29,7 @@ public sealed class RewardsModule : LoyaltyModule
         services.AddScoped<PartnerCodePool>();
         services.AddSingleton<VoucherCodeGuard>();
         services.AddScoped<IVoucherIssuer, VoucherIssuer>();
+        services.AddScoped<VoucherBatchGenerator>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -37,6 +39,11 @@ public sealed class RewardsModule : LoyaltyModule
             .ForJob(RecoverInterruptedRedemptionsJob.Key)
             .WithIdentity($"{RecoverInterruptedRedemptionsJob.Key.Name}.every-minute", Name)
             .WithCronSchedule("0 * * * * ?"));
+        quartz.AddJob<GenerateVoucherBatchesJob>(job => job.WithIdentity(GenerateVoucherBatchesJob.Key));
+        quartz.AddTrigger<GenerateVoucherBatchesJob>(trigger => trigger
+            .ForJob(GenerateVoucherBatchesJob.Key)
+            .WithIdentity($"{GenerateVoucherBatchesJob.Key.Name}.every-minute", Name)
+            .WithCronSchedule("20 * * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)
@@ -44,6 +51,7 @@ public sealed class RewardsModule : LoyaltyModule
         api.MapCatalogEndpoints();
         api.MapRedemptionEndpoints();
         api.MapVoucherEndpoints();
+        api.MapVoucherBatchEndpoints();
         api.MapPartnerCodeEndpoints();
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using Loyalty.Host.Tests.Members;
 
@@ -6,7 +7,13 @@ namespace Loyalty.Host.Tests.Rewards;
 /// <summary>A program with its members (through <see cref="MembersApi"/>) and the Rewards API's routes and views.</summary>
 public sealed class RewardsApi
 {
-    private RewardsApi(MembersApi members) => Members = members;
+    private readonly LoyaltyHost _host;
+
+    private RewardsApi(MembersApi members, LoyaltyHost host)
+    {
+        Members = members;
+        _host = host;
+    }
 
     public MembersApi Members { get; }
 
@@ -18,7 +25,47 @@ public sealed class RewardsApi
 
     public string Vouchers => $"/api/rewards/programs/{Members.Program}/vouchers";
 
-    public static async Task<RewardsApi> CreateAsync(LoyaltyHost host) => new(await MembersApi.CreateAsync(host));
+    public string VoucherBatches => $"/api/rewards/programs/{Members.Program}/voucher-batches";
+
+    public static async Task<RewardsApi> CreateAsync(LoyaltyHost host) => new(await MembersApi.CreateAsync(host), host);
+
+    /// <summary>Queues a voucher batch, waits for it to be complete and downloads its codes.</summary>
+    public async Task<(BatchView Batch, List<string> Codes)> GenerateBatchAsync(object body)
+    {
+        var response = await Admin.PostAsJsonAsync(VoucherBatches, body);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var batch = await CompleteBatchAsync((await response.Content.ReadFromJsonAsync<BatchView>())!.Id);
+        return (batch, await BatchCodesAsync(batch.Id));
+    }
+
+    /// <summary>Runs the generation job until the batch is complete: the host's own trigger may be running it, so one run is not assumed.</summary>
+    public async Task<BatchView> CompleteBatchAsync(Guid id)
+    {
+        for (var i = 0; i < 1000; i++)
+        {
+            var batch = (await Admin.GetFromJsonAsync<BatchView>($"{VoucherBatches}/{id}"))!;
+            if (batch.Status == "completed")
+            {
+                return batch;
+            }
+
+            await _host.RunJobAsync("rewards", "GenerateVoucherBatchesJob");
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("The voucher batch was not completed.");
+    }
+
+    /// <summary>The codes of the batch's CSV download, without its header.</summary>
+    public async Task<List<string>> BatchCodesAsync(Guid id)
+    {
+        var response = await Admin.GetAsync($"{VoucherBatches}/{id}/codes");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("code", lines[0]);
+        return [.. lines[1..]];
+    }
 
     public string RedemptionsOf(Guid memberId) => $"/api/rewards/programs/{Members.Program}/members/{memberId}/redemptions";
 
@@ -68,6 +115,8 @@ public sealed class RewardsApi
     public sealed record RedemptionView(Guid Id, Guid RewardId, Guid MemberId, string? ExternalId, string Status, long Points, string? Fulfilment, VoucherView? Voucher);
 
     public sealed record VoucherView(Guid Id, string? Code, string Kind, long? Value, DateTimeOffset? ExpiresAt, int MaxUses, int Uses, string Status);
+
+    public sealed record BatchView(Guid Id, string Code, string Status, int Count, int Generated, decimal Percent, bool HashOnly, bool CodesAvailable);
 
     public sealed record Problem(string Type, string Title, int Status, string? Detail);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loyalty.Campaigns.Contracts;
 using Loyalty.Members.Contracts;
 using Loyalty.Rewards.Persistence;
 using Loyalty.Shared.Auditing;
@@ -21,7 +22,7 @@ internal static class CatalogEndpoints
             .WithExample("Add a reward to the catalog", new CreateRewardRequest(
                 "5 € off your next visit", "On any basket from 20 €.", "https://cdn.example.com/rewards/5-off.png", "vouchers", "discountVoucher", "active",
                 500, new() { ["gold"] = 400 }, 0, null, null, 1000, null, 2, null, [], 500, null, 2000, null, 30,
-                new(Prefix: "FIVE-", Length: 12, Alphabet: null, CheckCharacter: true, HashOnly: false)));
+                new(Prefix: "FIVE-", Length: 12, Alphabet: null, CheckCharacter: true, HashOnly: false), AudienceSegments: ["regulars"]));
         rewards.MapGet("/", List).RequireAuthorization(Policies.ViewPrograms);
         rewards.MapGet("/{rewardId:guid}", Get).RequireAuthorization(Policies.ViewPrograms);
         rewards.MapPost("/{rewardId:guid}/status", ChangeStatus).RequireAuthorization(Policies.ManagePrograms)
@@ -115,7 +116,7 @@ internal static class CatalogEndpoints
     /// (<c>needs gold</c>, <c>out of stock</c>, <c>limit reached</c>, <c>needs 120 more points</c>).
     /// </summary>
     private static async Task<Results<Ok<List<MemberRewardDto>>, ProblemHttpResult>> ForMember(
-        string program, Guid memberId, RewardsDbContext db, IMemberPoints points, TimeProvider clock, CancellationToken cancellationToken)
+        string program, Guid memberId, RewardsDbContext db, IMemberPoints points, ISegmentMembership segmentMembership, TimeProvider clock, CancellationToken cancellationToken)
     {
         var standing = await points.FindStandingAsync(program, memberId, cancellationToken);
         if (standing is null)
@@ -130,9 +131,12 @@ internal static class CatalogEndpoints
             .ToListAsync(cancellationToken);
         var usage = (await db.RewardUsages.AsNoTracking().Where(u => u.MemberId == memberId).ToListAsync(cancellationToken))
             .ToLookup(u => u.RewardId);
+        var segments = rewards.Any(r => r.AudienceSegments.Count > 0)
+            ? await segmentMembership.SegmentsOfAsync(program, memberId, cancellationToken)
+            : new HashSet<string>();
         return TypedResults.Ok(rewards.Select(reward =>
         {
-            var locked = RewardEligibility.Lock(reward, standing, now, usage[reward.Id].ToDictionary(u => u.Period, u => u.Count));
+            var locked = RewardEligibility.Lock(reward, standing, now, usage[reward.Id].ToDictionary(u => u.Period, u => u.Count), segments);
             return new MemberRewardDto(
                 reward.Id, reward.Name, reward.Description, reward.ImageUrl, reward.Category, JsonNamingPolicy.CamelCase.ConvertName(reward.Kind.ToString()),
                 reward.CostFor(standing.TierCode), reward.CashCoPay, reward.Stock, locked is null, locked?.Reason, locked?.Problem);

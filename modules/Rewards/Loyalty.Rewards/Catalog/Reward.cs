@@ -79,6 +79,9 @@ internal sealed class Reward
     /// <summary>Tier codes that may redeem; empty means every member.</summary>
     public List<string> AudienceTiers { get; set; } = [];
 
+    /// <summary>Segment codes (Campaigns) of which the member must be in one; empty means no segment is needed.</summary>
+    public List<string> AudienceSegments { get; set; } = [];
+
     /// <summary>For a fixed discount, a gift card or cashback: the amount in minor units.</summary>
     public long? Value { get; set; }
 
@@ -125,6 +128,7 @@ internal sealed class Reward
         reward.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
         reward.Property(r => r.TierPointsCost).HasConversion(Json<Dictionary<string, long>>(), DictionaryComparer()).HasMaxLength(2000);
         reward.Property(r => r.AudienceTiers).HasConversion(Json<List<string>>(), ListComparer()).HasMaxLength(2000);
+        reward.Property(r => r.AudienceSegments).HasConversion(Json<List<string>>(), ListComparer()).HasMaxLength(2000);
         reward.Property(r => r.Percent).HasPrecision(5, 2);
         reward.Property(r => r.ProductSku).HasMaxLength(100);
         reward.OwnsOne(r => r.CodeFormat, VoucherCodeFormat.Configure);

@@ -34,7 +34,8 @@ internal static class RewardEligibility
     }
 
     /// <param name="usage">The member's redemptions of this reward by limit period.</param>
-    public static RewardLock? Lock(Reward reward, MemberStanding standing, DateTimeOffset now, IReadOnlyDictionary<string, int> usage)
+    /// <param name="segments">The codes of the segments the member is in (as last evaluated); read only for a reward with a segment audience.</param>
+    public static RewardLock? Lock(Reward reward, MemberStanding standing, DateTimeOffset now, IReadOnlyDictionary<string, int> usage, IReadOnlySet<string> segments)
     {
         if (reward.Status != RewardStatus.Active || (reward.AvailableFrom is { } from && now < from))
         {
@@ -49,6 +50,11 @@ internal static class RewardEligibility
         if (reward.AudienceTiers.Count > 0 && (standing.TierCode is null || !reward.AudienceTiers.Contains(standing.TierCode)))
         {
             return new RewardLock(RewardProblems.NotInAudience, $"needs {string.Join(" or ", reward.AudienceTiers)}");
+        }
+
+        if (reward.AudienceSegments.Count > 0 && !reward.AudienceSegments.Any(segments.Contains))
+        {
+            return new RewardLock(RewardProblems.NotInSegment, $"not in segment {string.Join(" or ", reward.AudienceSegments)}");
         }
 
         if (reward.Stock is <= 0)

@@ -27,7 +27,8 @@ internal sealed record CreateRewardRequest(
     string? ProductSku,
     int? VoucherValidDays,
     VoucherCodeFormatRequest? CodeFormat,
-    int? LowPoolThreshold = null)
+    int? LowPoolThreshold = null,
+    List<string>? AudienceSegments = null)
 {
     public const long MaxPoints = 100_000_000;
     public const long MaxMoney = 100_000_000_00;
@@ -51,6 +52,7 @@ internal sealed record CreateRewardRequest(
             .Check(LimitPerMonth is null or > 0, "limitPerMonth", "Give 1 or more, or leave it out.")
             .Check(LimitLifetime is null or > 0, "limitLifetime", "Give 1 or more, or leave it out.")
             .Check(AudienceTiers is null || AudienceTiers.All(t => t.Length is > 0 and <= 50), "audienceTiers", "Give tier codes of at most 50 characters.")
+            .Check(AudienceSegments is null || (AudienceSegments.Count <= 20 && AudienceSegments.All(s => s.Length is > 0 and <= 100)), "audienceSegments", "Give at most 20 segment codes of at most 100 characters.")
             .Check(VoucherValidDays is null or (> 0 and <= 3660), "voucherValidDays", "Give 1 to 3660 days, or leave it out for no expiry.");
         VoucherTerms.Validate(kind, Value, Percent, MinimumSpend, ProductSku, errors);
         if (kind == RewardKind.PartnerReward)
@@ -98,6 +100,7 @@ internal sealed record CreateRewardRequest(
         LimitPerMonth = LimitPerMonth,
         LimitLifetime = LimitLifetime,
         AudienceTiers = AudienceTiers ?? [],
+        AudienceSegments = AudienceSegments ?? [],
         Value = Value,
         Percent = Percent,
         MinimumSpend = MinimumSpend,
@@ -118,13 +121,14 @@ internal sealed record RewardDto(
     Guid Id, string Name, string? Description, string? ImageUrl, string? Category, string Kind, string Status,
     long PointsCost, Dictionary<string, long> TierPointsCost, long CashCoPay, DateTimeOffset? AvailableFrom, DateTimeOffset? AvailableUntil,
     long? Stock, int? LimitPerDay, int? LimitPerMonth, int? LimitLifetime, List<string> AudienceTiers,
-    long? Value, decimal? Percent, long? MinimumSpend, string? ProductSku, int? VoucherValidDays, VoucherCodeFormat? CodeFormat, int? LowPoolThreshold)
+    long? Value, decimal? Percent, long? MinimumSpend, string? ProductSku, int? VoucherValidDays, VoucherCodeFormat? CodeFormat, int? LowPoolThreshold,
+    List<string> AudienceSegments)
 {
     public static RewardDto From(Reward r) => new(
         r.Id, r.Name, r.Description, r.ImageUrl, r.Category, JsonNamingPolicy.CamelCase.ConvertName(r.Kind.ToString()), JsonNamingPolicy.CamelCase.ConvertName(r.Status.ToString()),
         r.PointsCost, r.TierPointsCost, r.CashCoPay, r.AvailableFrom, r.AvailableUntil, r.Stock, r.LimitPerDay, r.LimitPerMonth, r.LimitLifetime,
         r.AudienceTiers, r.Value, r.Percent, r.MinimumSpend, r.ProductSku, r.VoucherValidDays,
-        r.IssuesVoucher || r.Kind == RewardKind.PartnerReward ? r.CodeFormat : null, r.LowPoolThreshold);
+        r.IssuesVoucher || r.Kind == RewardKind.PartnerReward ? r.CodeFormat : null, r.LowPoolThreshold, r.AudienceSegments);
 }
 
 /// <summary>A reward as one member sees it: what it costs them, and why it is locked if it is.</summary>

@@ -1,3 +1,4 @@
+using Loyalty.Campaigns.Contracts;
 using Loyalty.Members.Contracts;
 using Loyalty.Rewards.Catalog;
 using Loyalty.Rewards.Contracts;
@@ -28,7 +29,8 @@ internal sealed record RedemptionOutcome(RewardRedemption? Redemption, Voucher? 
 /// Every status change is guarded by the redemption's version, so the request, a cancellation and the recovery job
 /// never both move it.
 /// </summary>
-internal sealed class RewardRedemptions(RewardsDbContext db, IMemberPoints points, PartnerCodePool pool, AuditTrail audit, TimeProvider clock)
+internal sealed class RewardRedemptions(
+    RewardsDbContext db, IMemberPoints points, ISegmentMembership segmentMembership, PartnerCodePool pool, AuditTrail audit, TimeProvider clock)
 {
     private const int ReservationAttempts = 5;
 
@@ -54,7 +56,10 @@ internal sealed class RewardRedemptions(RewardsDbContext db, IMemberPoints point
         var now = clock.GetUtcNow();
         var usage = await db.RewardUsages.AsNoTracking().Where(u => u.RewardId == rewardId && u.MemberId == memberId)
             .ToDictionaryAsync(u => u.Period, u => u.Count, cancellationToken);
-        if (RewardEligibility.Lock(reward, standing, now, usage) is { } locked)
+        var segments = reward.AudienceSegments.Count > 0
+            ? await segmentMembership.SegmentsOfAsync(program, memberId, cancellationToken)
+            : new HashSet<string>();
+        if (RewardEligibility.Lock(reward, standing, now, usage, segments) is { } locked)
         {
             return new RedemptionOutcome(null, null, null, locked, false);
         }

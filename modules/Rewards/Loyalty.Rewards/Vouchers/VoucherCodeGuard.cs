@@ -13,6 +13,9 @@ internal sealed class VoucherOptions
     public int InvalidCodesPerWindow { get; set; } = 10;
 
     public TimeSpan InvalidCodeWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Codes of a batch generated and committed together: the work a stopped run can lose.</summary>
+    public int BatchChunkSize { get; set; } = 10_000;
 }
 
 /// <summary>

@@ -2,10 +2,8 @@ using System.Text.Json;
 using Loyalty.Rewards.Catalog;
 using Loyalty.Rewards.Contracts;
 using Loyalty.Rewards.Persistence;
-using Loyalty.Shared.Auditing;
 using Loyalty.Shared.Http;
 using Loyalty.Shared.Messaging;
-using Loyalty.Shared.Persistence;
 using Loyalty.Shared.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,9 +24,6 @@ internal static class VoucherEndpoints
             .WithExample("Use a code once at the till (idempotent on externalId)", new UseVoucherRequest("FIVE-7KX9Q2MZ4HTB", null, 2450, "till-7-receipt-1042"));
         api.MapGet("/programs/{program}/members/{memberId:guid}/vouchers", ForMember).RequireAuthorization(Policies.Integrate)
             .WithSummary("The member's vouchers, newest first (at most 200): from redemptions and from grants of other modules");
-        vouchers.MapPost("/batches", CreateBatch).RequireAuthorization(Policies.ManagePrograms)
-            .WithExample("Generate up to 100,000 codes for a campaign", new CreateVoucherBatchRequest(
-                "spring-2027", 100_000, "discountVoucher", null, 10m, 3000, null, null, 1, new("SPRING-", 12, null, true, true)));
     }
 
     private static async Task<Ok<List<MemberVoucherDto>>> ForMember(string program, Guid memberId, RewardsDbContext db, CancellationToken cancellationToken)
@@ -132,63 +127,6 @@ internal static class VoucherEndpoints
                 db.ChangeTracker.Clear();
             }
         }
-    }
-
-    /// <summary>
-    /// Generates the batch's codes and inserts them set-based in one transaction (binary COPY on PostgreSQL). The
-    /// codes are in this answer only; repeating the batch's code answers the batch without them.
-    /// </summary>
-    private static async Task<Results<Created<VoucherBatchDto>, Ok<VoucherBatchDto>, ProblemHttpResult, ValidationProblem>> CreateBatch(
-        string program, CreateVoucherBatchRequest request, RewardsDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var errors = request.Validate(now);
-        if (!errors.IsEmpty)
-        {
-            return errors.ToProblem();
-        }
-
-        var format = VoucherCodeFormat.From(request.CodeFormat);
-        if (await db.VoucherBatches.AsNoTracking().SingleOrDefaultAsync(b => b.ProgramCode == program && b.Code == request.Code, cancellationToken) is { } existing)
-        {
-            return existing.Count == request.Count && existing.HashOnly == format.HashOnly
-                ? TypedResults.Ok(new VoucherBatchDto(existing.Id, existing.Code, existing.Count, existing.HashOnly, existing.CreatedAt, null))
-                : RewardProblems.Problem(RewardProblems.BatchExists, $"The batch '{request.Code}' has {existing.Count} codes.");
-        }
-
-        var batch = new VoucherBatch { Id = Guid.CreateVersion7(now), ProgramCode = program, Code = request.Code!, Count = request.Count!.Value, HashOnly = format.HashOnly, CreatedAt = now };
-        var codes = new HashSet<string>(batch.Count, StringComparer.Ordinal);
-        while (codes.Count < batch.Count)
-        {
-            codes.Add(VoucherCodes.Generate(format));
-        }
-
-        var kind = Enum.Parse<RewardKind>(request.Kind!, ignoreCase: true);
-        db.VoucherBatches.Add(batch);
-        db.Vouchers.AddRange(codes.Select(code => new Voucher
-        {
-            Id = Guid.CreateVersion7(now),
-            ProgramCode = program,
-            Code = format.HashOnly ? null : code,
-            CodeHash = VoucherCodes.Hash(code),
-            BatchId = batch.Id,
-            Kind = kind,
-            Value = request.Value,
-            Percent = request.Percent,
-            MinimumSpend = request.MinimumSpend,
-            ProductSku = request.ProductSku,
-            IssuedAt = now,
-            ExpiresAt = request.ExpiresAt?.ToUniversalTime(),
-            MaxUses = request.MaxUses ?? 1,
-        }));
-        audit.Record(db, "rewards.voucher-batch.created", "voucher-batch", batch.Id.ToString(), new { program, batch.Code, batch.Count, kind = kind.ToString(), format.HashOnly });
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            await db.SaveChangesCopyingAsync([typeof(Voucher)], cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        return TypedResults.Created($"/api/rewards/programs/{program}/vouchers/batches/{batch.Id}", new VoucherBatchDto(batch.Id, batch.Code, batch.Count, batch.HashOnly, now, [.. codes]));
     }
 
     /// <summary>Finds a voucher by its code's hash, behind the guard against guessing.</summary>

@@ -70,28 +70,3 @@ internal static class VoucherTerms
     }
 }
 
-/// <param name="Code">The batch's name, unique in the program; it makes a repeated request safe.</param>
-/// <param name="MaxUses">Uses per code: 1 for single-use codes.</param>
-internal sealed record CreateVoucherBatchRequest(
-    string? Code, int? Count, string? Kind, long? Value, decimal? Percent, long? MinimumSpend, string? ProductSku,
-    DateTimeOffset? ExpiresAt, int? MaxUses, VoucherCodeFormatRequest? CodeFormat)
-{
-    public const int MaxCount = 100_000;
-
-    public ValidationErrors Validate(DateTimeOffset now)
-    {
-        var kind = Enum.TryParse<RewardKind>(Kind, ignoreCase: true, out var parsed) && !int.TryParse(Kind, out _) && Reward.IssuesVoucherFor(parsed) ? parsed : (RewardKind?)null;
-        var errors = new ValidationErrors()
-            .Check(Code is { Length: > 0 and <= 100 }, "code", "Name the batch (1-100 characters); a repeat with the name is safe.")
-            .Check(Count is > 0 and <= MaxCount, "count", $"Give 1 to {MaxCount:N0} codes.")
-            .Check(kind is not null, "kind", "Use discountVoucher, freeProductVoucher or giftCard.")
-            .Check(ExpiresAt is null || ExpiresAt > now, "expiresAt", "Give a time in the future, or leave it out.")
-            .Check(MaxUses is null or (> 0 and <= 1_000_000), "maxUses", "Give 1 or more uses per code.");
-        VoucherTerms.Validate(kind, Value, Percent, MinimumSpend, ProductSku, errors);
-        VoucherCodeFormatRequest.Validate(CodeFormat, "codeFormat", errors);
-        return errors;
-    }
-}
-
-/// <param name="Codes">The generated codes, in the answer that created the batch only.</param>
-internal sealed record VoucherBatchDto(Guid Id, string Code, int Count, bool HashOnly, DateTimeOffset CreatedAt, IReadOnlyList<string>? Codes);

@@ -29,6 +29,11 @@ namespace Loyalty.Rewards.Persistence.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("AudienceSegments")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
                     b.Property<string>("AudienceTiers")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -415,21 +420,69 @@ namespace Loyalty.Rewards.Persistence.Migrations.SqlServer
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<DateTimeOffset?>("CodesShownAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<int>("Count")
                         .HasColumnType("int");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
-                    b.Property<bool>("HashOnly")
-                        .HasColumnType("bit");
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Generated")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("nvarchar(30)");
+
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("MaxUses")
+                        .HasColumnType("int");
+
+                    b.Property<long?>("MinimumSpend")
+                        .HasColumnType("bigint");
+
+                    b.Property<decimal?>("Percent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("decimal(5,2)");
+
+                    b.Property<string>("ProductSku")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
 
                     b.Property<string>("ProgramCode")
                         .IsRequired()
                         .HasMaxLength(50)
                         .HasColumnType("nvarchar(50)");
 
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<long?>("Value")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("Status");
 
                     b.HasIndex("ProgramCode", "Code")
                         .IsUnique();
@@ -657,6 +710,43 @@ namespace Loyalty.Rewards.Persistence.Migrations.SqlServer
 
                             b1.WithOwner()
                                 .HasForeignKey("RewardId");
+                        });
+
+                    b.Navigation("CodeFormat")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Loyalty.Rewards.Vouchers.VoucherBatch", b =>
+                {
+                    b.OwnsOne("Loyalty.Rewards.Vouchers.VoucherCodeFormat", "CodeFormat", b1 =>
+                        {
+                            b1.Property<Guid>("VoucherBatchId")
+                                .HasColumnType("uniqueidentifier");
+
+                            b1.Property<string>("Alphabet")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("nvarchar(64)");
+
+                            b1.Property<bool>("CheckCharacter")
+                                .HasColumnType("bit");
+
+                            b1.Property<bool>("HashOnly")
+                                .HasColumnType("bit");
+
+                            b1.Property<int>("Length")
+                                .HasColumnType("int");
+
+                            b1.Property<string>("Prefix")
+                                .HasMaxLength(20)
+                                .HasColumnType("nvarchar(20)");
+
+                            b1.HasKey("VoucherBatchId");
+
+                            b1.ToTable("VoucherBatches", "rewards");
+
+                            b1.WithOwner()
+                                .HasForeignKey("VoucherBatchId");
                         });
 
                     b.Navigation("CodeFormat")

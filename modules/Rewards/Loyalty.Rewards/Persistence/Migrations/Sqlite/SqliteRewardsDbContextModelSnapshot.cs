@@ -23,6 +23,11 @@ namespace Loyalty.Rewards.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AudienceSegments")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("AudienceTiers")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -407,21 +412,69 @@ namespace Loyalty.Rewards.Persistence.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("CodesShownAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("HashOnly")
+                    b.Property<long?>("ExpiresAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<int>("Generated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxUses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MinimumSpend")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal?>("Percent")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductSku")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ProgramCode")
                         .IsRequired()
                         .HasMaxLength(50)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Value")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("Status");
 
                     b.HasIndex("ProgramCode", "Code")
                         .IsUnique();
@@ -649,6 +702,43 @@ namespace Loyalty.Rewards.Persistence.Migrations.Sqlite
 
                             b1.WithOwner()
                                 .HasForeignKey("RewardId");
+                        });
+
+                    b.Navigation("CodeFormat")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Loyalty.Rewards.Vouchers.VoucherBatch", b =>
+                {
+                    b.OwnsOne("Loyalty.Rewards.Vouchers.VoucherCodeFormat", "CodeFormat", b1 =>
+                        {
+                            b1.Property<Guid>("VoucherBatchId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Alphabet")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("CheckCharacter")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("HashOnly")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("Length")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Prefix")
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("VoucherBatchId");
+
+                            b1.ToTable("rewards_VoucherBatches");
+
+                            b1.WithOwner()
+                                .HasForeignKey("VoucherBatchId");
                         });
 
                     b.Navigation("CodeFormat")
