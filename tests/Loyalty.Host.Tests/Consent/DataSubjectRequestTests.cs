@@ -108,7 +108,7 @@ public sealed class DataSubjectRequestTests : IDisposable
         Assert.Equal("application/zip", download.Content.Headers.ContentType!.MediaType);
         using (var zip = new ZipArchive(new MemoryStream(await download.Content.ReadAsByteArrayAsync())))
         {
-            Assert.Equal(["campaigns.json", "consent.json", "feedback.json", "flaky.json", "manifest.json", "members.json", "summary.html"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+            Assert.Equal(["campaigns.json", "connectors.json", "consent.json", "feedback.json", "flaky.json", "manifest.json", "members.json", "summary.html"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
             var members = Read(zip, "members.json");
             Assert.Equal("grace@example.com", members.GetProperty("profile").GetProperty("email").GetString());
             Assert.Equal(["T-1"], members.GetProperty("transactions").EnumerateArray().Select(t => t.GetProperty("externalId").GetString()));

@@ -15,18 +15,18 @@ public sealed class ProcessingRecordTests
         var (api, dpo) = await ConsentTests.SetUpAsync(host);
 
         var record = (await dpo.GetFromJsonAsync<RecordView>("/api/consent/processing-record"))!;
-        Assert.Equal(["campaigns", "consent", "feedback", "members"], record.Activities.Select(a => a.Module));
+        Assert.Equal(["campaigns", "connectors", "consent", "feedback", "members"], record.Activities.Select(a => a.Module));
         Assert.All(record.Activities, a => Assert.True(a.Categories.Count > 0 && a.Purposes.Count > 0 && a.Retention.Length > 0, a.Module));
         Assert.Contains(record.Activities.Single(a => a.Module == "members").Categories, c => c.StartsWith("contact details", StringComparison.Ordinal));
         Assert.Equal([("email-marketing", 1), ("sms-marketing", 0)], record.ConsentPurposes.Select(p => (p.Key, p.LatestVersion)));
-        Assert.Empty(record.Recipients);
+        Assert.Equal(["crm connections"], record.Recipients);
 
         var html = await dpo.GetAsync("/api/consent/processing-record/html");
         Assert.Equal("text/html", html.Content.Headers.ContentType!.MediaType);
         var page = await html.Content.ReadAsStringAsync();
         Assert.Contains("<td>feedback</td>", page, StringComparison.Ordinal);
         Assert.Contains("Newsletter by email", page, StringComparison.Ordinal);
-        Assert.Contains("No connected system receives personal data.", page, StringComparison.Ordinal);
+        Assert.Contains("<li>crm connections</li>", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, (await api.Pos.GetAsync("/api/consent/processing-record")).StatusCode);
     }
 

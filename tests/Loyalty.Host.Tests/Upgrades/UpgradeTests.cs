@@ -22,6 +22,9 @@ public sealed class UpgradeTests
 {
     private const string AdminPassword = "upgrade-admin-password";
 
+    /// <summary>A voucher batch as the previous release made them: generated in its request, codes in the answer.</summary>
+    private static readonly Guid OldVoucherBatch = Guid.Parse("0192f000-0000-7000-8000-00000000b001");
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private static readonly string[] AdminAndIntegrator = ["Admin", "Integrator"];
@@ -67,6 +70,9 @@ public sealed class UpgradeTests
         var redemption = await admin.GetFromJsonAsync<RedemptionView>($"/api/rewards/programs/{program}/redemptions/{expected.RedemptionId}", Json);
         Assert.Equal(expected.RewardId, redemption!.RewardId);
 
+        var batch = await admin.GetFromJsonAsync<BatchView>($"/api/rewards/programs/{program}/voucher-batches/{OldVoucherBatch}", Json);
+        Assert.Equal(("completed", 250, false), (batch!.Status, batch.Generated, batch.CodesAvailable));
+
         // The upgraded database takes new writes: a purchase earns on top of the old balance.
         var ada = expected.Members["ada"];
         var before = ada.Balances.Single(b => b.Currency == "points").Available;
@@ -94,6 +100,18 @@ public sealed class UpgradeTests
                     await gzip.CopyToAsync(target);
                 }
 
+                await using (var connection = new SqliteConnection(database.ConnectionString))
+                {
+                    await connection.OpenAsync();
+                    await using var insert = connection.CreateCommand();
+                    insert.CommandText = """
+                        INSERT INTO "rewards_VoucherBatches" ("Id", "ProgramCode", "Code", "Count", "HashOnly", "CreatedAt")
+                        SELECT $id, 'upgrade-club', 'autumn-2026', 250, 1, "CreatedAt" FROM "rewards_Rewards" LIMIT 1
+                        """;
+                    insert.Parameters.AddWithValue("$id", OldVoucherBatch.ToString().ToUpperInvariant());
+                    await insert.ExecuteNonQueryAsync();
+                }
+
                 break;
 
             case DatabaseProvider.Postgres:
@@ -111,6 +129,12 @@ public sealed class UpgradeTests
                     await connection.OpenAsync();
                     await using var command = new NpgsqlCommand(script, connection);
                     await command.ExecuteNonQueryAsync();
+                    await using var insert = new NpgsqlCommand("""
+                        INSERT INTO rewards."VoucherBatches" ("Id", "ProgramCode", "Code", "Count", "HashOnly", "CreatedAt")
+                        VALUES (@id, 'upgrade-club', 'autumn-2026', 250, true, now())
+                        """, connection);
+                    insert.Parameters.AddWithValue("id", OldVoucherBatch);
+                    await insert.ExecuteNonQueryAsync();
                 }
 
                 break;
@@ -147,4 +171,6 @@ public sealed class UpgradeTests
     private sealed record RedemptionView(Guid Id, Guid RewardId);
 
     private sealed record CreatedKey(string Key);
+
+    private sealed record BatchView(string Status, int Generated, bool CodesAvailable);
 }
