@@ -10,7 +10,7 @@ namespace Loyalty.BrowserTests;
 /// <summary>The public survey page in a real browser: answering, errors, expiry, keyboard only, a phone's screen.</summary>
 public sealed class SurveyPageTests
 {
-    [BrowserTheory]
+    [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_member_answers_without_javascript_and_the_follow_up_question_appears_only_after_a_low_score(DatabaseProvider provider)
     {
@@ -41,7 +41,7 @@ public sealed class SurveyPageTests
         Assert.Contains("Cold soup", texts.GetRawText());
     }
 
-    [BrowserTheory]
+    [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_missing_answer_is_shown_next_to_its_question(DatabaseProvider provider)
     {
@@ -62,7 +62,7 @@ public sealed class SurveyPageTests
         Assert.Equal(0, (await survey.Admin.GetFromJsonAsync<JsonElement>($"{survey.Surveys}/dinner/results")).GetProperty("responses").GetInt32());
     }
 
-    [BrowserTheory]
+    [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task An_expired_link_says_the_survey_has_closed(DatabaseProvider provider)
     {
@@ -81,7 +81,7 @@ public sealed class SurveyPageTests
         await Screenshots.SaveAsync(page, "expired-link");
     }
 
-    [BrowserTheory]
+    [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_member_answers_with_the_keyboard_only(DatabaseProvider provider)
     {
@@ -112,7 +112,7 @@ public sealed class SurveyPageTests
         Assert.Equal(1, nps.GetProperty("promoters").GetInt32());
     }
 
-    [BrowserTheory]
+    [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_page_fits_a_phone_screen_and_is_answered_by_touch(DatabaseProvider provider)
     {
