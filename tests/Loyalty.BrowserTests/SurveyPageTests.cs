@@ -144,6 +144,34 @@ public sealed class SurveyPageTests
         Assert.Equal(1, nps.GetProperty("passives").GetInt32());
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_german_member_gets_the_page_in_german_whatever_the_browser_asks(DatabaseProvider provider)
+    {
+        await using var survey = await SurveyUnderTest.StartAsync(provider, memberLocale: "de-DE");
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US" })).NewPageAsync();
+
+        await page.GotoAsync(survey.Link.ToString());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Abendessen" })).ToBeVisibleAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "de");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Antworten senden" }).ClickAsync();
+
+        var question = page.Locator("fieldset#q-nps");
+        await Expect(question.Locator(".error")).ToHaveTextAsync("Fehler: Bitte beantworten Sie diese Frage.");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Bitte prüfen Sie Ihre Antworten");
+        await Screenshots.SaveAsync(page, "validation-error-de");
+        await page.GetByLabel("9", new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Antworten senden" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Vielen Dank!" })).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "answer-thank-you-de");
+        await page.GotoAsync(survey.Link.ToString());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sie haben diese Umfrage schon beantwortet" })).ToBeVisibleAsync();
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);

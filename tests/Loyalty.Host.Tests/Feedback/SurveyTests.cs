@@ -48,6 +48,21 @@ public sealed class SurveyTests
         var page = await browser.GetStringAsync(link + "?lang=de");
         Assert.Contains("Empfehlen?", page);
         Assert.Contains("<legend>", page);
+        Assert.Contains("Antworten senden", page);
+        Assert.Contains("0 = sehr unwahrscheinlich, 10 = sehr wahrscheinlich", page);
+        Assert.Contains("lang=\"de\"", page);
+        using (var german = new HttpRequestMessage(HttpMethod.Get, link))
+        {
+            german.Headers.AcceptLanguage.ParseAdd("de-AT,de;q=0.9,en;q=0.5");
+            Assert.Contains("Antworten senden", await (await browser.SendAsync(german)).Content.ReadAsStringAsync());
+        }
+
+        // The page's own texts follow the survey's language; one without texts of its own in German stays English.
+        Assert.Contains("Send answers", await browser.GetStringAsync(link));
+        Assert.Contains("Dieser Link ist ungültig", await (await browser.GetAsync(link.ToString()[..^3] + "xyz?lang=de")).Content.ReadAsStringAsync());
+        var germanError = await browser.PostAsync(link + "?lang=de", new FormUrlEncodedContent([new("q.nps", "11")]));
+        Assert.Equal(HttpStatusCode.BadRequest, germanError.StatusCode);
+        Assert.Contains("Wählen Sie eine Zahl von 0 bis 10.", await germanError.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(link.ToString()[..^3] + "xyz")).StatusCode);
 
         var tooLong = await browser.PostAsync(link, new FormUrlEncodedContent([new("q.nps", "3"), new("q.why", new string('x', 21))]));
@@ -59,8 +74,9 @@ public sealed class SurveyTests
         // A promoter is not asked the detractors' question: its answer is not required.
         var answered = await browser.PostAsync(link, new FormUrlEncodedContent([new("q.nps", "9")]));
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        var second = await browser.PostAsync(link, new FormUrlEncodedContent([new("q.nps", "0")]));
+        var second = await browser.PostAsync(link + "?lang=de", new FormUrlEncodedContent([new("q.nps", "0")]));
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Contains("Sie haben diese Umfrage schon beantwortet", await second.Content.ReadAsStringAsync());
 
         var results = await api.Admin.GetFromJsonAsync<JsonElement>($"{surveys}/dinner/results");
         Assert.Equal(1, results.GetProperty("responses").GetInt32());

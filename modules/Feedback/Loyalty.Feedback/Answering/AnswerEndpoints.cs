@@ -31,30 +31,21 @@ internal static class AnswerEndpoints
         api.MapPost("/public/{program}/{key}", AnswerAnonymous).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
     }
 
-    private static async Task<IResult> ShowPersonal(string token, HttpContext http, FeedbackDbContext db, SurveyLinks links, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> ShowPersonal(
+        string token, HttpContext http, FeedbackDbContext db, SurveyLinks links, IMessageRecipients recipients, TimeProvider clock, CancellationToken cancellationToken)
     {
         Protect(http);
-        var (send, survey, refusal) = await OpenAsync(token, Locale(http, null), db, links, clock, cancellationToken);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var definition = survey!.Parsed();
-        return AnswerPage.Form(definition, Locale(http, definition), http.Request.Path, new Dictionary<string, string>(), null);
+        var (_, survey, locale, refusal) = await OpenAsync(token, http, db, links, recipients, clock, cancellationToken);
+        return refusal ?? AnswerPage.Form(survey!.Parsed(), locale, http.Request.Path, new Dictionary<string, string>(), null);
     }
 
     private static async Task<IResult> AnswerPersonal(
-        string token, HttpContext http, FeedbackDbContext db, SurveyLinks links, IMemberPoints members, TimeProvider clock, CancellationToken cancellationToken)
+        string token, HttpContext http, FeedbackDbContext db, SurveyLinks links, IMessageRecipients recipients, IMemberPoints members, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         Protect(http);
-        var (send, survey, refusal) = await OpenAsync(token, Locale(http, null), db, links, clock, cancellationToken);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        return await SubmitAsync(http, db, survey!, send, members, clock, cancellationToken);
+        var (send, survey, locale, refusal) = await OpenAsync(token, http, db, links, recipients, clock, cancellationToken);
+        return refusal ?? await SubmitAsync(http, db, survey!, send, locale, members, clock, cancellationToken);
     }
 
     private static async Task<IResult> ShowAnonymous(string program, string key, HttpContext http, FeedbackDbContext db, CancellationToken cancellationToken)
@@ -74,18 +65,19 @@ internal static class AnswerEndpoints
     {
         Protect(http);
         return await AnonymousSurveyAsync(program, key, db, cancellationToken) is { } survey
-            ? await SubmitAsync(http, db, survey, null, members, clock, cancellationToken)
+            ? await SubmitAsync(http, db, survey, null, Locale(http, survey.Parsed()), members, clock, cancellationToken)
             : NotOpen(Locale(http, null));
     }
 
     /// <summary>Checks every answer first; then the response, its answers, the send's mark and the event are one transaction.</summary>
     private static async Task<IResult> SubmitAsync(
-        HttpContext http, FeedbackDbContext db, Survey survey, SurveySend? send, IMemberPoints members, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext http, FeedbackDbContext db, Survey survey, SurveySend? send, string locale, IMemberPoints members, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var definition = survey.Parsed();
         if (http.Request.ContentLength > MaxFormBytes || !http.Request.HasFormContentType)
         {
-            return AnswerPage.Message("Your answers could not be read", "The form was too large or not a form. Please go back and shorten your texts.", definition.DefaultLocale!, StatusCodes.Status413PayloadTooLarge);
+            return AnswerPage.Message(locale, "UnreadableTitle", "NotAFormText", StatusCodes.Status413PayloadTooLarge);
         }
 
         IFormCollection form;
@@ -95,11 +87,10 @@ internal static class AnswerEndpoints
         }
         catch (InvalidDataException)
         {
-            return AnswerPage.Message("Your answers could not be read", "The form was too large. Please go back and shorten your texts.", definition.DefaultLocale!, StatusCodes.Status413PayloadTooLarge);
+            return AnswerPage.Message(locale, "UnreadableTitle", "TooLargeText", StatusCodes.Status413PayloadTooLarge);
         }
 
-        var locale = Locale(http, definition, form["lang"]);
-        var (answers, errors) = AnswerForm.Read(definition, form);
+        var (answers, errors) = AnswerForm.Read(definition, form, new PageTexts(locale));
         if (errors.Count > 0)
         {
             return AnswerPage.Form(definition, locale, http.Request.Path, errors, form, StatusCodes.Status400BadRequest);
@@ -156,44 +147,48 @@ internal static class AnswerEndpoints
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return AnswerPage.Message("Thank you!", "Your answers were received.", locale, StatusCodes.Status200OK);
+        return AnswerPage.Message(locale, "ThanksTitle", "ThanksText", StatusCodes.Status200OK);
     }
 
-    private static async Task<(SurveySend? Send, Survey? Survey, IResult? Refusal)> OpenAsync(
-        string token, string locale, FeedbackDbContext db, SurveyLinks links, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>The send and survey of a personal link, the page's language, or the page that refuses the link.</summary>
+    private static async Task<(SurveySend? Send, Survey? Survey, string Locale, IResult? Refusal)> OpenAsync(
+        string token, HttpContext http, FeedbackDbContext db, SurveyLinks links, IMessageRecipients recipients, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (links.SendId(token) is not { } sendId || await db.Sends.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sendId, cancellationToken) is not { } send)
         {
-            return (null, null, AnswerPage.Message("This link is not valid", "Please open the link exactly as you received it.", locale, StatusCodes.Status404NotFound));
+            var asked = Locale(http, null);
+            return (null, null, asked, AnswerPage.Message(asked, "InvalidLinkTitle", "InvalidLinkText", StatusCodes.Status404NotFound));
         }
 
+        var memberLocale = (await recipients.FindAsync(send.Program, [send.MemberId], cancellationToken)).SingleOrDefault()?.Locale;
+        var survey = await db.Surveys.AsNoTracking().SingleAsync(s => s.Id == send.SurveyId, cancellationToken);
+        var locale = Locale(http, survey.Parsed(), memberLocale);
         if (send.RespondedAt is not null)
         {
-            return (send, null, AlreadyAnswered(locale));
+            return (send, null, locale, AlreadyAnswered(locale));
         }
 
-        if (send.ExpiresAt <= clock.GetUtcNow())
-        {
-            return (send, null, AnswerPage.Message("This survey has closed", "The link has expired. Thank you for your interest.", locale, StatusCodes.Status410Gone));
-        }
-
-        var survey = await db.Surveys.AsNoTracking().SingleAsync(s => s.Id == send.SurveyId, cancellationToken);
-        return (send, survey, null);
+        return send.ExpiresAt <= clock.GetUtcNow()
+            ? (send, null, locale, AnswerPage.Message(locale, "ClosedTitle", "ClosedText", StatusCodes.Status410Gone))
+            : (send, survey, locale, null);
     }
 
     private static async Task<Survey?> AnonymousSurveyAsync(string program, string key, FeedbackDbContext db, CancellationToken cancellationToken) =>
         await SurveyEndpoints.PublishedAsync(db, program, key, cancellationToken) is { } survey && survey.Parsed().AllowAnonymous == true ? survey : null;
 
     private static IResult AlreadyAnswered(string locale) =>
-        AnswerPage.Message("You have answered this survey", "Your first answers are kept; thank you.", locale, StatusCodes.Status409Conflict);
+        AnswerPage.Message(locale, "AnsweredTitle", "AnsweredText", StatusCodes.Status409Conflict);
 
     private static IResult NotOpen(string locale) =>
-        AnswerPage.Message("This survey is not open", "It may have closed, or the address is not complete.", locale, StatusCodes.Status404NotFound);
+        AnswerPage.Message(locale, "NotOpenTitle", "NotOpenText", StatusCodes.Status404NotFound);
 
-    /// <summary>The locale asked (<c>lang</c>, else the browser's first language) if the survey has texts in it, else its default.</summary>
-    private static string Locale(HttpContext http, SurveyDefinition? survey, string? posted = null)
+    /// <summary>
+    /// The language asked (<c>lang</c>, else the member's own language on a personal link, else the browser's first
+    /// language) if the survey has texts in it, else the survey's default.
+    /// </summary>
+    private static string Locale(HttpContext http, SurveyDefinition? survey, string? memberLocale = null)
     {
-        var asked = posted ?? http.Request.Query["lang"].FirstOrDefault()
+        var asked = http.Request.Query["lang"].FirstOrDefault() ?? memberLocale
             ?? (http.Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1).FirstOrDefault()?.Value.Value);
         if (survey is null)
         {

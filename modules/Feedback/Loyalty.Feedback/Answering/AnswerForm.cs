@@ -13,7 +13,7 @@ internal static class AnswerForm
 {
     public static string Field(string questionId) => $"q.{questionId}";
 
-    public static (List<Answer> Answers, Dictionary<string, string> Errors) Read(SurveyDefinition survey, IFormCollection form)
+    public static (List<Answer> Answers, Dictionary<string, string> Errors) Read(SurveyDefinition survey, IFormCollection form, PageTexts texts)
     {
         var answers = new Dictionary<string, Answer>(StringComparer.Ordinal);
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -29,13 +29,13 @@ internal static class AnswerForm
             {
                 if (question.Required == true)
                 {
-                    errors[question.Id!] = "Please answer this question.";
+                    errors[question.Id!] = texts["AnswerRequired"];
                 }
 
                 continue;
             }
 
-            if (Check(question, values) is { } error)
+            if (Check(question, values, texts) is { } error)
             {
                 errors[question.Id!] = error;
                 continue;
@@ -52,32 +52,32 @@ internal static class AnswerForm
         return (answers.Values.ToList(), errors);
     }
 
-    private static string? Check(QuestionDefinition question, List<string> values)
+    private static string? Check(QuestionDefinition question, List<string> values, PageTexts texts)
     {
         if (question.IsScale)
         {
             return values.Count == 1 && int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var score) && score >= question.Min && score <= question.Max
                 ? null
-                : $"Choose a number from {question.Min} to {question.Max}.";
+                : texts.Format("ChooseNumber", question.Min, question.Max);
         }
 
         if (question.IsChoice)
         {
             if (question.Type == "single" && values.Count > 1)
             {
-                return "Choose only one answer.";
+                return texts["ChooseOnlyOne"];
             }
 
-            return values.All(v => question.Choices!.Any(c => c!.Id == v)) ? null : "Choose one of the answers offered.";
+            return values.All(v => question.Choices!.Any(c => c!.Id == v)) ? null : texts["ChooseOffered"];
         }
 
         if (values.Count > 1)
         {
-            return "Give one text.";
+            return texts["OneText"];
         }
 
         return values[0].Length <= question.TextLength
             ? null
-            : $"Your text is {values[0].Length} characters long; at most {question.TextLength} fit.";
+            : texts.Format("TextTooLong", values[0].Length, question.TextLength);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Loyalty.Feedback.Surveys;
 using Microsoft.AspNetCore.Http;
 
@@ -13,6 +14,9 @@ namespace Loyalty.Feedback.Answering;
 /// </summary>
 internal static class AnswerPage
 {
+    /// <summary>Encodes markup characters only, so that texts in any script stay readable in the page's source.</summary>
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
     private const string Css = """
         *{box-sizing:border-box}body{font-family:system-ui,sans-serif;margin:0;padding:1rem;line-height:1.5;color:#1b1b1b;background:#fafafa}
         main{max-width:40rem;margin:0 auto}h1{font-size:1.5rem}fieldset{border:1px solid #bbb;border-radius:.5rem;margin:0 0 1rem;padding:.75rem 1rem;background:#fff}
@@ -26,10 +30,11 @@ internal static class AnswerPage
     public static IResult Form(
         SurveyDefinition survey, string locale, string action, IReadOnlyDictionary<string, string> errors, IFormCollection? posted, int status = StatusCodes.Status200OK)
     {
-        var enc = HtmlEncoder.Default;
+        var enc = Html;
+        var texts = new PageTexts(locale);
         var html = new StringBuilder();
         var title = survey.Title.In(locale, survey.DefaultLocale!);
-        Start(html, (errors.Count > 0 ? "Error: " : string.Empty) + title, locale, ConditionCss(survey));
+        Start(html, (errors.Count > 0 ? texts["ErrorPrefix"] : string.Empty) + title, locale, ConditionCss(survey));
         html.Append("<h1>").Append(enc.Encode(title)).Append("</h1>");
         if (survey.Intro is not null)
         {
@@ -38,7 +43,7 @@ internal static class AnswerPage
 
         if (errors.Count > 0)
         {
-            html.Append("<div class=\"summary\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\"><h2>There is a problem</h2><ul>");
+            html.Append("<div class=\"summary\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\"><h2>").Append(enc.Encode(texts["ErrorSummary"])).Append("</h2><ul>");
             foreach (var (id, error) in errors)
             {
                 html.Append("<li><a href=\"#q-").Append(enc.Encode(id)).Append("\">")
@@ -48,34 +53,37 @@ internal static class AnswerPage
             html.Append("</ul></div>");
         }
 
-        html.Append("<form method=\"post\" action=\"").Append(enc.Encode(action)).Append("\" novalidate>");
-        html.Append("<input type=\"hidden\" name=\"lang\" value=\"").Append(enc.Encode(locale)).Append("\">");
+        // The language travels in the address, so that every answer to the post (refusals too) is in it.
+        html.Append("<form method=\"post\" action=\"").Append(enc.Encode($"{action}?lang={Uri.EscapeDataString(locale)}")).Append("\" novalidate>");
         foreach (var question in survey.Questions!.Select(q => q!))
         {
-            Question(html, survey, question, locale, errors.GetValueOrDefault(question.Id!), posted);
+            Question(html, survey, question, locale, texts, errors.GetValueOrDefault(question.Id!), posted);
         }
 
-        html.Append("<button type=\"submit\">Send answers</button></form>");
+        html.Append("<button type=\"submit\">").Append(enc.Encode(texts["Submit"])).Append("</button></form>");
         return End(html, status);
     }
 
-    public static IResult Message(string title, string text, string locale, int status)
+    /// <summary>A page with one message: <paramref name="title"/> and <paramref name="text"/> name page texts.</summary>
+    public static IResult Message(string locale, string title, string text, int status)
     {
+        var texts = new PageTexts(locale);
+        (title, text) = (texts[title], texts[text]);
         var html = new StringBuilder();
         Start(html, title, locale);
-        html.Append("<h1>").Append(HtmlEncoder.Default.Encode(title)).Append("</h1><p>").Append(HtmlEncoder.Default.Encode(text)).Append("</p>");
+        html.Append("<h1>").Append(Html.Encode(title)).Append("</h1><p>").Append(Html.Encode(text)).Append("</p>");
         return End(html, status);
     }
 
-    private static void Question(StringBuilder html, SurveyDefinition survey, QuestionDefinition question, string locale, string? error, IFormCollection? posted)
+    private static void Question(StringBuilder html, SurveyDefinition survey, QuestionDefinition question, string locale, PageTexts texts, string? error, IFormCollection? posted)
     {
-        var enc = HtmlEncoder.Default;
+        var enc = Html;
         var id = enc.Encode(question.Id!);
         var name = enc.Encode(AnswerForm.Field(question.Id!));
-        var text = enc.Encode(question.Text.In(locale, survey.DefaultLocale!)) + (question.Required == true ? " <span aria-hidden=\"true\">*</span><span class=\"hint\"> (required)</span>" : string.Empty);
+        var text = enc.Encode(question.Text.In(locale, survey.DefaultLocale!)) + (question.Required == true ? " <span aria-hidden=\"true\">*</span><span class=\"hint\"> " + enc.Encode(texts["Required"]) + "</span>" : string.Empty);
         var previous = posted?[AnswerForm.Field(question.Id!)].Select(v => v ?? string.Empty).ToHashSet(StringComparer.Ordinal) ?? [];
         var described = new List<string>();
-        var hint = Condition(survey, question, locale);
+        var hint = Condition(survey, question, locale, texts);
         var extra = new StringBuilder();
         if (hint is not null)
         {
@@ -85,7 +93,7 @@ internal static class AnswerPage
 
         if (error is not null)
         {
-            extra.Append("<p class=\"error\" id=\"q-").Append(id).Append("-error\"><span class=\"visually-hidden\">Error: </span>").Append(enc.Encode(error)).Append("</p>");
+            extra.Append("<p class=\"error\" id=\"q-").Append(id).Append("-error\"><span class=\"visually-hidden\">").Append(enc.Encode(texts["ErrorPrefix"])).Append("</span>").Append(enc.Encode(error)).Append("</p>");
             described.Add($"q-{id}-error");
         }
 
@@ -107,7 +115,7 @@ internal static class AnswerPage
         html.Append("<div class=\"").Append(question.IsScale ? "scale" : "choice").Append("\">");
         if (question.Type == "nps")
         {
-            html.Append("<p class=\"hint\" id=\"q-").Append(id).Append("-scale\">0 = not at all likely, 10 = extremely likely</p>");
+            html.Append("<p class=\"hint\" id=\"q-").Append(id).Append("-scale\">").Append(enc.Encode(texts["NpsScale"])).Append("</p>");
         }
 
         foreach (var (value, label) in options)
@@ -121,7 +129,7 @@ internal static class AnswerPage
         html.Append("</div></fieldset>");
     }
 
-    private static string? Condition(SurveyDefinition survey, QuestionDefinition question, string locale)
+    private static string? Condition(SurveyDefinition survey, QuestionDefinition question, string locale, PageTexts texts)
     {
         if (question.ShowIf is not { } condition)
         {
@@ -132,12 +140,12 @@ internal static class AnswerPage
         var asked = survey.Questions!.First(q => q!.Id == condition.Question)!;
         var when = condition switch
         {
-            { LessThan: { } less, GreaterThan: { } more } => $"you chose more than {more} and less than {less}",
-            { LessThan: { } less } => $"you chose less than {less}",
-            { GreaterThan: { } more } => $"you chose more than {more}",
-            _ => "you chose " + string.Join(" or ", condition.AnyOf!.Select(c => asked.Choices!.First(o => o!.Id == c)!.Text.In(locale, survey.DefaultLocale!))),
+            { LessThan: { } less, GreaterThan: { } more } => texts.Format("ConditionBetween", more, less),
+            { LessThan: { } less } => texts.Format("ConditionLess", less),
+            { GreaterThan: { } more } => texts.Format("ConditionMore", more),
+            _ => texts.Format("ConditionChoices", string.Join(texts["Or"], condition.AnyOf!.Select(c => asked.Choices!.First(o => o!.Id == c)!.Text.In(locale, survey.DefaultLocale!)))),
         };
-        return $"Only if {when} at “{about}”.";
+        return texts.Format("ConditionHint", when, about);
     }
 
     /// <summary>
@@ -173,8 +181,8 @@ internal static class AnswerPage
         survey.Questions!.First(q => q!.Id == questionId)!.Text.In(locale, survey.DefaultLocale!);
 
     private static void Start(StringBuilder html, string title, string locale, string css = "") =>
-        html.Append("<!DOCTYPE html><html lang=\"").Append(HtmlEncoder.Default.Encode(locale)).Append("\"><head><meta charset=\"utf-8\">")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").Append(HtmlEncoder.Default.Encode(title))
+        html.Append("<!DOCTYPE html><html lang=\"").Append(Html.Encode(locale)).Append("\"><head><meta charset=\"utf-8\">")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").Append(Html.Encode(title))
             .Append("</title><style>").Append(Css).Append(".visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}").Append(css).Append("</style></head><body><main>");
 
     private static IResult End(StringBuilder html, int status)
