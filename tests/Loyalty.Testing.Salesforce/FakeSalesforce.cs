@@ -35,6 +35,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (JsonObject[] Rows, int BatchSize)> _cursors = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeFault> _faults = new();
     private readonly ConcurrentDictionary<string, bool> _lockOnNextWrite = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, bool> _refusedWrites = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, JsonObject> _editBeforeNextWrite = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly Random _random;
@@ -164,6 +165,11 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
 
     /// <summary>The next collection upsert of this external id fails for that record only with UNABLE_TO_LOCK_ROW.</summary>
     public void LockOnNextWrite(string externalId) => _lockOnNextWrite[externalId] = true;
+
+    /// <summary>A validation rule in the org refuses every write of this external id (FIELD_CUSTOM_VALIDATION_EXCEPTION) until <see cref="AcceptWrites"/>.</summary>
+    public void RefuseWrites(string externalId) => _refusedWrites[externalId] = true;
+
+    public void AcceptWrites(string externalId) => _refusedWrites.TryRemove(externalId, out _);
 
     /// <summary>
     /// A record changed on both sides: just before the next write of this external id is applied, someone edits the
@@ -571,6 +577,12 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
                 if (_lockOnNextWrite.TryRemove(externalId, out _))
                 {
                     results[i] = Failed(SalesforceWire.RecordError("UNABLE_TO_LOCK_ROW", $"unable to obtain exclusive access to this record or 1 records: {matches.FirstOrDefault()?.Id}"));
+                    continue;
+                }
+
+                if (_refusedWrites.ContainsKey(externalId))
+                {
+                    results[i] = Failed(SalesforceWire.RecordError("FIELD_CUSTOM_VALIDATION_EXCEPTION", "Loyalty contacts need a reviewed consent: [Loyalty_Id__c]", externalIdField));
                     continue;
                 }
 

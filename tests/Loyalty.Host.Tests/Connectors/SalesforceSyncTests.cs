@@ -94,6 +94,46 @@ public sealed class SalesforceSyncTests
         Assert.Equal(2, crm.Contacts.Count);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_record_Salesforce_refuses_waits_in_the_dead_letters_until_an_admin_retries_it_and_is_then_written_once(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        await (await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).Standby();
+        await using var crm = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { TimeProvider = host.Clock });
+        var api = await MembersApi.CreateAsync(host);
+        var connection = await ConnectAsync(api, crm);
+        var enrolled = await api.Pos.PostAsJsonAsync(api.Members, new { externalId = "shop-1", email = "grace@example.com", firstName = "Grace", lastName = "Hopper", channel = "web" });
+        var grace = (await enrolled.Content.ReadFromJsonAsync<MemberView>())!.Id;
+        crm.RefuseWrites(grace.ToString());
+        await host.DeliverMembersEventsAsync();
+
+        var refused = await RunAsync(host, api.Admin, connection);
+        var letters = (await api.Admin.GetFromJsonAsync<List<DeadLetterView>>($"/api/connectors/connections/{connection}/dead-letters"))!;
+
+        Assert.Equal((0L, 1L), (refused.Outbound.Sent, refused.Outbound.Failed));
+        var letter = Assert.Single(letters);
+        Assert.Equal(("outbound", grace.ToString(), "FIELD_CUSTOM_VALIDATION_EXCEPTION"), (letter.Direction, letter.RecordKey, letter.ErrorCode));
+        Assert.Empty(crm.Contacts);
+
+        crm.AcceptWrites(grace.ToString());
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var retry = await api.Admin.PostAsync($"/api/connectors/connections/{connection}/dead-letters/{letter.Id}/retry", null);
+        var retried = await RunAsync(host, api.Admin, connection);
+        var again = await api.Admin.PostAsync($"/api/connectors/connections/{connection}/dead-letters/{letter.Id}/retry", null);
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var after = await RunAsync(host, api.Admin, connection);
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal(1, retried.Outbound.Sent);
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Equal(0, after.Outbound.Sent);
+        Assert.Equal("Hopper", Assert.Single(crm.FindBy("Loyalty_Id__c", grace.ToString()))["LastName"]);
+        Assert.Single(crm.Contacts);
+        Assert.Empty((await api.Admin.GetFromJsonAsync<List<DeadLetterView>>($"/api/connectors/connections/{connection}/dead-letters"))!);
+        Assert.Equal(letter.Id, Assert.Single((await api.Admin.GetFromJsonAsync<List<DeadLetterView>>($"/api/connectors/connections/{connection}/dead-letters?status=resolved"))!).Id);
+    }
+
     private static async Task<Guid> ConnectAsync(MembersApi api, FakeSalesforce crm)
     {
         var created = await api.Admin.PostAsJsonAsync("/api/connectors/connections", new
@@ -159,6 +199,8 @@ public sealed class SalesforceSyncTests
     internal sealed record CountsView(long Read, long Created, long Updated, long Skipped, long Failed, long Conflicts);
 
     internal sealed record OutboundView(long Sent, long Skipped, long Failed);
+
+    private sealed record DeadLetterView(Guid Id, string Direction, string RecordKey, string ErrorCode, string Status);
 
     private sealed record ConflictView(string LoyaltyField, string CrmField, string? LoyaltyValue, string? CrmValue, string Policy, string Winner);
 
