@@ -54,7 +54,8 @@ internal sealed class SalesforceConnector(
                     Type = TypeOf(f.Type),
                     IsRequired = f is { Nillable: false, Createable: true } && f.Type != "boolean",
                     IsReadOnly = !f.Updateable && !f.Createable,
-                    IsExternalId = f.ExternalId,
+                    // The record id keys writes too: WriteAsync updates by it (Salesforce does not upsert by Id).
+                    IsExternalId = f.ExternalId || f.Type == "id",
                     IsCustom = f.Name.EndsWith("__c", StringComparison.Ordinal),
                     MaxLength = f.Length > 0 ? f.Length : null,
                 })],

@@ -43,6 +43,8 @@ internal sealed partial class SalesforceRestClient
 
     private const int BulkIngestSince = 41;
 
+    private const int CollectionsUpdateSince = 42;
+
     private static readonly Meter Meter = new("Loyalty.Connectors.Salesforce");
     private static readonly Gauge<long> UsageGauge = Meter.CreateGauge<long>(
         "loyalty.connectors.salesforce.api_usage", "{request}", "API requests the org used in its rolling 24 hours (Sforce-Limit-Info)");
@@ -137,6 +139,11 @@ internal sealed partial class SalesforceRestClient
     public async Task<IReadOnlyList<SalesforceWriteResult>> UpsertAsync(
         string objectName, string externalIdField, IReadOnlyList<JsonObject> records, CancellationToken cancellationToken)
     {
+        if (IsRecordId(externalIdField))
+        {
+            return await UpdateByIdAsync(objectName, externalIdField, records, cancellationToken);
+        }
+
         if (records.Count <= _settings.BulkThreshold || ApiMajorVersion < BulkIngestSince)
         {
             return await UpsertInCollectionsAsync(objectName, externalIdField, records, cancellationToken);
@@ -156,12 +163,47 @@ internal sealed partial class SalesforceRestClient
         return results;
     }
 
+    /// <summary>
+    /// Writes by the record's own id, which Salesforce does not take as an upsert key: an update, through the sObject
+    /// Collections update (<c>PATCH /composite/sobjects</c>, 200 a request, from API version 42.0) or, before that, one
+    /// <c>PATCH /sobjects/{object}/{id}</c> a record (204). A record that is not there fails; nothing is created.
+    /// </summary>
+    private async Task<IReadOnlyList<SalesforceWriteResult>> UpdateByIdAsync(
+        string objectName, string idField, IReadOnlyList<JsonObject> records, CancellationToken cancellationToken)
+    {
+        if (ApiMajorVersion >= CollectionsUpdateSince)
+        {
+            return await UpsertInCollectionsAsync(objectName, idField, records, cancellationToken, DataPath("composite/sobjects"));
+        }
+
+        var results = new SalesforceWriteResult[records.Count];
+        for (var i = 0; i < records.Count; i++)
+        {
+            var id = ExternalIdOf(records[i], idField);
+            var fields = records[i].DeepClone().AsObject();
+            fields.Remove(idField);
+            try
+            {
+                await SendAsync(HttpMethod.Patch, DataPath($"sobjects/{objectName}/{Uri.EscapeDataString(id)}"), JsonSerializer.SerializeToUtf8Bytes(fields), cancellationToken);
+                results[i] = new SalesforceWriteResult(id, WriteOutcome.Updated, id, []);
+            }
+            catch (SalesforceException e) when (e.Status is HttpStatusCode.BadRequest or HttpStatusCode.NotFound)
+            {
+                results[i] = new SalesforceWriteResult(id, WriteOutcome.Failed, null, [e.Error]);
+            }
+        }
+
+        return results;
+    }
+
+    private static bool IsRecordId(string field) => field.Equals("Id", StringComparison.OrdinalIgnoreCase);
+
     private async Task<IReadOnlyList<SalesforceWriteResult>> UpsertInCollectionsAsync(
-        string objectName, string externalIdField, IReadOnlyList<JsonObject> records, CancellationToken cancellationToken)
+        string objectName, string externalIdField, IReadOnlyList<JsonObject> records, CancellationToken cancellationToken, string? updatePath = null)
     {
         var results = new SalesforceWriteResult[records.Count];
         // Collections upsert exists from API version 46.0; an org pinned to an older version gets one request a record.
-        if (ApiMajorVersion < 46)
+        if (updatePath is null && ApiMajorVersion < 46)
         {
             for (var i = 0; i < records.Count; i++)
             {
@@ -173,7 +215,7 @@ internal sealed partial class SalesforceRestClient
             return results;
         }
 
-        var path = DataPath($"composite/sobjects/{objectName}/{externalIdField}");
+        var path = updatePath ?? DataPath($"composite/sobjects/{objectName}/{externalIdField}");
         foreach (var chunk in Enumerable.Range(0, records.Count).Chunk(CollectionLimit))
         {
             IReadOnlyList<int> pending = chunk;

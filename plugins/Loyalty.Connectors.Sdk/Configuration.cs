@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Loyalty.Connectors.Sdk;
 
@@ -26,6 +28,8 @@ public sealed record ConfigurationProperty
     public IReadOnlyList<string>? Choices { get; init; }
 }
 
+/// <summary>Written and read as in connector.json (<c>"integer"</c>), also where the host lists a plugin's settings.</summary>
+[JsonConverter(typeof(ConfigurationPropertyTypeJsonConverter))]
 public enum ConfigurationPropertyType
 {
     String,
@@ -34,6 +38,9 @@ public enum ConfigurationPropertyType
     Url,
     Choice,
 }
+
+/// <summary>camelCase names, as connector.json spells the types.</summary>
+public sealed class ConfigurationPropertyTypeJsonConverter() : JsonStringEnumConverter<ConfigurationPropertyType>(JsonNamingPolicy.CamelCase, allowIntegerValues: false);
 
 /// <summary>A configuration error, naming the setting and the reason (the host turns these into problem details).</summary>
 public sealed record ConfigurationError(string Property, string Reason);

@@ -33,6 +33,7 @@ public sealed class SalesforceConnectorTests
         Assert.True(check.Succeeded, check.Message);
         Assert.Equal("Contact", contact.Name);
         Assert.Contains(contact.Fields, f => f is { Name: "Loyalty_Id__c", IsExternalId: true, IsCustom: true, IsReadOnly: false });
+        Assert.Contains(contact.Fields, f => f is { Name: "Id", IsExternalId: true });
         Assert.Contains(contact.Fields, f => f is { Name: "LastName", IsRequired: true });
         Assert.Contains(contact.Fields, f => f is { Name: "SystemModstamp", IsReadOnly: true, Type: FieldType.DateTime });
         Assert.Contains(contact.Fields, f => f is { Name: "Loyalty_Points__c", Type: FieldType.Decimal });

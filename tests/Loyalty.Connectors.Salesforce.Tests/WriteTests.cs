@@ -132,4 +132,27 @@ public sealed class WriteTests
         Assert.Equal("Renamed in loyalty", (string?)change.Record["LastName"]);
         Assert.Equal("changed-in-crm@example.test", (string?)change.Record["Email"]);
     }
+
+    [Theory]
+    [InlineData("v62.0", "PATCH /services/data/v62.0/composite/sobjects")]
+    [InlineData("v41.0", "PATCH /services/data/v41.0/sobjects/Contact/")]
+    public async Task Records_written_by_their_Salesforce_id_are_updated_in_place_and_a_missing_one_fails(string version, string request)
+    {
+        await using var sf = await SalesforceFixture.StartAsync(configure: s => s with { ApiVersion = version });
+        var read = sf.Fake.Seed(new JsonObject { ["LastName"] = "FromCrm" });
+        var deleted = sf.Fake.Seed(new JsonObject { ["LastName"] = "Gone" });
+        sf.Fake.DeleteInSalesforce(deleted);
+
+        var results = await sf.Client.UpsertAsync("Contact", "Id", [
+            new JsonObject { ["Id"] = read, ["Loyalty_Id__c"] = "m1", ["LastName"] = "Linked" },
+            new JsonObject { ["Id"] = deleted, ["LastName"] = "Back" },
+        ], CancellationToken.None);
+
+        Assert.Equal((read, WriteOutcome.Updated), (results[0].Key, results[0].Outcome));
+        Assert.Equal(WriteOutcome.Failed, results[1].Outcome);
+        Assert.Equal("ENTITY_IS_DELETED", results[1].Errors[0].Code);
+        Assert.Equal(("Linked", "m1"), (sf.Fake.Find(read)!["LastName"], sf.Fake.Find(read)!["Loyalty_Id__c"]));
+        Assert.Equal(2, sf.Fake.Contacts.Count);
+        Assert.True(sf.CountRequests(request) >= 1);
+    }
 }

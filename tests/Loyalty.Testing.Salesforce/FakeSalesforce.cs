@@ -35,6 +35,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (JsonObject[] Rows, int BatchSize)> _cursors = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeFault> _faults = new();
     private readonly ConcurrentDictionary<string, bool> _lockOnNextWrite = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, bool> _refusedWrites = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, JsonObject> _editBeforeNextWrite = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly Random _random;
@@ -165,6 +166,11 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
     /// <summary>The next collection upsert of this external id fails for that record only with UNABLE_TO_LOCK_ROW.</summary>
     public void LockOnNextWrite(string externalId) => _lockOnNextWrite[externalId] = true;
 
+    /// <summary>A validation rule in the org refuses every write of this external id (FIELD_CUSTOM_VALIDATION_EXCEPTION) until <see cref="AcceptWrites"/>.</summary>
+    public void RefuseWrites(string externalId) => _refusedWrites[externalId] = true;
+
+    public void AcceptWrites(string externalId) => _refusedWrites.TryRemove(externalId, out _);
+
     /// <summary>
     /// A record changed on both sides: just before the next write of this external id is applied, someone edits the
     /// record in Salesforce; the write then lands on top of that edit.
@@ -196,6 +202,8 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
         data.MapGet("/sobjects/{sobject}/describe", (string version, string sobject) => Describe(sobject));
         data.MapGet("/sobjects/{sobject}/deleted", (string sobject, string? start, string? end) => GetDeleted(sobject, start, end));
         data.MapMethods("/composite/sobjects/{sobject}/{externalIdField}", ["PATCH"], UpsertCollection);
+        data.MapMethods("/composite/sobjects", ["PATCH"], (Delegate)UpdateCollection);
+        data.MapMethods("/sobjects/{sobject}/{id}", ["PATCH"], UpdateOne);
         data.MapDelete("/composite/sobjects", (string? ids, bool? allOrNone) => DeleteCollection(ids, allOrNone ?? false));
         data.MapMethods("/sobjects/{sobject}/{externalIdField}/{value}", ["PATCH"], UpsertOne);
         data.MapDelete("/sobjects/{sobject}/{id}", (string sobject, string id) => DeleteOne(sobject, id));
@@ -572,6 +580,12 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
                     continue;
                 }
 
+                if (_refusedWrites.ContainsKey(externalId))
+                {
+                    results[i] = Failed(SalesforceWire.RecordError("FIELD_CUSTOM_VALIDATION_EXCEPTION", "Loyalty contacts need a reviewed consent: [Loyalty_Id__c]", externalIdField));
+                    continue;
+                }
+
                 var target = matches.SingleOrDefault();
                 if (RecordProblem(items[i]!, target) is { } error)
                 {
@@ -659,6 +673,155 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
 
             return Json(created ? 201 : 200, result);
         }
+    }
+
+    /// <summary>sObject Collections update: records by their own id (<c>attributes.type</c> and <c>id</c>), 200 a request; a missing record fails, nothing is created.</summary>
+    private async Task<IResult> UpdateCollection(HttpContext context)
+    {
+        if (await ReadJsonAsync(context) is not JsonObject body || body["records"] is not JsonArray records || records.Any(r => r is not JsonObject))
+        {
+            return Json(400, SalesforceWire.Errors("JSON_PARSER_ERROR", "The request body must be an object with a records array of objects"));
+        }
+
+        if (records.Count > 200)
+        {
+            return Json(400, SalesforceWire.Errors("EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call"));
+        }
+
+        var items = records.Select(r => r!.AsObject()).ToList();
+        if (items.Any(r => r["attributes"]?["type"] is null))
+        {
+            return Json(400, SalesforceWire.Errors("INVALID_TYPE", "Must send a concrete entity type."));
+        }
+
+        var fields = items.Select(WithoutId).ToList();
+        if (FirstProblem(fields) is { } problem)
+        {
+            return Json(400, problem);
+        }
+
+        var allOrNone = body["allOrNone"]?.GetValue<bool>() ?? false;
+        var results = new JsonObject?[items.Count];
+        lock (_gate)
+        {
+            var plans = new List<(int Index, FakeContact Target)>();
+            for (var i = 0; i < items.Count; i++)
+            {
+                var id = ExternalIdOf(items[i], "Id");
+                if (UpdateProblem(id, fields[i]) is { } error)
+                {
+                    results[i] = id is null ? Failed(error) : FailedWithId(id, error);
+                    continue;
+                }
+
+                plans.Add((i, _byId[id!]));
+            }
+
+            if (allOrNone && plans.Count < items.Count)
+            {
+                for (var i = 0; i < items.Count; i++)
+                {
+                    results[i] ??= Failed(SalesforceWire.RecordError("ALL_OR_NONE_OPERATION_ROLLED_BACK",
+                        "Record rolled back because not all records were valid and the request was using AllOrNone header"));
+                }
+            }
+            else
+            {
+                foreach (var (index, target) in plans)
+                {
+                    Update(target, fields[index]);
+                    results[index] = new JsonObject { ["id"] = target.Id, ["success"] = true, ["errors"] = new JsonArray() };
+                }
+            }
+        }
+
+        return Json(200, new JsonArray([.. results]));
+    }
+
+    /// <summary>sObject Rows update: <c>PATCH /sobjects/Contact/{id}</c> answers 204 without a body.</summary>
+    private async Task<IResult> UpdateOne(HttpContext context, string sobject, string id)
+    {
+        if (!sobject.Equals("Contact", StringComparison.OrdinalIgnoreCase))
+        {
+            return Json(404, SalesforceWire.Errors("NOT_FOUND", "The requested resource does not exist"));
+        }
+
+        if (await ReadJsonAsync(context) is not JsonObject fields)
+        {
+            return Json(400, SalesforceWire.Errors("JSON_PARSER_ERROR", "The request body must be a JSON object"));
+        }
+
+        if (FirstProblem([fields]) is { } problem)
+        {
+            return Json(400, problem);
+        }
+
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(id, out var target))
+            {
+                return Json(404, SalesforceWire.Errors("NOT_FOUND", "The requested resource does not exist"));
+            }
+
+            if (UpdateProblem(id, fields) is { } error)
+            {
+                return Json(400, SalesforceWire.Errors((string)error["statusCode"]!, (string)error["message"]!, [.. ((JsonArray)error["fields"]!).Select(f => (string)f!)]));
+            }
+
+            Update(target, fields);
+            return Results.StatusCode(204);
+        }
+    }
+
+    private JsonObject? UpdateProblem(string? id, JsonObject fields)
+    {
+        if (id is null)
+        {
+            return SalesforceWire.RecordError("MISSING_ARGUMENT", "Id not specified in an update call", "Id");
+        }
+
+        if (!_byId.TryGetValue(id, out var target))
+        {
+            return SalesforceWire.RecordError("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id");
+        }
+
+        if (target.IsDeleted)
+        {
+            return SalesforceWire.RecordError("ENTITY_IS_DELETED", "entity is deleted");
+        }
+
+        if (_lockOnNextWrite.TryRemove(id, out _) || (target["Loyalty_Id__c"] is { } key && _lockOnNextWrite.TryRemove(key, out _)))
+        {
+            return SalesforceWire.RecordError("UNABLE_TO_LOCK_ROW", $"unable to obtain exclusive access to this record or 1 records: {id}");
+        }
+
+        return RecordProblem(fields, target);
+    }
+
+    private void Update(FakeContact target, JsonObject fields)
+    {
+        if (_editBeforeNextWrite.TryRemove(target.Id, out var edit) || (target["Loyalty_Id__c"] is { } key && _editBeforeNextWrite.TryRemove(key, out edit)))
+        {
+            Apply(target, edit);
+            target.Touch(Now());
+        }
+
+        Apply(target, fields);
+        target.Touch(Now());
+    }
+
+    private static JsonObject WithoutId(JsonObject record)
+    {
+        var fields = new JsonObject();
+        foreach (var (name, value) in record)
+        {
+            if (name != "attributes" && !name.Equals("Id", StringComparison.OrdinalIgnoreCase))
+            {
+                fields[name] = value?.DeepClone();
+            }
+        }
+
+        return fields;
     }
 
     private IResult DeleteCollection(string? ids, bool allOrNone)

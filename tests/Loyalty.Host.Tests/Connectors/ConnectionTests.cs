@@ -93,6 +93,7 @@ public sealed class ConnectionTests : IDisposable
         using var admin = await host.SignedInAdminAsync();
 
         var plugins = await admin.GetFromJsonAsync<List<PluginView>>("/api/connectors/plugins");
+        var settings = (await admin.GetFromJsonAsync<JsonElement>("/api/connectors/plugins"))[1].GetProperty("configuration");
         var health = await admin.GetStringAsync("/health/ready");
         var created = await admin.PostAsJsonAsync("/api/connectors/connections", new { name = "crm", connectorId = "csv-folder", settings = new { folder = _csvFolder } });
         var id = (await created.Content.ReadFromJsonAsync<ConnectionView>())!.Id;
@@ -101,6 +102,7 @@ public sealed class ConnectionTests : IDisposable
         Assert.NotNull(plugins);
         Assert.Equal([("broken", "failed"), ("csv", "loaded"), ("csv-with-secret", "loaded")], plugins.Select(p => (p.Folder, p.Status)));
         Assert.StartsWith("connector.json is not valid", plugins[0].Error, StringComparison.Ordinal);
+        Assert.Equal(["string", "string"], settings.EnumerateArray().Select(p => p.GetProperty("type").GetString()));
         Assert.Equal("Degraded", health);
         Assert.Equal("contacts", objects[0].GetProperty("name").GetString());
     }

@@ -38,12 +38,15 @@ internal sealed record FieldTransform(string? Kind, string? Format = null, IRead
         "trim" => value.Trim(),
         "lower" => value.ToLowerInvariant(),
         "upper" => value.ToUpperInvariant(),
-        "date" => inbound ? Reformat(value, Format!, IsoDate) : Reformat(value, IsoDate, Format!),
+        "date" => inbound ? Reformat(value, Format!, IsoDate) : Reformat(DateOf(value), IsoDate, Format!),
         "lookup" => Table!.TryGetValue(value, out var mapped) ? mapped : value,
         _ => value,
     };
 
     private const string IsoDate = "yyyy-MM-dd";
+
+    // Outbound, a moment (enrolledAt, yyyy-MM-ddTHH:mm:ss.fffZ) goes to a CRM date field as its UTC date.
+    private static string DateOf(string value) => value.Length > IsoDate.Length && value[IsoDate.Length] == 'T' ? value[..IsoDate.Length] : value;
 
     // A value that does not parse passes unchanged, so Members' validation names the field instead of the sync guessing.
     private static string Reformat(string value, string from, string to) =>
