@@ -167,6 +167,11 @@ internal static class AnswerEndpoints
             return (null, null, AnswerPage.Message("This link is not valid", "Please open the link exactly as you received it.", locale, StatusCodes.Status404NotFound));
         }
 
+        if (send.RevokedAt is not null)
+        {
+            return (send, null, AnswerPage.Message("This link is no longer valid", "It was withdrawn when the member's data was erased.", locale, StatusCodes.Status410Gone));
+        }
+
         if (send.RespondedAt is not null)
         {
             return (send, null, AlreadyAnswered(locale));
