@@ -10,6 +10,12 @@ public interface IErasureRecipient
     /// <summary>The recipient's name as shown to the data protection officer, such as <c>crm:hubspot-eu</c>.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// The systems this recipient stands for, each by its name (one per CRM connection), for the record of processing
+    /// activities (Art. 30); empty when none is connected.
+    /// </summary>
+    Task<IReadOnlyList<string>> SystemsAsync(CancellationToken cancellationToken);
+
     /// <summary>Asks the recipient to erase the member. Idempotent: a recipient asked twice erases once.</summary>
     Task<RecipientErasure> EraseAsync(Guid memberId, CancellationToken cancellationToken);
 }

@@ -7,6 +7,7 @@ using Loyalty.Consent.Persistence;
 using Loyalty.Consent.PersonalData;
 using Loyalty.Consent.Purposes;
 using Loyalty.Consent.Records;
+using Loyalty.Consent.Reminders;
 using Loyalty.Consent.Requests;
 using Loyalty.Consent.Restrictions;
 using Loyalty.Consent.Suppression;
@@ -30,6 +31,7 @@ public sealed class ConsentModule : LoyaltyModule
         services.AddModuleDbContext<ConsentDbContext, SqliteConsentDbContext, PostgresConsentDbContext, SqlServerConsentDbContext>(
             configuration, Name);
         services.AddOptions<ConsentOptions>().Bind(configuration.GetSection(ConsentOptions.Section));
+        services.AddOptions<ReminderOptions>().Bind(configuration.GetSection(ReminderOptions.Section));
         services.AddDataProtection();
         services.AddSingleton<ExportStorage>();
         services.AddScoped<SuppressionList>();
@@ -56,6 +58,11 @@ public sealed class ConsentModule : LoyaltyModule
             .ForJob(DeleteExpiredExportsJob.Key)
             .WithIdentity($"{DeleteExpiredExportsJob.Key.Name}.hourly", Name)
             .WithCronSchedule("0 15 * * * ?"));
+        quartz.AddJob<SendDpoRemindersJob>(job => job.WithIdentity(SendDpoRemindersJob.Key));
+        quartz.AddTrigger<SendDpoRemindersJob>(trigger => trigger
+            .ForJob(SendDpoRemindersJob.Key)
+            .WithIdentity($"{SendDpoRemindersJob.Key.Name}.hourly", Name)
+            .WithCronSchedule("0 45 * * * ?"));
     }
 
     public override void MapEndpoints(RouteGroupBuilder api)

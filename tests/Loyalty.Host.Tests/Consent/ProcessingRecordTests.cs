@@ -19,14 +19,24 @@ public sealed class ProcessingRecordTests
         Assert.All(record.Activities, a => Assert.True(a.Categories.Count > 0 && a.Purposes.Count > 0 && a.Retention.Length > 0, a.Module));
         Assert.Contains(record.Activities.Single(a => a.Module == "members").Categories, c => c.StartsWith("contact details", StringComparison.Ordinal));
         Assert.Equal([("email-marketing", 1), ("sms-marketing", 0)], record.ConsentPurposes.Select(p => (p.Key, p.LatestVersion)));
-        Assert.Equal(["crm connections"], record.Recipients);
+        Assert.Empty(record.Recipients);
+        Assert.Contains("No connected system receives personal data.", await dpo.GetStringAsync("/api/consent/processing-record/html"), StringComparison.Ordinal);
+        var folder = Directory.CreateTempSubdirectory("loyalty-record-").FullName;
+        foreach (var name in new[] { "shop-crm", "call-centre" })
+        {
+            (await api.Admin.PostAsJsonAsync("/api/connectors/connections", new { name, connectorId = "csv-folder", settings = new { folder, externalIdColumns = "LoyaltyId" } })).EnsureSuccessStatusCode();
+        }
+
+        record = (await dpo.GetFromJsonAsync<RecordView>("/api/consent/processing-record"))!;
+        Assert.Equal(["CRM connection call-centre (csv-folder)", "CRM connection shop-crm (csv-folder)"], record.Recipients);
 
         var html = await dpo.GetAsync("/api/consent/processing-record/html");
         Assert.Equal("text/html", html.Content.Headers.ContentType!.MediaType);
         var page = await html.Content.ReadAsStringAsync();
         Assert.Contains("<td>feedback</td>", page, StringComparison.Ordinal);
         Assert.Contains("Newsletter by email", page, StringComparison.Ordinal);
-        Assert.Contains("<li>crm connections</li>", page, StringComparison.Ordinal);
+        Assert.Contains("<li>CRM connection shop-crm (csv-folder)</li>", page, StringComparison.Ordinal);
+        Directory.Delete(folder, recursive: true);
         Assert.Equal(HttpStatusCode.Forbidden, (await api.Pos.GetAsync("/api/consent/processing-record")).StatusCode);
     }
 

@@ -28,14 +28,22 @@ internal static class TrackingEndpoints
         links.MapGet("/click/{token}", Click);
     }
 
-    private static Results<ContentHttpResult, NotFound> UnsubscribePage(string token, MessageLinks links) =>
-        links.Read(token, 'u') is null
-            ? TypedResults.NotFound()
+    private static async Task<Results<ContentHttpResult, NotFound, StatusCodeHttpResult>> UnsubscribePage(
+        string token, MessageLinks links, CampaignsDbContext db, CancellationToken cancellationToken)
+    {
+        if (links.Read(token, 'u') is not { } link)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return await RevokedAsync(db, link.MessageId, cancellationToken)
+            ? TypedResults.StatusCode(StatusCodes.Status410Gone)
             : TypedResults.Content(
                 "<!doctype html><html><body><form method=\"post\"><p>Stop receiving these messages?</p><button type=\"submit\">Unsubscribe</button></form></body></html>",
                 "text/html; charset=utf-8");
+    }
 
-    private static async Task<Results<ContentHttpResult, NotFound>> Unsubscribe(
+    private static async Task<Results<ContentHttpResult, NotFound, StatusCodeHttpResult>> Unsubscribe(
         string token, MessageLinks links, CampaignsDbContext db, IServiceProvider services, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (links.Read(token, 'u') is not { } link)
@@ -46,10 +54,15 @@ internal static class TrackingEndpoints
         var message = await (from m in db.CampaignMessages.AsNoTracking()
                              join c in db.Campaigns.AsNoTracking().IgnoreAutoIncludes() on m.CampaignId equals c.Id
                              where m.Id == link.MessageId
-                             select new { m.MemberId, c.Purpose, c.ConsentChannel }).SingleOrDefaultAsync(cancellationToken);
+                             select new { m.MemberId, m.LinksRevokedAt, c.Purpose, c.ConsentChannel }).SingleOrDefaultAsync(cancellationToken);
         if (message is null)
         {
             return TypedResults.NotFound();
+        }
+
+        if (message.LinksRevokedAt is not null)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status410Gone);
         }
 
         // Resolved here rather than as a parameter: the gate is Consent's, registered by that module.
@@ -60,29 +73,43 @@ internal static class TrackingEndpoints
         return TypedResults.Content("<!doctype html><html><body><p>You are unsubscribed.</p></body></html>", "text/html; charset=utf-8");
     }
 
-    private static async Task<FileContentHttpResult> Open(string token, MessageLinks links, CampaignsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult>> Open(string token, MessageLinks links, CampaignsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (links.Read(token, 'o') is { } link)
         {
+            if (await RevokedAsync(db, link.MessageId, cancellationToken))
+            {
+                return TypedResults.StatusCode(StatusCodes.Status410Gone);
+            }
+
             var now = clock.GetUtcNow();
-            await db.CampaignMessages.Where(m => m.Id == link.MessageId && m.OpenedAt == null)
+            await db.CampaignMessages.Where(m => m.Id == link.MessageId && m.OpenedAt == null && m.LinksRevokedAt == null)
                 .ExecuteUpdateAsync(set => set.SetProperty(m => m.OpenedAt, now), cancellationToken);
         }
 
         return TypedResults.File(Pixel, "image/gif");
     }
 
-    private static async Task<Results<RedirectHttpResult, NotFound>> Click(string token, MessageLinks links, CampaignsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<RedirectHttpResult, NotFound, StatusCodeHttpResult>> Click(string token, MessageLinks links, CampaignsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (links.Read(token, 'c') is not { Target: { } target } link)
         {
             return TypedResults.NotFound();
         }
 
+        if (await RevokedAsync(db, link.MessageId, cancellationToken))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status410Gone);
+        }
+
         var now = clock.GetUtcNow();
         // A click shows the message was opened too, also where images are blocked.
-        await db.CampaignMessages.Where(m => m.Id == link.MessageId && m.ClickedAt == null)
+        await db.CampaignMessages.Where(m => m.Id == link.MessageId && m.ClickedAt == null && m.LinksRevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(m => m.ClickedAt, now).SetProperty(m => m.OpenedAt, m => m.OpenedAt ?? now), cancellationToken);
         return TypedResults.Redirect(target);
     }
+
+    /// <summary>True when the message's member was erased: their links no longer work (and record nothing).</summary>
+    private static Task<bool> RevokedAsync(CampaignsDbContext db, Guid messageId, CancellationToken cancellationToken) =>
+        db.CampaignMessages.AnyAsync(m => m.Id == messageId && m.LinksRevokedAt != null, cancellationToken);
 }

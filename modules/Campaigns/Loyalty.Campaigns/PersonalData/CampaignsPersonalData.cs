@@ -10,7 +10,7 @@ namespace Loyalty.Campaigns.PersonalData;
 /// data. On erasure they stay under that id, which then leads to no person, as Members keeps the points ledger they
 /// were credited to. Segment memberships, their history and static lists (by member id) are profiling results and go.
 /// </summary>
-internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDataProvider
+internal sealed class CampaignsPersonalData(CampaignsDbContext db, TimeProvider clock) : IPersonalDataProvider
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -97,7 +97,7 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
 
     /// <summary>
     /// Deletes the member's referral code (a shared link must no longer lead to them; it explains no points), their
-    /// segment memberships and history, and the addresses and locales of their delivery log; keeps activities, referrals and the log's outcomes (campaign
+    /// segment memberships and history, and the addresses and locales of their delivery log, and revokes the links of their messages; keeps activities, referrals and the log's outcomes (campaign
     /// statistics, the frequency cap) under the pseudonymous ids.
     /// </summary>
     public async Task<ErasureReport> EraseAsync(Guid memberId, CancellationToken cancellationToken)
@@ -110,10 +110,14 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db) : IPersonalDa
         await db.SegmentListEntries.Where(e => e.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
         await db.CampaignMessages.Where(m => m.MemberId == memberId)
             .ExecuteUpdateAsync(set => set.SetProperty(m => m.Address, (string?)null).SetProperty(m => m.Locale, (string?)null), cancellationToken);
+        // The links in messages already sent are the member's keys to this installation: none works after the erasure.
+        var now = clock.GetUtcNow();
+        await db.CampaignMessages.Where(m => m.MemberId == memberId && m.LinksRevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(m => m.LinksRevokedAt, now), cancellationToken);
         // The sender's free-form attributes may say anything about the person; the points need only type and time.
         await db.Activities.Where(a => a.MemberId == memberId && a.Attributes != null)
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.Attributes, (string?)null), cancellationToken);
-        string[] erased = ["referral code", "segment memberships, their history and static list entries", "addresses of campaign messages", "attributes of activities"];
+        string[] erased = ["referral code", "segment memberships, their history and static list entries", "addresses of campaign messages", "attributes of activities", "unsubscribe, open and click links of sent messages (revoked)"];
         var retained = new List<RetainedData>();
         if (await db.Activities.AnyAsync(a => a.MemberId == memberId, cancellationToken))
         {

@@ -212,6 +212,9 @@ internal sealed class CampaignMessage
 
     public DateTimeOffset? UnsubscribedAt { get; set; }
 
+    /// <summary>When the member was erased: from then on the message's unsubscribe, open and click links answer 410.</summary>
+    public DateTimeOffset? LinksRevokedAt { get; set; }
+
     public static void Configure(ModelBuilder modelBuilder) => modelBuilder.Entity<CampaignMessage>(message =>
     {
         message.ToTable("CampaignMessages");

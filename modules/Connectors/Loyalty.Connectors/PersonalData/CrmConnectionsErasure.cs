@@ -17,6 +17,9 @@ internal sealed class CrmConnectionsErasure(ConnectorsDbContext db, ConnectorRun
 {
     public string Name => "crm connections";
 
+    public async Task<IReadOnlyList<string>> SystemsAsync(CancellationToken cancellationToken) =>
+        await db.Connections.AsNoTracking().OrderBy(c => c.Name).Select(c => $"CRM connection {c.Name} ({c.ConnectorId})").ToListAsync(cancellationToken);
+
     public async Task<RecipientErasure> EraseAsync(Guid memberId, CancellationToken cancellationToken)
     {
         var connections = await db.Connections.AsNoTracking().OrderBy(c => c.Name).ToListAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Loyalty.Consent.Consents;
 using Loyalty.Consent.Exports;
 using Loyalty.Consent.Purposes;
+using Loyalty.Consent.Reminders;
 using Loyalty.Consent.Requests;
 using Loyalty.Consent.Restrictions;
 using Loyalty.Consent.Suppression;
@@ -29,6 +30,8 @@ internal class ConsentDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<ProcessingMark> ProcessingMarks => Set<ProcessingMark>();
 
+    public DbSet<DpoReminder> DpoReminders => Set<DpoReminder>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         DataSubjectRequest.Configure(modelBuilder);
@@ -39,6 +42,7 @@ internal class ConsentDbContext(DbContextOptions options) : ModuleDbContext(opti
         ConsentText.Configure(modelBuilder);
         ConsentRecord.Configure(modelBuilder);
         ProcessingMark.Configure(modelBuilder);
+        DpoReminder.Configure(modelBuilder);
     }
 }
 

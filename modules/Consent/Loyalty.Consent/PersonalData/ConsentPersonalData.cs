@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Loyalty.Consent.Consents;
+using Loyalty.Consent.Exports;
 using Loyalty.Consent.Persistence;
 using Loyalty.Consent.Requests;
 using Loyalty.Shared.Contracts;
@@ -9,9 +10,10 @@ namespace Loyalty.Consent.PersonalData;
 
 /// <summary>
 /// The member's data subject requests, consent history and objection or restriction marks: exported; on erasure the
-/// free-text notes and the evidence's IP addresses and form ids go, the records stay as proof.
+/// free-text notes, the evidence's IP addresses and form ids, and export archives not yet deleted (with their download
+/// links) go, the records stay as proof.
 /// </summary>
-internal sealed class ConsentPersonalData(ConsentDbContext db) : IPersonalDataProvider
+internal sealed class ConsentPersonalData(ConsentDbContext db, ExportStorage storage, TimeProvider clock) : IPersonalDataProvider
 {
     private static readonly RetainedData[] Retained =
     [
@@ -72,7 +74,19 @@ internal sealed class ConsentPersonalData(ConsentDbContext db) : IPersonalDataPr
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.Notes, (string?)null).SetProperty(r => r.SubjectContact, (string?)null), cancellationToken);
         await db.ConsentRecords.Where(r => r.MemberId == memberId && (r.IpAddress != null || r.FormId != null))
             .ExecuteUpdateAsync(set => set.SetProperty(r => r.IpAddress, (string?)null).SetProperty(r => r.FormId, (string?)null), cancellationToken);
+        var requests = db.Requests.Where(r => r.MemberId == memberId).Select(r => r.Id);
+        var archives = await db.ExportArchives.Where(a => requests.Contains(a.RequestId) && a.DeletedAt == null).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        foreach (var archive in archives)
+        {
+            // Files first: a failed commit leaves the rows for the next run, which finds the files already gone.
+            File.Delete(storage.PathOf(archive.FileName));
+            (archive.DeletedAt, archive.LinkTokenHash, archive.LinkExpiresAt) = (now, null, null);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ErasureReport(Module, ["notes on the member's data subject requests", "evidence of the member's consents (IP addresses, form ids)"], Retained);
+        return new ErasureReport(Module,
+            ["notes on the member's data subject requests", "evidence of the member's consents (IP addresses, form ids)", "export archives and their download links"], Retained);
     }
 }

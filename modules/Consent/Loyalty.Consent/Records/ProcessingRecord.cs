@@ -19,7 +19,7 @@ internal sealed record ConsentPurposeDto(Guid ProgramId, string Key, string Name
 
 /// <param name="Activities">One per module that registered a personal-data provider: what it holds, why, for how long.</param>
 /// <param name="ConsentPurposes">The purposes members are asked consent for, per program.</param>
-/// <param name="Recipients">Who personal data is disclosed to and who is told of erasures (connected CRMs).</param>
+/// <param name="Recipients">Who personal data is disclosed to and who is told of erasures: each connected CRM by its connection's name.</param>
 internal sealed record ProcessingRecordDto(
     DateTimeOffset GeneratedAt, IReadOnlyList<ProcessingActivityDto> Activities, IReadOnlyList<ConsentPurposeDto> ConsentPurposes, IReadOnlyList<string> Recipients);
 
@@ -50,12 +50,18 @@ internal static class ProcessingRecord
     {
         var purposes = await db.Purposes.AsNoTracking().OrderBy(p => p.ProgramId).ThenBy(p => p.Key)
             .Select(p => new ConsentPurposeDto(p.ProgramId, p.Key, p.Name, p.Description, p.LatestVersion)).ToListAsync(cancellationToken);
+        var systems = new List<string>();
+        foreach (var recipient in recipients)
+        {
+            systems.AddRange(await recipient.SystemsAsync(cancellationToken));
+        }
+
         return new ProcessingRecordDto(
             clock.GetUtcNow(),
             [.. providers.OrderBy(p => p.Module, StringComparer.Ordinal)
                 .Select(p => new ProcessingActivityDto(p.Module, p.Description.Categories, p.Description.Purposes, p.Description.Retention))],
             purposes,
-            [.. recipients.Select(r => r.Name).Order(StringComparer.Ordinal)]);
+            [.. systems.Order(StringComparer.Ordinal)]);
     }
 
     private static string Render(ProcessingRecordDto record)

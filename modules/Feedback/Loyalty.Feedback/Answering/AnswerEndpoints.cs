@@ -160,6 +160,12 @@ internal static class AnswerEndpoints
             return (null, null, asked, AnswerPage.Message(asked, "InvalidLinkTitle", "InvalidLinkText", StatusCodes.Status404NotFound));
         }
 
+        if (send.RevokedAt is not null)
+        {
+            var asked = Locale(http, null);
+            return (send, null, asked, AnswerPage.Message(asked, "RevokedTitle", "RevokedText", StatusCodes.Status410Gone));
+        }
+
         var memberLocale = (await recipients.FindAsync(send.Program, [send.MemberId], cancellationToken)).SingleOrDefault()?.Locale;
         var survey = await db.Surveys.AsNoTracking().SingleAsync(s => s.Id == send.SurveyId, cancellationToken);
         var locale = Locale(http, survey.Parsed(), memberLocale);

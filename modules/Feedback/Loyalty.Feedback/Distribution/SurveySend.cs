@@ -36,6 +36,9 @@ internal sealed class SurveySend
 
     public DateTimeOffset? RespondedAt { get; set; }
 
+    /// <summary>When the member was erased: the answered send stays for response rates, its link answers 410.</summary>
+    public DateTimeOffset? RevokedAt { get; set; }
+
     public static void Configure(ModelBuilder modelBuilder) => modelBuilder.Entity<SurveySend>(send =>
     {
         send.ToTable("SurveySends");

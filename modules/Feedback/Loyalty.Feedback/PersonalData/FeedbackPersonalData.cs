@@ -7,10 +7,11 @@ namespace Loyalty.Feedback.PersonalData;
 
 /// <summary>
 /// Feedback keeps a member's survey sends, responses and reviews under their Members id. Erasure deletes what they
-/// wrote in their own words (free-text answers, review texts) and the sends not answered; scores, choices and the
-/// tier at the time stay under the pseudonymous id, so NPS, distributions and response rates stay as they were.
+/// wrote in their own words (free-text answers, review texts) and the sends not answered, and revokes the links of
+/// the answered ones; scores, choices and the tier at the time stay under the pseudonymous id, so NPS, distributions
+/// and response rates stay as they were.
 /// </summary>
-internal sealed class FeedbackPersonalData(FeedbackDbContext db) : IPersonalDataProvider
+internal sealed class FeedbackPersonalData(FeedbackDbContext db, TimeProvider clock) : IPersonalDataProvider
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -71,8 +72,10 @@ internal sealed class FeedbackPersonalData(FeedbackDbContext db) : IPersonalData
         await db.Answers.Where(a => responses.Contains(a.ResponseId) && a.Text != null).ExecuteDeleteAsync(cancellationToken);
         await db.Reviews.Where(r => r.MemberId == memberId).ExecuteUpdateAsync(set => set.SetProperty(r => r.Text, (string?)null), cancellationToken);
         await db.Sends.Where(s => s.MemberId == memberId && s.RespondedAt == null).ExecuteDeleteAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        await db.Sends.Where(s => s.MemberId == memberId && s.RevokedAt == null).ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now), cancellationToken);
         var kept = await db.Responses.AnyAsync(r => r.MemberId == memberId, cancellationToken) || await db.Reviews.AnyAsync(r => r.MemberId == memberId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ErasureReport(Module, ["free-text survey answers", "review texts", "unanswered survey invitations"], kept ? Retained : []);
+        return new ErasureReport(Module, ["free-text survey answers", "review texts", "unanswered survey invitations", "personal survey links (revoked)"], kept ? Retained : []);
     }
 }

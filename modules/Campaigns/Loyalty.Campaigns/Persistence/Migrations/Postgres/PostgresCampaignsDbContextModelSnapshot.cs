@@ -748,6 +748,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ClickedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("LinksRevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Locale")
                         .HasMaxLength(35)
                         .HasColumnType("character varying(35)");

@@ -748,6 +748,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("ClickedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("LinksRevokedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("Locale")
                         .HasMaxLength(35)
                         .HasColumnType("nvarchar(35)");

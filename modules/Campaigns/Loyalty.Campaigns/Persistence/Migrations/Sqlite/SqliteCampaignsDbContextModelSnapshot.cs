@@ -742,6 +742,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                     b.Property<long?>("ClickedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LinksRevokedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Locale")
                         .HasMaxLength(35)
                         .HasColumnType("TEXT");

@@ -237,6 +237,26 @@ namespace Loyalty.Consent.Persistence.Migrations.Postgres
                     b.ToTable("Purposes", "consent");
                 });
 
+            modelBuilder.Entity("Loyalty.Consent.Reminders.DpoReminder", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("RequestId", "Stage", "DueOn");
+
+                    b.ToTable("DpoReminders", "consent");
+                });
+
             modelBuilder.Entity("Loyalty.Consent.Requests.DataSubjectRequest", b =>
                 {
                     b.Property<Guid>("Id")

@@ -239,6 +239,26 @@ namespace Loyalty.Consent.Persistence.Migrations.SqlServer
                     b.ToTable("Purposes", "consent");
                 });
 
+            modelBuilder.Entity("Loyalty.Consent.Reminders.DpoReminder", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("RequestId", "Stage", "DueOn");
+
+                    b.ToTable("DpoReminders", "consent");
+                });
+
             modelBuilder.Entity("Loyalty.Consent.Requests.DataSubjectRequest", b =>
                 {
                     b.Property<Guid>("Id")

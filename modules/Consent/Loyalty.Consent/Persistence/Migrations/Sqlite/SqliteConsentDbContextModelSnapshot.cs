@@ -231,6 +231,26 @@ namespace Loyalty.Consent.Persistence.Migrations.Sqlite
                     b.ToTable("consent_Purposes", (string)null);
                 });
 
+            modelBuilder.Entity("Loyalty.Consent.Reminders.DpoReminder", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RequestId", "Stage", "DueOn");
+
+                    b.ToTable("consent_DpoReminders", (string)null);
+                });
+
             modelBuilder.Entity("Loyalty.Consent.Requests.DataSubjectRequest", b =>
                 {
                     b.Property<Guid>("Id")

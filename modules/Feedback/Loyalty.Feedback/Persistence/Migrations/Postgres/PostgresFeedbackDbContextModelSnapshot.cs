@@ -136,6 +136,9 @@ namespace Loyalty.Feedback.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("RespondedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("SendAt")
                         .HasColumnType("timestamp with time zone");
 

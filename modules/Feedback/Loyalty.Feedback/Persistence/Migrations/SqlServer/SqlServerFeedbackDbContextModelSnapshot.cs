@@ -137,6 +137,9 @@ namespace Loyalty.Feedback.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("RespondedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset>("SendAt")
                         .HasColumnType("datetimeoffset");
 

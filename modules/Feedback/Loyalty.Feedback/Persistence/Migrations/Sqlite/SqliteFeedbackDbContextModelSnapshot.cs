@@ -130,6 +130,9 @@ namespace Loyalty.Feedback.Persistence.Migrations.Sqlite
                     b.Property<long?>("RespondedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("SendAt")
                         .HasColumnType("INTEGER");
 
