@@ -9,6 +9,9 @@ internal enum CampaignStatus
     Sending,
     Completed,
     Cancelled,
+
+    /// <summary>A recurring campaign between its occurrences: each occurrence is sent as a campaign of its own.</summary>
+    Active,
 }
 
 internal enum CampaignChannel
@@ -57,6 +60,18 @@ internal sealed class Campaign
     public bool TrackClicks { get; set; }
 
     public DateTimeOffset? ScheduledAt { get; set; }
+
+    /// <summary>
+    /// A Quartz cron expression in the program's time zone: the campaign is then recurring, and each occurrence is sent
+    /// as a campaign of its own (<see cref="ParentId"/>) with its own audience, read at its time.
+    /// </summary>
+    public string? Recurrence { get; set; }
+
+    /// <summary>The next occurrence of a recurring campaign that is <see cref="CampaignStatus.Active"/>.</summary>
+    public DateTimeOffset? NextOccurrenceAt { get; set; }
+
+    /// <summary>For one occurrence of a recurring campaign: the recurring campaign.</summary>
+    public Guid? ParentId { get; init; }
 
     public CampaignStatus Status { get; set; }
 
@@ -116,6 +131,9 @@ internal sealed class Campaign
             campaign.Property(c => c.Version).IsConcurrencyToken();
             campaign.HasIndex(c => new { c.Status, c.ScheduledAt });
             campaign.HasIndex(c => new { c.Program, c.CreatedAt });
+            campaign.Property(c => c.Recurrence).HasMaxLength(200);
+            campaign.HasIndex(c => new { c.Status, c.NextOccurrenceAt });
+            campaign.HasIndex(c => c.ParentId);
             campaign.HasMany(c => c.Contents).WithOne().HasForeignKey(c => c.CampaignId);
             campaign.Navigation(c => c.Contents).AutoInclude();
         });

@@ -18,7 +18,7 @@ internal sealed record ContentRequest(string? Locale, string? Subject, string? B
 
 internal sealed record CampaignRequest(
     string? Name, string? Channel, string? Purpose, string? ConsentChannel, string? DefaultLocale, List<ContentRequest>? Contents,
-    Guid? VoucherTemplateId, bool? TrackOpens, bool? TrackClicks, string? Segment);
+    Guid? VoucherTemplateId, bool? TrackOpens, bool? TrackClicks, string? Segment, string? Recurrence = null);
 
 internal sealed record ScheduleRequest(DateTimeOffset? At);
 
@@ -36,7 +36,7 @@ internal sealed record CampaignProgressDto(
 internal sealed record CampaignDto(
     Guid Id, string Program, string Name, string Channel, string Purpose, string ConsentChannel, string DefaultLocale, IReadOnlyList<ContentDto> Contents,
     Guid? VoucherTemplateId, bool TrackOpens, bool TrackClicks, string? Segment, string Status, DateTimeOffset? ScheduledAt, DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, CampaignProgressDto? Progress);
+    DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, CampaignProgressDto? Progress, string? Recurrence, DateTimeOffset? NextOccurrenceAt, Guid? OccurrenceOf);
 
 internal sealed record MessageDto(Guid Id, Guid MemberId, string Status, string? Reason, string? Address, string? Locale, int Attempts,
     DateTimeOffset QueuedAt, DateTimeOffset? SentAt, DateTimeOffset? OpenedAt, DateTimeOffset? ClickedAt, DateTimeOffset? UnsubscribedAt);
@@ -102,7 +102,7 @@ internal static class CampaignEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown program", detail: $"There is no program '{program}'.");
         }
 
-        var errors = await ValidateAsync(program, request, db, cancellationToken);
+        var errors = await ValidateAsync(program, request, db, clock, cancellationToken);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -128,7 +128,7 @@ internal static class CampaignEndpoints
     }
 
     private static async Task<Results<Ok<CampaignDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(
-        string program, Guid id, CampaignRequest request, CampaignsDbContext db, AuditTrail audit, CancellationToken cancellationToken)
+        string program, Guid id, CampaignRequest request, CampaignsDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         var campaign = await db.Campaigns.SingleOrDefaultAsync(c => c.Program == program && c.Id == id, cancellationToken);
         if (campaign is null)
@@ -141,7 +141,7 @@ internal static class CampaignEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The campaign can no longer change", detail: $"It is {campaign.Status.ToString().ToLowerInvariant()}.");
         }
 
-        var errors = await ValidateAsync(program, request, db, cancellationToken);
+        var errors = await ValidateAsync(program, request, db, clock, cancellationToken);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -149,7 +149,14 @@ internal static class CampaignEndpoints
 
         db.RemoveRange(campaign.Contents);
         campaign.Contents.Clear();
+        var recurrence = campaign.Recurrence;
         Apply(campaign, request);
+        if (campaign.Status == CampaignStatus.Scheduled && campaign.Recurrence != recurrence)
+        {
+            // A schedule made for another recurrence (or none) does not hold for this one: it is scheduled again.
+            campaign.Status = CampaignStatus.Draft;
+        }
+
         campaign.Version++;
         audit.Record(db, "campaigns.campaign.changed", "campaign", campaign.Id.ToString(), new { program, campaign.Name });
         await db.SaveChangesAsync(cancellationToken);
@@ -158,7 +165,7 @@ internal static class CampaignEndpoints
 
     private static async Task<Results<Ok<CampaignDto>, NotFound, ValidationProblem, ProblemHttpResult>> Schedule(
         string program, Guid id, ScheduleRequest request, CampaignsDbContext db, ChannelSessions channels, IOptions<MessagingOptions> options, AuditTrail audit,
-        TimeProvider clock, CancellationToken cancellationToken)
+        ILoyaltyPrograms programs, CancellationToken cancellationToken)
     {
         var campaign = await db.Campaigns.SingleOrDefaultAsync(c => c.Program == program && c.Id == id, cancellationToken);
         if (campaign is null)
@@ -183,6 +190,19 @@ internal static class CampaignEndpoints
 
         campaign.ScheduledAt = request.At.Value.ToUniversalTime();
         campaign.Status = CampaignStatus.Scheduled;
+        if (campaign.Recurrence is not null)
+        {
+            // The first occurrence at or after the time given; each occurrence is then sent as a campaign of its own.
+            var timeZone = (await programs.FindAsync(program, cancellationToken))!.TimeZone;
+            campaign.NextOccurrenceAt = CampaignRecurrence.NextAfter(campaign.Recurrence, timeZone, campaign.ScheduledAt.Value.AddSeconds(-1));
+            if (campaign.NextOccurrenceAt is null)
+            {
+                return new ValidationErrors().Check(false, "at", "The recurrence has no occurrence after this time.").ToProblem();
+            }
+
+            campaign.Status = CampaignStatus.Active;
+        }
+
         campaign.Version++;
         audit.Record(db, "campaigns.campaign.scheduled", "campaign", campaign.Id.ToString(), new { program, campaign.ScheduledAt });
         await db.SaveChangesAsync(cancellationToken);
@@ -329,9 +349,17 @@ internal static class CampaignEndpoints
         return TypedResults.Ok(request);
     }
 
-    private static async Task<ValidationErrors> ValidateAsync(string program, CampaignRequest request, CampaignsDbContext db, CancellationToken cancellationToken)
+    private static async Task<ValidationErrors> ValidateAsync(string program, CampaignRequest request, CampaignsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = Validate(request);
+        if (request.Recurrence is not null)
+        {
+            var problem = string.IsNullOrWhiteSpace(request.Recurrence) || request.Recurrence.Length > 200
+                ? "Give a cron expression of at most 200 characters, or leave recurrence out for a one-off campaign."
+                : CampaignRecurrence.Problem(request.Recurrence.Trim(), clock.GetUtcNow());
+            errors.Check(problem is null, "recurrence", problem ?? "");
+        }
+
         if (request.Segment is not null)
         {
             errors.Check(await db.Segments.AnyAsync(s => s.Program == program && s.Code == request.Segment, cancellationToken),
@@ -394,6 +422,7 @@ internal static class CampaignEndpoints
         campaign.TrackOpens = request.TrackOpens ?? false;
         campaign.TrackClicks = request.TrackClicks ?? false;
         campaign.Segment = request.Segment;
+        campaign.Recurrence = request.Recurrence?.Trim();
     }
 
     private static async Task<(Campaign? Campaign, LoyaltyProgramDto? Program, MessageRecipient? Recipient)> LoadForRenderAsync(
@@ -431,7 +460,8 @@ internal static class CampaignEndpoints
     private static CampaignDto Dto(Campaign c, CampaignProgressDto? progress) => new(
         c.Id, c.Program, c.Name, c.Channel.ToString().ToLowerInvariant(), c.Purpose, c.ConsentChannel, c.DefaultLocale,
         c.Contents.OrderBy(x => x.Locale).Select(x => new ContentDto(x.Locale, x.Subject, x.Body)).ToList(),
-        c.VoucherTemplateId, c.TrackOpens, c.TrackClicks, c.Segment, Name(c.Status), c.ScheduledAt, c.CreatedAt, c.StartedAt, c.CompletedAt, progress);
+        c.VoucherTemplateId, c.TrackOpens, c.TrackClicks, c.Segment, Name(c.Status), c.ScheduledAt, c.CreatedAt, c.StartedAt, c.CompletedAt, progress,
+        c.Recurrence, c.NextOccurrenceAt, c.ParentId);
 
     private static string Name<T>(T value) where T : struct, Enum => value.ToString() is var s ? char.ToLowerInvariant(s[0]) + s[1..] : "";
 }

@@ -29,6 +29,7 @@ internal sealed class CampaignSender(
     /// <summary>Sends every due campaign until it is done, in quiet hours, cancelled, or <paramref name="stop"/> is requested.</summary>
     public async Task SendDueAsync(CancellationToken stop)
     {
+        await StartOccurrencesAsync(stop);
         var now = clock.GetUtcNow();
         var due = await db.Campaigns.AsNoTracking().IgnoreAutoIncludes()
             .Where(c => (c.Status == CampaignStatus.Scheduled && c.ScheduledAt <= now) || c.Status == CampaignStatus.Sending)
@@ -55,6 +56,66 @@ internal sealed class CampaignSender(
                         .ExecuteUpdateAsync(set => set.SetProperty(c => c.LockedUntil, (DateTimeOffset?)null).SetProperty(c => c.LockedBy, (string?)null), CancellationToken.None);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Starts each due occurrence of the active recurring campaigns as a campaign of its own, scheduled at the
+    /// occurrence's time and sent like a one-off one (its audience, consent and cap read when it sends). Moving the
+    /// recurring campaign's next occurrence on and adding the occurrence are one transaction, conditional on the
+    /// occurrence it started from, so two nodes never start the same occurrence twice. Occurrences missed while no node
+    /// ran are started once, not each: the next occurrence is the first after now.
+    /// </summary>
+    private async Task StartOccurrencesAsync(CancellationToken stop)
+    {
+        var now = clock.GetUtcNow();
+        var due = await db.Campaigns.AsNoTracking()
+            .Where(c => c.Status == CampaignStatus.Active && c.Recurrence != null && c.NextOccurrenceAt <= now)
+            .ToListAsync(stop);
+        foreach (var recurring in due)
+        {
+            var program = await programs.FindAsync(recurring.Program, stop);
+            if (program is null || stop.IsCancellationRequested)
+            {
+                continue;
+            }
+
+            var occurrence = recurring.NextOccurrenceAt!.Value;
+            var next = CampaignRecurrence.NextAfter(recurring.Recurrence!, program.TimeZone, now);
+            var status = next is null ? CampaignStatus.Completed : CampaignStatus.Active;
+            DateTimeOffset? completedAt = next is null ? now : null;
+            await using var transaction = await db.Database.BeginTransactionAsync(stop);
+            if (await db.Campaigns.Where(c => c.Id == recurring.Id && c.Status == CampaignStatus.Active && c.NextOccurrenceAt == occurrence)
+                    .ExecuteUpdateAsync(set => set.SetProperty(c => c.NextOccurrenceAt, next).SetProperty(c => c.Status, status)
+                        .SetProperty(c => c.CompletedAt, completedAt), stop) == 0)
+            {
+                continue;
+            }
+
+            var id = Guid.CreateVersion7(now);
+            db.Campaigns.Add(new Campaign
+            {
+                Id = id,
+                ParentId = recurring.Id,
+                Program = recurring.Program,
+                Name = recurring.Name,
+                Channel = recurring.Channel,
+                Purpose = recurring.Purpose,
+                ConsentChannel = recurring.ConsentChannel,
+                Segment = recurring.Segment,
+                DefaultLocale = recurring.DefaultLocale,
+                Contents = recurring.Contents.Select(c => new CampaignContent { CampaignId = id, Locale = c.Locale, Subject = c.Subject, Body = c.Body }).ToList(),
+                VoucherTemplateId = recurring.VoucherTemplateId,
+                TrackOpens = recurring.TrackOpens,
+                TrackClicks = recurring.TrackClicks,
+                Status = CampaignStatus.Scheduled,
+                ScheduledAt = occurrence,
+                CreatedAt = now,
+            });
+            await db.SaveChangesAsync(stop);
+            await transaction.CommitAsync(stop);
+            db.ChangeTracker.Clear();
+            logger.LogInformation("Recurring campaign {CampaignId} started occurrence {OccurrenceId} of {OccurrenceAt}", recurring.Id, id, occurrence);
         }
     }
 

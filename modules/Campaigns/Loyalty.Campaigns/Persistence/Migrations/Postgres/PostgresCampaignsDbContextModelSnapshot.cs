@@ -655,6 +655,12 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<DateTimeOffset?>("NextOccurrenceAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Program")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -664,6 +670,10 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Recurrence")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<DateTimeOffset?>("ScheduledAt")
                         .HasColumnType("timestamp with time zone");
@@ -694,7 +704,11 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ParentId");
+
                     b.HasIndex("Program", "CreatedAt");
+
+                    b.HasIndex("Status", "NextOccurrenceAt");
 
                     b.HasIndex("Status", "ScheduledAt");
 

@@ -655,6 +655,12 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<DateTimeOffset?>("NextOccurrenceAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("Program")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -664,6 +670,10 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(50)
                         .HasColumnType("nvarchar(50)");
+
+                    b.Property<string>("Recurrence")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<DateTimeOffset?>("ScheduledAt")
                         .HasColumnType("datetimeoffset");
@@ -694,7 +704,11 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ParentId");
+
                     b.HasIndex("Program", "CreatedAt");
+
+                    b.HasIndex("Status", "NextOccurrenceAt");
 
                     b.HasIndex("Status", "ScheduledAt");
 

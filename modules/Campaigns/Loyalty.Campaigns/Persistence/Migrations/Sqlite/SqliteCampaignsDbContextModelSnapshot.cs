@@ -649,6 +649,12 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("NextOccurrenceAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Program")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -657,6 +663,10 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                     b.Property<string>("Purpose")
                         .IsRequired()
                         .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recurrence")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ScheduledAt")
@@ -688,7 +698,11 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ParentId");
+
                     b.HasIndex("Program", "CreatedAt");
+
+                    b.HasIndex("Status", "NextOccurrenceAt");
 
                     b.HasIndex("Status", "ScheduledAt");
 
