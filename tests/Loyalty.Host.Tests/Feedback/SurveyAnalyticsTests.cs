@@ -147,6 +147,50 @@ public sealed class SurveyAnalyticsTests
         (nps.GetProperty("promoters").GetInt32(), nps.GetProperty("passives").GetInt32(), nps.GetProperty("detractors").GetInt32(),
             nps.GetProperty("score").ValueKind == JsonValueKind.Null ? null : nps.GetProperty("score").GetDecimal());
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_nps_trend_counts_each_month_in_the_programs_time_zone_and_response_rates_are_per_trigger(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var survey = await DinnerSurvey.CreateAsync(host);
+        var start = host.Clock.GetUtcNow();
+        await survey.AnswerAsync(await survey.SendAsync(await survey.Api.EnrollAsync("trend-1")), ("q.nps", "10"));
+        host.Clock.Advance(TimeSpan.FromDays(40));
+        await survey.AnswerAsync(await survey.SendAsync(await survey.Api.EnrollAsync("trend-2")), ("q.nps", "2"));
+        await survey.AnswerAsync(await survey.SendAsync(await survey.Api.EnrollAsync("trend-3")), ("q.nps", "9"));
+        var unanswered = await survey.Integrator.PostAsJsonAsync($"{survey.Surveys}/dinner/sends", new { memberId = await survey.Api.EnrollAsync("trend-4"), trigger = "spring-mailing" });
+        unanswered.EnsureSuccessStatusCode();
+
+        var trend = await survey.Api.Admin.GetFromJsonAsync<JsonElement>($"{survey.Surveys}/dinner/nps-trend?interval=month&from={Query(start)}&to={Query(host.Clock.GetUtcNow().AddSeconds(1))}");
+        Assert.Equal(("nps", "Europe/Berlin"), (trend.GetProperty("question").GetString(), trend.GetProperty("timeZone").GetString()));
+        var periods = trend.GetProperty("periods").EnumerateArray().ToList();
+        Assert.InRange(periods.Count, 2, 3);
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        Assert.All(periods, p =>
+        {
+            var local = TimeZoneInfo.ConvertTime(p.GetProperty("start").GetDateTimeOffset(), berlin);
+            Assert.Equal((1, TimeSpan.Zero), (local.Day, local.TimeOfDay));
+        });
+        Assert.Equal((1, 0, 0, 100m), Nps(periods[0].GetProperty("nps")));
+        Assert.Equal((1, 0, 1, 0m), Nps(periods[^1].GetProperty("nps")));
+        Assert.All(periods.Skip(1).SkipLast(1), p => Assert.Equal(0, p.GetProperty("nps").GetProperty("responses").GetInt32()));
+        var days = await survey.Api.Admin.GetFromJsonAsync<JsonElement>($"{survey.Surveys}/dinner/nps-trend?interval=day&from={Query(start)}");
+        Assert.Equal(3, days.GetProperty("periods").EnumerateArray().Sum(p => p.GetProperty("nps").GetProperty("responses").GetInt32()));
+
+        var badInterval = await survey.Api.Admin.GetAsync($"{survey.Surveys}/dinner/nps-trend?interval=fortnight");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, badInterval.StatusCode);
+        Assert.Contains("interval", await badInterval.Content.ReadAsStringAsync());
+        var tooLong = await survey.Api.Admin.GetAsync($"{survey.Surveys}/dinner/nps-trend?interval=day&from={Query(start.AddYears(-3))}");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("\"from\"", await tooLong.Content.ReadAsStringAsync());
+        var noSuchQuestion = await survey.Api.Admin.GetAsync($"{survey.Surveys}/dinner/nps-trend?question=stars");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, noSuchQuestion.StatusCode);
+
+        var rates = (await survey.Api.Admin.GetFromJsonAsync<List<JsonElement>>($"{survey.Surveys}/dinner/response-rates"))!
+            .Select(r => (r.GetProperty("trigger").GetString(), r.GetProperty("sends").GetInt32(), r.GetProperty("responded").GetInt32(), r.GetProperty("responseRate").GetDecimal()));
+        Assert.Equal([("campaign-1", 3, 3, 100m), ("spring-mailing", 1, 0, 0m)], rates);
+    }
+
     private static string Query(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
 }
 

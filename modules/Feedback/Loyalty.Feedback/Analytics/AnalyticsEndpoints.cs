@@ -2,6 +2,8 @@ using System.Text;
 using Loyalty.Campaigns.Contracts;
 using Loyalty.Feedback.Persistence;
 using Loyalty.Feedback.Surveys;
+using Loyalty.Members.Contracts;
+using Loyalty.Shared.Http;
 using Loyalty.Shared.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +21,14 @@ internal sealed record QuestionResultDto(string QuestionId, string Type, int Ans
 /// <param name="Segment">The segment whose members' responses and sends were counted (as of its last evaluation); null for everyone.</param>
 internal sealed record SurveyResultsDto(string Key, DateTimeOffset? From, DateTimeOffset? To, string? Segment, int Responses, int Sends, int RespondedSends, decimal? ResponseRate, IReadOnlyList<QuestionResultDto> Questions);
 
+/// <param name="Start">The period's first instant: midnight in the program's time zone, on a Monday for weeks and the 1st for months.</param>
+internal sealed record NpsPeriodDto(DateTimeOffset Start, NpsDto Nps);
+
+internal sealed record NpsTrendDto(string Key, string Question, string Interval, string TimeZone, IReadOnlyList<NpsPeriodDto> Periods);
+
+/// <param name="Trigger">A campaign's id as the send named it; every purchase-triggered send counts under <c>purchase</c>.</param>
+internal sealed record SendRateDto(string Trigger, int Sends, int Responded, decimal? ResponseRate);
+
 internal sealed record TextAnswerDto(Guid ResponseId, int SurveyVersion, string QuestionId, string? TierCode, DateTimeOffset SubmittedAt, string Text);
 
 /// <summary>
@@ -31,10 +41,16 @@ internal static class AnalyticsEndpoints
 
     private const int SegmentPage = 1000;
 
+    private const int MaxPeriods = 400;
+
+    private static readonly string[] Intervals = ["day", "week", "month"];
+
     public static void MapAnalyticsEndpoints(this RouteGroupBuilder api)
     {
         var survey = api.MapGroup("/programs/{program}/surveys/{key}");
         survey.MapGet("/results", Results).RequireAuthorization(Policies.ViewPrograms);
+        survey.MapGet("/nps-trend", NpsTrend).RequireAuthorization(Policies.ViewPrograms);
+        survey.MapGet("/response-rates", ResponseRates).RequireAuthorization(Policies.ViewPrograms);
         survey.MapGet("/text-answers", TextAnswers).RequireAuthorization(Policies.ViewPrograms);
         survey.MapGet("/text-answers.csv", TextAnswersCsv).RequireAuthorization(Policies.ViewPrograms);
     }
@@ -109,6 +125,118 @@ internal static class AnalyticsEndpoints
         }
 
         return TypedResults.Ok(new SurveyResultsDto(key, from, to, segment, count, sent, responded, sent == 0 ? null : Math.Round(100m * responded / sent, 1), questions));
+    }
+
+    /// <summary>
+    /// The NPS of one question per day, week or month in the program's time zone, for a trend chart. Scores are read
+    /// as a stream of (time, score) and counted per period, so memory stays flat; periods without answers are listed
+    /// with zero responses.
+    /// </summary>
+    private static async Task<Results<Ok<NpsTrendDto>, ProblemHttpResult, ValidationProblem>> NpsTrend(
+        string program, string key, string? question, string? interval, DateTimeOffset? from, DateTimeOffset? to,
+        FeedbackDbContext db, ILoyaltyPrograms programs, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await SurveyEndpoints.LatestAsync(db, program, key, cancellationToken) is not { } latest || await programs.FindAsync(program, cancellationToken) is not { } loyaltyProgram)
+        {
+            return FeedbackProblems.Problem(FeedbackProblems.UnknownSurvey, $"There is no survey '{key}'.");
+        }
+
+        interval ??= "month";
+        if (!Intervals.Contains(interval))
+        {
+            return new ValidationErrors().Check(false, "interval", "Use day, week or month.").ToProblem();
+        }
+
+        var nps = latest.Parsed().Questions!.Select(q => q!).Where(q => q.Type == "nps").ToList();
+        if ((question is null ? nps.FirstOrDefault() : nps.FirstOrDefault(q => q.Id == question)) is not { } asked)
+        {
+            return new ValidationErrors().Check(false, "question", question is null ? "The survey has no NPS question." : $"The survey has no NPS question '{question}'.").ToProblem();
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(loyaltyProgram.TimeZone);
+        var end = to ?? clock.GetUtcNow();
+        var start = from ?? end.AddYears(-1);
+        var periods = new List<DateTimeOffset>();
+        for (var period = PeriodStart(start, interval, zone); period < end; period = NextPeriod(period, interval, zone))
+        {
+            if (periods.Count == MaxPeriods)
+            {
+                return new ValidationErrors().Check(false, "from", $"The range holds more than {MaxPeriods} periods of a {interval}; shorten it or choose a longer interval.").ToProblem();
+            }
+
+            periods.Add(period);
+        }
+
+        var counts = periods.ToDictionary(p => p, _ => new int[11]);
+        var scores = db.Answers.Where(a => a.QuestionId == asked.Id && a.Score != null)
+            .Join(Period(db, program, key, start, end), a => a.ResponseId, r => r.Id, (a, r) => new { r.SubmittedAt, Score = a.Score!.Value });
+        await foreach (var row in scores.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            if (counts.TryGetValue(PeriodStart(row.SubmittedAt, interval, zone), out var histogram) && row.Score is >= 0 and <= 10)
+            {
+                histogram[row.Score]++;
+            }
+        }
+
+        return TypedResults.Ok(new NpsTrendDto(key, asked.Id!, interval, zone.Id,
+            periods.Select(p => new NpsPeriodDto(p, Nps(counts[p].Select((count, score) => (score, count))))).ToList()));
+    }
+
+    private static DateTimeOffset PeriodStart(DateTimeOffset instant, string interval, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, zone).Date;
+        var first = interval switch
+        {
+            "week" => local.AddDays(-(((int)local.DayOfWeek + 6) % 7)),
+            "month" => new DateTime(local.Year, local.Month, 1, 0, 0, 0, DateTimeKind.Unspecified),
+            _ => local,
+        };
+        return Midnight(first, zone);
+    }
+
+    private static DateTimeOffset NextPeriod(DateTimeOffset start, string interval, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(start, zone).Date;
+        return Midnight(interval switch { "week" => local.AddDays(7), "month" => local.AddMonths(1), _ => local.AddDays(1) }, zone);
+    }
+
+    /// <summary>Midnight of a local date as an instant in UTC (a midnight skipped by a clock change counts from the hour after).</summary>
+    private static DateTimeOffset Midnight(DateTime date, TimeZoneInfo zone)
+    {
+        var local = DateTime.SpecifyKind(date, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddHours(1);
+        }
+
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    /// <summary>Sends and responses per trigger (each campaign, and all purchases together), counted in the database.</summary>
+    private static async Task<Results<Ok<List<SendRateDto>>, ProblemHttpResult>> ResponseRates(
+        string program, string key, DateTimeOffset? from, DateTimeOffset? to, FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        if (await SurveyEndpoints.LatestAsync(db, program, key, cancellationToken) is null)
+        {
+            return FeedbackProblems.Problem(FeedbackProblems.UnknownSurvey, $"There is no survey '{key}'.");
+        }
+
+        var sends = db.Sends.Where(s => s.Program == program && s.SurveyKey == key && s.InvitedAt != null);
+        if (from is not null)
+        {
+            sends = sends.Where(s => s.InvitedAt >= from);
+        }
+
+        if (to is not null)
+        {
+            sends = sends.Where(s => s.InvitedAt < to);
+        }
+
+        var rows = await sends.GroupBy(s => s.Trigger.StartsWith("purchase:") ? "purchase" : s.Trigger)
+            .Select(g => new { Trigger = g.Key, Sends = g.Count(), Responded = g.Count(s => s.RespondedAt != null) })
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.OrderBy(r => r.Trigger, StringComparer.Ordinal)
+            .Select(r => new SendRateDto(r.Trigger, r.Sends, r.Responded, r.Sends == 0 ? null : Math.Round(100m * r.Responded / r.Sends, 1))).ToList());
     }
 
     /// <summary>Every member of the segment (an unknown segment has none), read a page at a time; the database matches them as one parameter.</summary>
