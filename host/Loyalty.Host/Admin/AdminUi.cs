@@ -1,5 +1,6 @@
 using Loyalty.Host.Admin.Pages;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -43,8 +44,16 @@ internal static class AdminUi
 
     public static void MapLoyaltyAdminUi(this WebApplication app)
     {
-        app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<AdminApp>();
+        // Static files through the middleware, not endpoints: MapStaticAssets adds a catch-all fallback that no policy names.
+        app.UseStaticFiles();
+        // Blazor's redirect helper serves no data of ours.
+        app.MapRazorComponents<AdminApp>().Finally(endpoint =>
+        {
+            if (endpoint.DisplayName is "Blazor Opaque Redirection")
+            {
+                endpoint.Metadata.Add(new AllowAnonymousAttribute());
+            }
+        });
         var admin = app.MapGroup("/admin").ExcludeFromDescription();
         admin.MapPost("/sign-out", async (HttpContext http) =>
         {
