@@ -1,4 +1,5 @@
 using Loyalty.Host;
+using Loyalty.Host.Admin;
 using Loyalty.Host.Commands;
 using Loyalty.Host.Http;
 using Loyalty.Host.Jobs;
@@ -20,6 +21,7 @@ builder.Services.AddLoyaltyOpenApi();
 builder.Services.AddLoyaltyReverseProxy(builder.Configuration);
 builder.Services.AddLoyaltyRateLimiting(builder.Configuration);
 builder.Services.AddLoyaltyJobs(builder.Configuration, LoyaltyModules.All);
+builder.Services.AddLoyaltyAdminUi();
 
 var app = builder.Build();
 
@@ -34,11 +36,14 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UseRequestLocalization();
+app.UseAntiforgery();
 app.UseIdempotencyKeys();
 
 app.MapLoyaltyHealthChecks();
 app.MapLoyaltyOpenApi();
 app.MapModules();
+app.MapLoyaltyAdminUi();
 
 await app.PrepareDatabaseAsync();
 await app.StartAsync();

@@ -16,8 +16,8 @@ namespace Loyalty.BrowserTests;
 /// <summary>The real host on a real Kestrel port of 127.0.0.1, on a fresh test database, so that a browser can reach it.</summary>
 public sealed class BrowserHost : WebApplicationFactory<Program>
 {
-    private const string AdminUserName = "browser-admin";
-    private const string AdminPassword = "correct horse battery staple";
+    public const string AdminUserName = "browser-admin";
+    public const string AdminPassword = "correct horse battery staple";
 
     private readonly TestDatabase _database;
 

@@ -16,6 +16,11 @@ public sealed class EndpointAuthorizationTests
         "/openapi/{documentName}.json",
         "/scalar/{documentName?}",
         "/api/admin/auth/sign-in",
+        // the admin UI: its sign-in page, sign-out, the language switch, and Blazor's redirect helper
+        "/admin/sign-in",
+        "/admin/sign-out",
+        "/admin/culture",
+        "/_framework/opaque-redirect",
 
         // The links in campaign messages: their signed token is the authorization.
         "/api/campaigns/m/",

@@ -1,0 +1,4 @@
+namespace Loyalty.Host.Admin.Resources;
+
+/// <summary>The admin UI's texts: AdminTexts.resx (English) and AdminTexts.de.resx (German).</summary>
+internal sealed class AdminTexts;
