@@ -36,7 +36,8 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
-app.UseRequestLocalization();
+// Only the admin UI follows the browser's language; the API answers the same whatever the caller asks.
+app.UseWhen(http => http.Request.Path.StartsWithSegments("/admin"), admin => admin.UseRequestLocalization());
 app.UseAntiforgery();
 app.UseIdempotencyKeys();
 
