@@ -68,7 +68,11 @@ internal sealed class CrmConnectionsErasure(ConnectorsDbContext db, ConnectorRun
             if (setup.ErasureMode == SyncSetupRequest.Anonymise)
             {
                 var cleared = setup.ParsedMappings().Select(m => m.CrmField!).Where(f => f != setup.ExternalIdField).Distinct().ToDictionary(f => f, _ => (string?)null);
-                result = (await connector.WriteAsync(new WriteRequest(setup.ObjectName, setup.ExternalIdField, [new RecordUpsert(memberId.ToString(), cleared)]), cancellationToken))[0];
+                // A record that came from the CRM and was never written back does not hold the member id yet: an upsert
+                // by the external id would create a second, blank record instead of clearing this one.
+                var byRecordId = link.Values().GetValueOrDefault(setup.ExternalIdField) != memberId.ToString();
+                var upsert = new RecordUpsert(byRecordId ? link.CrmId : memberId.ToString(), cleared);
+                result = (await connector.WriteAsync(new WriteRequest(setup.ObjectName, byRecordId ? setup.RecordIdField : setup.ExternalIdField, [upsert]), cancellationToken))[0];
                 outcome = "anonymised";
             }
             else

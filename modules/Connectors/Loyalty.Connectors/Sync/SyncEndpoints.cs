@@ -108,8 +108,8 @@ internal static class SyncEndpoints
             ? TypedResults.Ok(SyncSetupDto.From(setup))
             : TypedResults.NotFound();
 
-    /// <summary>Queues a run and starts the sync job at once; while one is queued or running, answers that one.</summary>
-    private static async Task<Results<Accepted<SyncRunDto>, Ok<SyncRunDto>, NotFound, ProblemHttpResult>> StartRun(
+    /// <summary>Queues a run and starts the sync job at once; while one is queued or running (from any node or trigger), answers 409 naming it.</summary>
+    private static async Task<Results<Accepted<SyncRunDto>, NotFound, ProblemHttpResult>> StartRun(
         Guid id, ConnectorsDbContext db, ISchedulerFactory schedulers, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!await db.SyncSetups.AnyAsync(s => s.ConnectionId == id, cancellationToken))
@@ -119,21 +119,41 @@ internal static class SyncEndpoints
                 : TypedResults.NotFound();
         }
 
-        var active = await db.SyncRuns.AsNoTracking()
-            .FirstOrDefaultAsync(r => r.ConnectionId == id && (r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running), cancellationToken);
-        if (active is not null)
+        if (await ActiveRunAsync(db, id, cancellationToken) is { } active)
         {
-            return TypedResults.Ok(SyncRunDto.From(active));
+            return RunInProgress(id, active);
         }
 
         var run = SyncRunner.NewRun(id, SyncRunner.Manual, clock.GetUtcNow());
         db.SyncRuns.Add(run);
         audit.Record(db, "connectors.sync.run-requested", "connection", id.ToString(), new { runId = run.Id });
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node or the schedule queued one at the same moment; the database keeps one unfinished run per connection.
+            db.ChangeTracker.Clear();
+            if (await ActiveRunAsync(db, id, cancellationToken) is { } other)
+            {
+                return RunInProgress(id, other);
+            }
+
+            throw;
+        }
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         await scheduler.TriggerJob(RunSyncsJob.Key, cancellationToken);
         return TypedResults.Accepted($"/api/connectors/connections/{id}/runs/{run.Id}", SyncRunDto.From(run));
     }
+
+    private static Task<SyncRun?> ActiveRunAsync(ConnectorsDbContext db, Guid id, CancellationToken cancellationToken) =>
+        db.SyncRuns.AsNoTracking().FirstOrDefaultAsync(r => r.ConnectionId == id && (r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running), cancellationToken);
+
+    private static ProblemHttpResult RunInProgress(Guid id, SyncRun active) => TypedResults.Problem(
+        $"Run {active.Id} of this connection is {active.Status.ToString().ToLowerInvariant()}; a connection has one unfinished run at a time.",
+        title: "A sync run is already queued or running.", statusCode: StatusCodes.Status409Conflict, type: "urn:loyalty:connectors:run-in-progress",
+        extensions: new Dictionary<string, object?> { ["runId"] = active.Id, ["runStatus"] = active.Status.ToString().ToLowerInvariant(), ["run"] = $"/api/connectors/connections/{id}/runs/{active.Id}" });
 
     private static async Task<Ok<IReadOnlyList<SyncRunDto>>> ListRuns(Guid id, ConnectorsDbContext db, CancellationToken cancellationToken)
     {
@@ -180,12 +200,21 @@ internal static class SyncEndpoints
         {
             (letter.Status, letter.UpdatedAt) = (DeadLetterStatus.Queued, clock.GetUtcNow());
             audit.Record(db, "connectors.dead-letter.retry", "dead-letter", letter.Id.ToString(), new { connectionId = id });
-            if (!await db.SyncRuns.AnyAsync(r => r.ConnectionId == id && (r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running), cancellationToken))
+            await db.SaveChangesAsync(cancellationToken);
+            if (await ActiveRunAsync(db, id, cancellationToken) is null)
             {
                 db.SyncRuns.Add(SyncRunner.NewRun(id, SyncRunner.Manual, clock.GetUtcNow()));
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateException)
+                {
+                    // A run was queued meanwhile (another node, the schedule); it retries the letter.
+                    db.ChangeTracker.Clear();
+                }
             }
 
-            await db.SaveChangesAsync(cancellationToken);
             await (await schedulers.GetScheduler(cancellationToken)).TriggerJob(RunSyncsJob.Key, cancellationToken);
         }
 

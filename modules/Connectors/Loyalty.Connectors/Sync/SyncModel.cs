@@ -44,6 +44,9 @@ internal sealed class SyncSetup
 
     public IReadOnlyList<FieldMapping> ParsedMappings() => JsonSerializer.Deserialize<List<FieldMapping>>(Mappings, JsonSerializerOptions.Web) ?? [];
 
+    // Double-quoted identifiers read the same in SQLite, PostgreSQL and SQL Server (QUOTED_IDENTIFIER is on, as filtered indexes require).
+    private const string UnfinishedFilter = "\"Status\" IN ('Queued', 'Running')";
+
     public static void Configure(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<SyncSetup>(setup =>
@@ -64,6 +67,8 @@ internal sealed class SyncSetup
             run.Property(r => r.Trigger).HasMaxLength(20);
             run.Property(r => r.Error).HasMaxLength(1000);
             run.HasIndex(r => new { r.ConnectionId, r.Status });
+            // At most one unfinished run per connection, whichever node or trigger queues it: the database refuses a second.
+            run.HasIndex(r => r.ConnectionId).IsUnique().HasFilter(UnfinishedFilter).HasDatabaseName("IX_SyncRuns_ConnectionId_Unfinished");
         });
         modelBuilder.Entity<SyncedRecord>(record =>
         {

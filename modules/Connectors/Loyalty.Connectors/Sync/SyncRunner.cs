@@ -25,18 +25,28 @@ internal sealed class SyncRunner(
     public async Task QueueDueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var due = await db.SyncSetups.ToListAsync(cancellationToken);
-        foreach (var setup in due.Where(s => s.NextRunAt is null || s.NextRunAt <= now))
+        var setups = await db.SyncSetups.AsNoTracking().Select(s => new { s.ConnectionId, s.NextRunAt }).ToListAsync(cancellationToken);
+        foreach (var connectionId in setups.Where(s => s.NextRunAt is null || s.NextRunAt <= now).Select(s => s.ConnectionId))
         {
-            if (!await db.SyncRuns.AnyAsync(r => r.ConnectionId == setup.ConnectionId && (r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running), cancellationToken))
+            var setup = await db.SyncSetups.SingleAsync(s => s.ConnectionId == connectionId, cancellationToken);
+            if (!await db.SyncRuns.AnyAsync(r => r.ConnectionId == connectionId && (r.Status == SyncRunStatus.Queued || r.Status == SyncRunStatus.Running), cancellationToken))
             {
-                db.SyncRuns.Add(NewRun(setup.ConnectionId, Scheduled, now));
+                db.SyncRuns.Add(NewRun(connectionId, Scheduled, now));
             }
 
             setup.NextRunAt = now.AddMinutes(setup.IntervalMinutes);
-        }
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another node or a manual trigger queued a run of this connection meanwhile: that one runs, this is skipped.
+                logger.LogInformation("Scheduled sync of connection {ConnectionId} skipped: a run is already queued or running", connectionId);
+            }
 
-        await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
     }
 
     public static SyncRun NewRun(Guid connectionId, string trigger, DateTimeOffset now) =>

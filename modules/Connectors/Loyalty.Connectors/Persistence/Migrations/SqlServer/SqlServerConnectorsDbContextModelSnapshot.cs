@@ -295,6 +295,11 @@ namespace Loyalty.Connectors.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ConnectionId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_SyncRuns_ConnectionId_Unfinished")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
                     b.HasIndex("ConnectionId", "Status");
 
                     b.ToTable("SyncRuns", "connectors");

@@ -289,6 +289,11 @@ namespace Loyalty.Connectors.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ConnectionId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_SyncRuns_ConnectionId_Unfinished")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
                     b.HasIndex("ConnectionId", "Status");
 
                     b.ToTable("connectors_SyncRuns", (string)null);

@@ -1,0 +1,31 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Loyalty.Connectors.Persistence.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    internal partial class OneUnfinishedRunPerConnection : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_SyncRuns_ConnectionId_Unfinished",
+                schema: "connectors",
+                table: "SyncRuns",
+                column: "ConnectionId",
+                unique: true,
+                filter: "\"Status\" IN ('Queued', 'Running')");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_SyncRuns_ConnectionId_Unfinished",
+                schema: "connectors",
+                table: "SyncRuns");
+        }
+    }
+}
