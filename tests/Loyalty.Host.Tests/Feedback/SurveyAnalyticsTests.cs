@@ -188,7 +188,7 @@ public sealed class SurveyAnalyticsTests
 
         var rates = (await survey.Api.Admin.GetFromJsonAsync<List<JsonElement>>($"{survey.Surveys}/dinner/response-rates"))!
             .Select(r => (r.GetProperty("trigger").GetString(), r.GetProperty("sends").GetInt32(), r.GetProperty("responded").GetInt32(), r.GetProperty("responseRate").GetDecimal()));
-        Assert.Equal([("campaign-1", 3, 3, 100m), ("spring-mailing", 1, 0, 0m)], rates);
+        Assert.Equal([("api:campaign-1", 3, 3, 100m), ("api:spring-mailing", 1, 0, 0m)], rates);
     }
 
     private static string Query(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));

@@ -26,7 +26,7 @@ internal sealed record NpsPeriodDto(DateTimeOffset Start, NpsDto Nps);
 
 internal sealed record NpsTrendDto(string Key, string Question, string Interval, string TimeZone, IReadOnlyList<NpsPeriodDto> Periods);
 
-/// <param name="Trigger">A campaign's id as the send named it; every purchase-triggered send counts under <c>purchase</c>.</param>
+/// <param name="Trigger">The trigger as stored (<c>api:{trigger}</c> for a send made through the API); every purchase-triggered send counts under <c>purchase</c>.</param>
 internal sealed record SendRateDto(string Trigger, int Sends, int Responded, decimal? ResponseRate);
 
 internal sealed record TextAnswerDto(Guid ResponseId, int SurveyVersion, string QuestionId, string? TierCode, DateTimeOffset SubmittedAt, string Text);
@@ -157,7 +157,8 @@ internal static class AnalyticsEndpoints
         var end = to ?? clock.GetUtcNow();
         var start = from ?? end.AddYears(-1);
         var periods = new List<DateTimeOffset>();
-        for (var period = PeriodStart(start, interval, zone); period < end; period = NextPeriod(period, interval, zone))
+        // Without a `to`, the current period is the last and everything submitted so far counts.
+        for (var period = PeriodStart(start, interval, zone); period < end || (to is null && period == PeriodStart(end, interval, zone)); period = NextPeriod(period, interval, zone))
         {
             if (periods.Count == MaxPeriods)
             {
@@ -169,7 +170,7 @@ internal static class AnalyticsEndpoints
 
         var counts = periods.ToDictionary(p => p, _ => new int[11]);
         var scores = db.Answers.Where(a => a.QuestionId == asked.Id && a.Score != null)
-            .Join(Period(db, program, key, start, end), a => a.ResponseId, r => r.Id, (a, r) => new { r.SubmittedAt, Score = a.Score!.Value });
+            .Join(Period(db, program, key, start, to), a => a.ResponseId, r => r.Id, (a, r) => new { r.SubmittedAt, Score = a.Score!.Value });
         await foreach (var row in scores.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             if (counts.TryGetValue(PeriodStart(row.SubmittedAt, interval, zone), out var histogram) && row.Score is >= 0 and <= 10)
