@@ -10,6 +10,9 @@ using Loyalty.Shared.Security;
 
 var (command, hostArgs) = HostCommands.Split(args);
 var builder = WebApplication.CreateBuilder(hostArgs);
+// Packages' web files (MudBlazor's _content/) come from the build output's manifest in every environment, not only in
+// Development; a published host has them in wwwroot and no manifest, so this does nothing there.
+builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddModules(builder.Configuration, LoyaltyModules.All);
@@ -33,6 +36,9 @@ if (command is not null)
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// The admin UI's style sheets and scripts are public and served before authentication: the fallback policy, which
+// requires a signed-in user, would otherwise redirect them to the sign-in page.
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

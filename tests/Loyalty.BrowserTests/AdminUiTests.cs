@@ -19,6 +19,8 @@ public sealed class AdminUiTests
 
         await page.GotoAsync(new Uri(host.Address, "/admin").ToString());
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        // MudBlazor's style sheet is served to a browser that is not signed in (it was once redirected to sign-in).
+        Assert.True(await page.EvaluateAsync<bool>("[...document.styleSheets].some(s => s.href?.includes('MudBlazor') && s.cssRules.length > 100)"), "MudBlazor's style sheet did not load.");
         await Screenshots.SaveAsync(page, "admin-sign-in");
         await page.GetByLabel("User name").FillAsync(BrowserHost.AdminUserName);
         await page.GetByLabel("Password").FillAsync(BrowserHost.AdminPassword);

@@ -42,10 +42,12 @@ internal static class AdminUi
         return services;
     }
 
+    /// <remarks>
+    /// Static files are served by <c>UseStaticFiles</c> in Program.cs, not by <c>MapStaticAssets</c>, whose catch-all
+    /// endpoint no authorization policy names.
+    /// </remarks>
     public static void MapLoyaltyAdminUi(this WebApplication app)
     {
-        // Static files through the middleware, not endpoints: MapStaticAssets adds a catch-all fallback that no policy names.
-        app.UseStaticFiles();
         // Blazor's redirect helper serves no data of ours.
         app.MapRazorComponents<AdminApp>().Finally(endpoint =>
         {
