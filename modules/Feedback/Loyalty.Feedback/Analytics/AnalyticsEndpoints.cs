@@ -65,16 +65,7 @@ internal static class AnalyticsEndpoints
         }
 
         var responses = Period(db, program, key, from, to);
-        var sends = db.Sends.Where(s => s.Program == program && s.SurveyKey == key && s.InvitedAt != null);
-        if (from is not null)
-        {
-            sends = sends.Where(s => s.InvitedAt >= from);
-        }
-
-        if (to is not null)
-        {
-            sends = sends.Where(s => s.InvitedAt < to);
-        }
+        var sends = InvitedSends(db, program, key, from, to);
 
         if (segment is not null)
         {
@@ -222,16 +213,7 @@ internal static class AnalyticsEndpoints
             return FeedbackProblems.Problem(FeedbackProblems.UnknownSurvey, $"There is no survey '{key}'.");
         }
 
-        var sends = db.Sends.Where(s => s.Program == program && s.SurveyKey == key && s.InvitedAt != null);
-        if (from is not null)
-        {
-            sends = sends.Where(s => s.InvitedAt >= from);
-        }
-
-        if (to is not null)
-        {
-            sends = sends.Where(s => s.InvitedAt < to);
-        }
+        var sends = InvitedSends(db, program, key, from, to);
 
         var rows = await sends.GroupBy(s => s.Trigger.StartsWith("purchase:") ? "purchase" : s.Trigger)
             .Select(g => new { Trigger = g.Key, Sends = g.Count(), Responded = g.Count(s => s.RespondedAt != null) })
@@ -310,6 +292,23 @@ internal static class AnalyticsEndpoints
         return answers.Join(responses, a => a.ResponseId, r => r.Id, (a, r) => new { Answer = a, Response = r })
             .OrderByDescending(x => x.Response.SubmittedAt).ThenBy(x => x.Response.Id).ThenBy(x => x.Answer.QuestionId)
             .Select(x => new TextAnswerDto(x.Response.Id, x.Response.SurveyVersion, x.Answer.QuestionId, x.Response.TierCode, x.Response.SubmittedAt, x.Answer.Text!));
+    }
+
+    /// <summary>The survey's sends whose invitation went out in the period.</summary>
+    private static IQueryable<Distribution.SurveySend> InvitedSends(FeedbackDbContext db, string program, string key, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var sends = db.Sends.Where(s => s.Program == program && s.SurveyKey == key && s.InvitedAt != null);
+        if (from is not null)
+        {
+            sends = sends.Where(s => s.InvitedAt >= from);
+        }
+
+        if (to is not null)
+        {
+            sends = sends.Where(s => s.InvitedAt < to);
+        }
+
+        return sends;
     }
 
     private static IQueryable<Answering.SurveyResponse> Period(FeedbackDbContext db, string program, string key, DateTimeOffset? from, DateTimeOffset? to)
