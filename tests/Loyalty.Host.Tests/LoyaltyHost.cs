@@ -24,22 +24,31 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
 
     private readonly bool _ownsDatabase;
 
-    private LoyaltyHost(TestDatabase database, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services, bool ownsDatabase = true)
+    private readonly bool _schedulerHeld;
+
+    private LoyaltyHost(
+        TestDatabase database, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services, bool schedulerHeld, bool ownsDatabase = true)
     {
         _database = database;
         _settings = settings;
         _services = services;
+        _schedulerHeld = schedulerHeld;
         _ownsDatabase = ownsDatabase;
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
 
     /// <param name="services">Changes to the host's services after its own registrations, such as a replaced module service.</param>
+    /// <param name="schedulerHeld">
+    /// The Quartz scheduler is never started, on this host and on its other nodes: jobs run only when the test runs them
+    /// (<see cref="RunJobAsync"/>). Pausing a started scheduler is not enough, as jobs triggered later still fire.
+    /// </param>
     public static async Task<LoyaltyHost> StartAsync(
-        Loyalty.Shared.Persistence.DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        Loyalty.Shared.Persistence.DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null,
+        bool schedulerHeld = false)
     {
         var database = await TestDatabase.CreateAsync(provider);
-        var host = new LoyaltyHost(database, settings ?? new Dictionary<string, string?>(), services);
+        var host = new LoyaltyHost(database, settings ?? new Dictionary<string, string?>(), services, schedulerHeld);
         _ = host.Server; // starts the host: migrations, bootstrap admin
         return host;
     }
@@ -47,7 +56,7 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
     /// <summary>The real host on <paramref name="database"/> as it is (for example, one filled by an earlier release); the host drops it when disposed.</summary>
     public static LoyaltyHost StartOn(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = new LoyaltyHost(database, settings ?? new Dictionary<string, string?>(), services: null);
+        var host = new LoyaltyHost(database, settings ?? new Dictionary<string, string?>(), services: null, schedulerHeld: false);
         _ = host.Server;
         return host;
     }
@@ -58,7 +67,7 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
     /// </summary>
     public LoyaltyHost AnotherNode()
     {
-        var node = new LoyaltyHost(_database, _settings, _services, ownsDatabase: false);
+        var node = new LoyaltyHost(_database, _settings, _services, _schedulerHeld, ownsDatabase: false);
         node.Clock.SetUtcNow(Clock.GetUtcNow());
         _ = node.Server;
         return node;
@@ -108,6 +117,11 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
         builder.ConfigureServices(services =>
         {
             services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            if (_schedulerHeld)
+            {
+                services.PostConfigureAll<QuartzHostedServiceOptions>(options => options.AutoStart = false);
+            }
+
             _services?.Invoke(services);
         });
     }

@@ -9,7 +9,6 @@ using Loyalty.Shared.Security;
 using Loyalty.Testing;
 using Loyalty.Testing.Salesforce;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 
 namespace Loyalty.Host.Tests.Connectors;
 
@@ -28,8 +27,7 @@ public sealed class ErasurePropagationTests : IDisposable
         await using var host = await LoyaltyHost.StartAsync(provider, new Dictionary<string, string?>
         {
             ["Modules:Consent:SuppressionSecret"] = "a suppression secret of at least thirty-two characters",
-        });
-        await (await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).Standby();
+        }, schedulerHeld: true);
         await using var salesforce = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { TimeProvider = host.Clock });
         var api = await MembersApi.CreateAsync(host);
         var dpo = await host.ApiKeyClientAsync(Roles.DataProtectionOfficer);

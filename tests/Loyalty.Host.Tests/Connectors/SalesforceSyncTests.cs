@@ -7,7 +7,6 @@ using Loyalty.Shared.Persistence;
 using Loyalty.Testing;
 using Loyalty.Testing.Salesforce;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 
 namespace Loyalty.Host.Tests.Connectors;
 
@@ -24,8 +23,7 @@ public sealed class SalesforceSyncTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Contacts_and_members_flow_both_ways_and_a_record_changed_on_both_sides_follows_each_fields_policy(DatabaseProvider provider)
     {
-        await using var host = await LoyaltyHost.StartAsync(provider);
-        await (await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).Standby();
+        await using var host = await LoyaltyHost.StartAsync(provider, schedulerHeld: true);
         await using var crm = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { TimeProvider = host.Clock });
         var api = await MembersApi.CreateAsync(host);
         (await api.Admin.PutAsJsonAsync($"/api/members/programs/{api.Program}/tiers", new { basis = "QualifyingPoints", window = "Rolling12Months", tiers = Ladder })).EnsureSuccessStatusCode();
@@ -98,8 +96,7 @@ public sealed class SalesforceSyncTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_record_Salesforce_refuses_waits_in_the_dead_letters_until_an_admin_retries_it_and_is_then_written_once(DatabaseProvider provider)
     {
-        await using var host = await LoyaltyHost.StartAsync(provider);
-        await (await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).Standby();
+        await using var host = await LoyaltyHost.StartAsync(provider, schedulerHeld: true);
         await using var crm = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { TimeProvider = host.Clock });
         var api = await MembersApi.CreateAsync(host);
         var connection = await ConnectAsync(api, crm);

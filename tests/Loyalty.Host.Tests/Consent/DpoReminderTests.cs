@@ -7,7 +7,6 @@ using Loyalty.Shared.Persistence;
 using Loyalty.Shared.Security;
 using Loyalty.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 
 namespace Loyalty.Host.Tests.Consent;
 
@@ -27,8 +26,7 @@ public sealed class DpoReminderTests
             ["Modules:Consent:Reminders:Host"] = "127.0.0.1",
             ["Modules:Consent:Reminders:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Modules:Consent:Reminders:Tls"] = "None",
-        });
-        await StandbyAsync(host);
+        }, schedulerHeld: true);
         var api = await MembersApi.CreateAsync(host);
         var dpo = await host.ApiKeyClientAsync(Roles.DataProtectionOfficer);
         var member = await api.EnrollAsync("shop-1", "ada.lovelace@example.com");
@@ -58,7 +56,6 @@ public sealed class DpoReminderTests
         await host.RunJobAsync("consent", "SendDpoRemindersJob");
         await using (var restarted = host.AnotherNode())
         {
-            await StandbyAsync(restarted);
             await restarted.RunJobAsync("consent", "SendDpoRemindersJob");
         }
 
@@ -70,13 +67,6 @@ public sealed class DpoReminderTests
         var audit = await api.Admin.GetFromJsonAsync<JsonElement>("/api/admin/audit?module=consent&limit=200");
         Assert.Equal(2, audit.EnumerateArray().Count(e => e.GetProperty("action").GetString() == "consent.request.reminded"));
     }
-
-    /// <summary>
-    /// Only the test's runs: the triggers are paused, since the scheduler may start after a <c>Standby</c> (once the
-    /// host has started) and its jobs would then fire as the test moves the clock by days.
-    /// </summary>
-    private static async Task StandbyAsync(LoyaltyHost host) =>
-        await (await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler()).PauseAll();
 
     private static async Task<Guid> FileAsync(HttpClient client, object body)
     {
