@@ -28,6 +28,7 @@ internal static class AdminUi
         services.AddHttpContextAccessor();
         services.AddHttpClient(SelfApiClient, (provider, client) => client.BaseAddress = SelfAddress(provider))
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false });
+        services.AddScoped<AdminApi>();
         // A browser that is not signed in is sent to the sign-in page; /api answers 401 as before.
         services.PostConfigure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, options =>
         {
