@@ -131,6 +131,38 @@ public sealed class SalesforceSyncTests
         Assert.Equal(letter.Id, Assert.Single((await api.Admin.GetFromJsonAsync<List<DeadLetterView>>($"/api/connectors/connections/{connection}/dead-letters?status=resolved"))!).Id);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_run_Salesforce_refuses_for_its_request_limit_stops_and_the_connection_waits_the_configured_pause_before_resuming(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(
+            provider, new Dictionary<string, string?> { ["Modules:Connectors:RateLimitPause"] = "00:40:00" }, schedulerHeld: true);
+        await using var crm = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { TimeProvider = host.Clock });
+        var api = await MembersApi.CreateAsync(host);
+        crm.Seed(new JsonObject { ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com" });
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var connection = await ConnectAsync(api, crm);
+        var runs = $"/api/connectors/connections/{connection}/runs";
+
+        crm.FailNext(FakeFault.RequestLimitExceeded);
+        var stopped = await RunAsync(host, api.Admin, connection);
+        // Past the 15-minute sync interval, within the pause: the schedule queues nothing.
+        host.Clock.Advance(TimeSpan.FromMinutes(39));
+        await host.RunJobAsync("connectors", "RunSyncsJob");
+        var duringPause = (await api.Admin.GetFromJsonAsync<List<RunView>>(runs))!;
+        host.Clock.Advance(TimeSpan.FromMinutes(2));
+        await host.RunJobAsync("connectors", "RunSyncsJob");
+        var afterPause = (await api.Admin.GetFromJsonAsync<List<RunView>>(runs))!;
+
+        Assert.Equal("stopped", stopped.Status);
+        Assert.Contains("rate limited", stopped.Error, StringComparison.Ordinal);
+        Assert.Equal(0, stopped.Inbound.Created);
+        Assert.Equal([stopped.Id], duringPause.Select(r => r.Id));
+        Assert.Equal(2, afterPause.Count);
+        Assert.Equal(("completed", 1L), (afterPause[0].Status, afterPause[0].Inbound.Created));
+        Assert.NotNull(await FindAsync(api, "ada@example.com"));
+    }
+
     private static async Task<Guid> ConnectAsync(MembersApi api, FakeSalesforce crm)
     {
         var created = await api.Admin.PostAsJsonAsync("/api/connectors/connections", new

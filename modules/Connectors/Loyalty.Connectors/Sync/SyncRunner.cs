@@ -4,6 +4,7 @@ using Loyalty.Connectors.Persistence;
 using Loyalty.Connectors.Sdk;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Loyalty.Connectors.Sync;
 
@@ -13,13 +14,13 @@ namespace Loyalty.Connectors.Sync;
 /// a retry, then the outbound queue. A rate limit stops the run with the cursor kept; the next run resumes from it.
 /// </summary>
 internal sealed class SyncRunner(
-    ConnectorsDbContext db, ConnectorRuntime runtime, InboundSync inbound, OutboundSync outbound, TimeProvider clock, ILogger<SyncRunner> logger)
+    ConnectorsDbContext db, ConnectorRuntime runtime, InboundSync inbound, OutboundSync outbound, IOptions<ConnectorsOptions> options,
+    TimeProvider clock, ILogger<SyncRunner> logger)
 {
     public const string Manual = "manual";
     public const string Scheduled = "schedule";
 
     private static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan RateLimitPause = TimeSpan.FromMinutes(15);
     private const int TransientAttempts = 4;
 
     public async Task QueueDueAsync(CancellationToken cancellationToken)
@@ -110,7 +111,7 @@ internal sealed class SyncRunner(
         }
         catch (ConnectorException e) when (e.Kind == ConnectorErrorKind.RateLimited)
         {
-            setup!.NextRunAt = clock.GetUtcNow() + (e.RetryAfter ?? RateLimitPause);
+            setup!.NextRunAt = clock.GetUtcNow() + (e.RetryAfter ?? options.Value.RateLimitPause);
             Finish(run, SyncRunStatus.Stopped, $"rate limited, resumes after {setup.NextRunAt:O}: {e.Message}");
         }
         catch (ConnectorException e)
