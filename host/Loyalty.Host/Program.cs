@@ -3,6 +3,7 @@ using Loyalty.Host.Admin;
 using Loyalty.Host.Commands;
 using Loyalty.Host.Http;
 using Loyalty.Host.Jobs;
+using Loyalty.Host.Observability;
 using Loyalty.Host.Startup;
 using Loyalty.Shared.Http;
 using Loyalty.Shared.Modules;
@@ -25,6 +26,7 @@ builder.Services.AddLoyaltyReverseProxy(builder.Configuration);
 builder.Services.AddLoyaltyRateLimiting(builder.Configuration);
 builder.Services.AddLoyaltyJobs(builder.Configuration, LoyaltyModules.All);
 builder.Services.AddLoyaltyAdminUi();
+builder.Services.AddLoyaltyTelemetry(builder.Configuration);
 
 var app = builder.Build();
 

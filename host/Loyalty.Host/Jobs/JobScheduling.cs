@@ -20,6 +20,9 @@ internal static class JobScheduling
             quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = SchedulerName);
             UseStore(quartz, database, clustered: true, provision: false);
             quartz.AddModuleJobs(modules);
+            // In the operators' report (GET /api/admin/health), not in /health/ready: a node whose scheduler stopped
+            // still serves the API, while the other nodes of a cluster run its jobs.
+            quartz.AddQuartzHealthChecks(check => check.Name = "job-scheduler");
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;

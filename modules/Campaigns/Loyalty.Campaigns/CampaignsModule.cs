@@ -12,12 +12,15 @@ using Loyalty.Campaigns.Sends;
 using Loyalty.Feedback.Contracts;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Contracts;
+using Loyalty.Shared.Mail;
 using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Loyalty.Campaigns;
@@ -89,6 +92,10 @@ public sealed class CampaignsModule : LoyaltyModule
             .WithIdentity($"{SendCampaignsJob.Key.Name}.every-15-seconds", Name)
             .WithCronSchedule("5/15 * * * * ?"));
     }
+
+    public override void AddHealthChecks(IHealthChecksBuilder checks) =>
+        checks.Add(new HealthCheckRegistration(
+            "smtp-campaigns", sp => new SmtpHealthCheck(() => sp.GetRequiredService<IOptions<MessagingOptions>>().Value.Smtp), HealthStatus.Degraded, []));
 
     public override void MapEndpoints(RouteGroupBuilder api)
     {

@@ -39,6 +39,7 @@ public sealed class ConnectorsModule : LoyaltyModule
         services.AddScoped<InboundSync>();
         services.AddScoped<OutboundSync>();
         services.AddScoped<SyncRunner>();
+        services.AddSingleton<SyncMetrics>();
         services.AddScoped<IErasureRecipient, CrmConnectionsErasure>();
         services.AddScoped<IPersonalDataProvider, ConnectorsPersonalData>();
         services.AddIntegrationEventHandler<MemberEnrolled, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();
@@ -60,8 +61,9 @@ public sealed class ConnectorsModule : LoyaltyModule
             .WithCronSchedule("15 * * * * ?"));
     }
 
-    public override void AddHealthChecks(IHealthChecksBuilder checks) =>
-        checks.AddCheck<PluginHealthCheck>("connector-plugins", HealthStatus.Degraded, [ModuleHostExtensions.ReadyTag]);
+    public override void AddHealthChecks(IHealthChecksBuilder checks) => checks
+        .AddCheck<PluginHealthCheck>("connector-plugins", HealthStatus.Degraded, [ModuleHostExtensions.ReadyTag])
+        .AddCheck<ConnectionsHealthCheck>("connector-connections", HealthStatus.Degraded);
 
     public override void MapEndpoints(RouteGroupBuilder api)
     {

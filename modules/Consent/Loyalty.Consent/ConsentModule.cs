@@ -12,11 +12,14 @@ using Loyalty.Consent.Requests;
 using Loyalty.Consent.Restrictions;
 using Loyalty.Consent.Suppression;
 using Loyalty.Shared.Contracts;
+using Loyalty.Shared.Mail;
 using Loyalty.Shared.Modules;
 using Loyalty.Shared.Persistence;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Loyalty.Consent;
@@ -64,6 +67,13 @@ public sealed class ConsentModule : LoyaltyModule
             .WithIdentity($"{SendDpoRemindersJob.Key.Name}.hourly", Name)
             .WithCronSchedule("0 45 * * * ?"));
     }
+
+    public override void AddHealthChecks(IHealthChecksBuilder checks) =>
+        checks.Add(new HealthCheckRegistration(
+            "smtp-dpo-reminders",
+            sp => new SmtpHealthCheck(() => sp.GetRequiredService<IOptions<ReminderOptions>>().Value is { DpoAddresses.Length: > 0 } reminders ? reminders : null),
+            HealthStatus.Degraded,
+            []));
 
     public override void MapEndpoints(RouteGroupBuilder api)
     {

@@ -26,6 +26,7 @@ public sealed class RewardsModule : LoyaltyModule
         services.AddOptions<RedemptionOptions>().Bind(configuration.GetSection(RedemptionOptions.Section));
         services.AddOptions<VoucherOptions>().Bind(configuration.GetSection(VoucherOptions.Section));
         services.AddScoped<RewardRedemptions>();
+        services.AddSingleton<RedemptionMetrics>();
         services.AddScoped<PartnerCodePool>();
         services.AddSingleton<VoucherCodeGuard>();
         services.AddScoped<IVoucherIssuer, VoucherIssuer>();

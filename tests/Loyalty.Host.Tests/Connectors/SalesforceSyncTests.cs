@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -7,6 +8,7 @@ using Loyalty.Shared.Persistence;
 using Loyalty.Testing;
 using Loyalty.Testing.Salesforce;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Loyalty.Host.Tests.Connectors;
 
@@ -138,6 +140,21 @@ public sealed class SalesforceSyncTests
         await using var host = await LoyaltyHost.StartAsync(
             provider, new Dictionary<string, string?> { ["Modules:Connectors:RateLimitPause"] = "00:40:00" }, schedulerHeld: true);
         await using var crm = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { TimeProvider = host.Clock });
+        using var runMetrics = new MetricCollector<long>(host.Services.GetRequiredService<IMeterFactory>(), "Loyalty.Connectors", "loyalty.connectors.runs");
+        // Each load of the plugin has its own meter of this name, so every one is listened to.
+        var apiUsage = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listening) =>
+            {
+                if (instrument.Name == "loyalty.connectors.salesforce.api_usage")
+                {
+                    listening.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => apiUsage.Enqueue(value));
+        listener.Start();
         var api = await MembersApi.CreateAsync(host);
         crm.Seed(new JsonObject { ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com" });
         host.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -161,6 +178,10 @@ public sealed class SalesforceSyncTests
         Assert.Equal(2, afterPause.Count);
         Assert.Equal(("completed", 1L), (afterPause[0].Status, afterPause[0].Inbound.Created));
         Assert.NotNull(await FindAsync(api, "ada@example.com"));
+        Assert.Equal(
+            [("salesforce", "completed"), ("salesforce", "stopped")],
+            runMetrics.GetMeasurementSnapshot().Select(m => ((string?)m.Tags["loyalty.connector"], (string?)m.Tags["loyalty.status"])).Order());
+        Assert.Contains(apiUsage, used => used > 0);
     }
 
     private static async Task<Guid> ConnectAsync(MembersApi api, FakeSalesforce crm)

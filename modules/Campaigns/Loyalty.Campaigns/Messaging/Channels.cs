@@ -56,7 +56,7 @@ internal sealed class ChannelSessions(IOptions<MessagingOptions> options, IHttpC
 /// </summary>
 internal sealed class EmailSession(MessagingOptions options, ILogger<EmailSession> logger) : IChannelSession
 {
-    private readonly SmtpClient _client = new() { Timeout = (int)options.Smtp.Timeout.TotalMilliseconds };
+    private readonly SmtpClient _client = new();
 
     public async Task<Delivery> DeliverAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
@@ -128,12 +128,7 @@ internal sealed class EmailSession(MessagingOptions options, ILogger<EmailSessio
             return;
         }
 
-        var smtp = options.Smtp;
-        await _client.ConnectAsync(smtp.Host, smtp.Port, smtp.Tls, cancellationToken);
-        if (!string.IsNullOrEmpty(smtp.UserName))
-        {
-            await _client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", cancellationToken);
-        }
+        await options.Smtp.ConnectAsync(_client, cancellationToken);
     }
 
     private async Task DisconnectQuietlyAsync()

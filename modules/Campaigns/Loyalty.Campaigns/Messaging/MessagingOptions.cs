@@ -1,4 +1,4 @@
-using MailKit.Security;
+using Loyalty.Shared.Mail;
 
 namespace Loyalty.Campaigns.Messaging;
 
@@ -33,22 +33,9 @@ internal sealed class MessagingOptions
         : null;
 }
 
-internal sealed class SmtpOptions
+/// <summary>The server campaign emails go to (<c>Modules:Campaigns:Messaging:Smtp</c>), and how sends retry.</summary>
+internal sealed class SmtpOptions : SmtpServer
 {
-    public string Host { get; set; } = "localhost";
-
-    public int Port { get; set; } = 25;
-
-    /// <summary><c>None</c>, <c>Auto</c>, <c>SslOnConnect</c>, <c>StartTls</c> or <c>StartTlsWhenAvailable</c> (MailKit's names).</summary>
-    public SecureSocketOptions Tls { get; set; } = SecureSocketOptions.StartTlsWhenAvailable;
-
-    /// <summary>Empty: no authentication.</summary>
-    public string? UserName { get; set; }
-
-    public string? Password { get; set; }
-
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-
     /// <summary>Tries per message for transient errors (4xx replies, lost connections), the first included.</summary>
     public int MaxAttempts { get; set; } = 4;
 

@@ -15,7 +15,7 @@ namespace Loyalty.Connectors.Sync;
 /// </summary>
 internal sealed class SyncRunner(
     ConnectorsDbContext db, ConnectorRuntime runtime, InboundSync inbound, OutboundSync outbound, IOptions<ConnectorsOptions> options,
-    TimeProvider clock, ILogger<SyncRunner> logger)
+    SyncMetrics metrics, TimeProvider clock, ILogger<SyncRunner> logger)
 {
     public const string Manual = "manual";
     public const string Scheduled = "schedule";
@@ -135,6 +135,7 @@ internal sealed class SyncRunner(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        metrics.Finished(connection?.ConnectorId ?? "unknown", run);
         logger.LogInformation(
             "Sync run {RunId} of connection {ConnectionId} {Status}: read {Read}, created {Created}, updated {Updated}, skipped {Skipped}, failed {Failed}, conflicts {Conflicts}, sent {Sent}",
             run.Id, run.ConnectionId, run.Status, run.Read, run.Created, run.Updated, run.Skipped, run.Failed, run.Conflicts, run.Sent);

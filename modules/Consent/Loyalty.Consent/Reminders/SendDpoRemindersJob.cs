@@ -50,12 +50,8 @@ internal sealed class SendDpoRemindersJob(
             return;
         }
 
-        using var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
-        await client.ConnectAsync(settings.Host, settings.Port, settings.Tls, cancellationToken);
-        if (!string.IsNullOrEmpty(settings.UserName))
-        {
-            await client.AuthenticateAsync(settings.UserName, settings.Password ?? "", cancellationToken);
-        }
+        using var client = new SmtpClient();
+        await settings.ConnectAsync(client, cancellationToken);
 
         foreach (var request in pending)
         {

@@ -35,7 +35,8 @@ internal static class TransactionEndpoints
     /// member has yet is held (202) and credited when a member enrols with it.
     /// </summary>
     private static async Task<Results<Created<TransactionResultDto>, Ok<TransactionResultDto>, Accepted<HeldTransactionDto>, ValidationProblem, ProblemHttpResult>> Record(
-        string program, TransactionRequest request, MembersDbContext db, ProgramCache programs, TransactionRecorder recorder, CancellationToken cancellationToken)
+        string program, TransactionRequest request, MembersDbContext db, ProgramCache programs, TransactionRecorder recorder, TransactionMetrics metrics,
+        CancellationToken cancellationToken)
     {
         var loyaltyProgram = await programs.FindAsync(db, program, cancellationToken);
         if (loyaltyProgram is null)
@@ -43,7 +44,13 @@ internal static class TransactionEndpoints
             return ProgramLookup.UnknownProgram(program);
         }
 
-        return await recorder.RecordAsync(loyaltyProgram, request, cancellationToken) switch
+        var outcome = await recorder.RecordAsync(loyaltyProgram, request, cancellationToken);
+        if (outcome is TransactionOutcome.Recorded { IsNew: true } created)
+        {
+            metrics.Recorded(created.Transaction);
+        }
+
+        return outcome switch
         {
             TransactionOutcome.Recorded { IsNew: true } recorded =>
                 TypedResults.Created($"/api/members/programs/{program}/transactions/{recorded.Transaction.ExternalId}", ToDto(recorded.Transaction)),

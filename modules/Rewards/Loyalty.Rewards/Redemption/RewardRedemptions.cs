@@ -30,11 +30,19 @@ internal sealed record RedemptionOutcome(RewardRedemption? Redemption, Voucher? 
 /// never both move it.
 /// </summary>
 internal sealed class RewardRedemptions(
-    RewardsDbContext db, IMemberPoints points, ISegmentMembership segmentMembership, PartnerCodePool pool, AuditTrail audit, TimeProvider clock)
+    RewardsDbContext db, IMemberPoints points, ISegmentMembership segmentMembership, PartnerCodePool pool, AuditTrail audit, RedemptionMetrics metrics,
+    TimeProvider clock)
 {
     private const int ReservationAttempts = 5;
 
     public async Task<RedemptionOutcome> RedeemAsync(string program, Guid memberId, Guid rewardId, string? externalId, CancellationToken cancellationToken)
+    {
+        var outcome = await ReserveAndDebitAsync(program, memberId, rewardId, externalId, cancellationToken);
+        metrics.Decided(outcome);
+        return outcome;
+    }
+
+    private async Task<RedemptionOutcome> ReserveAndDebitAsync(string program, Guid memberId, Guid rewardId, string? externalId, CancellationToken cancellationToken)
     {
         if (externalId is not null && await FindAsync(program, externalId, cancellationToken) is { } earlier)
         {

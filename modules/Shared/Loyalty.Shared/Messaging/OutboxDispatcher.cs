@@ -19,6 +19,7 @@ internal sealed class OutboxDispatcher(
     IEnumerable<ModuleDbContextRegistration> moduleContexts,
     IEnumerable<IntegrationEventSubscription> subscriptions,
     IOptions<OutboxOptions> options,
+    OutboxMetrics metrics,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
@@ -100,7 +101,7 @@ internal sealed class OutboxDispatcher(
 
             var message = await db.OutboxMessages.SingleAsync(m => m.Id == id, cancellationToken);
             var failure = await DeliverAsync(message, cancellationToken);
-            Record(message, failure);
+            Record(moduleContext.Schema, message, failure);
             await db.SaveChangesAsync(cancellationToken);
             processed++;
         }
@@ -174,7 +175,7 @@ internal sealed class OutboxDispatcher(
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private void Record(OutboxMessage message, string? failure)
+    private void Record(string module, OutboxMessage message, string? failure)
     {
         var now = clock.GetUtcNow();
         message.LockedUntil = null;
@@ -184,6 +185,7 @@ internal sealed class OutboxDispatcher(
         {
             message.Status = OutboxMessageStatus.Delivered;
             message.DeliveredAt = now;
+            metrics.Delivered(module, now - message.OccurredAt);
             return;
         }
 
@@ -191,6 +193,7 @@ internal sealed class OutboxDispatcher(
         if (message.Attempts >= options.Value.MaxAttempts)
         {
             message.Status = OutboxMessageStatus.DeadLettered;
+            metrics.DeadLettered(module);
             logger.LogError("Event {EventType} {EventId} dead-lettered after {Attempts} attempts", message.EventType, message.Id, message.Attempts);
             return;
         }
