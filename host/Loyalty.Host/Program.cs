@@ -20,6 +20,7 @@ builder.Services.AddModules(builder.Configuration, LoyaltyModules.All);
 builder.Services.AddAuthorizationBuilder().AddLoyaltyPolicies();
 builder.Services.AddProblemDetails();
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new NulFreeStringConverter()));
 builder.Services.AddExceptionHandler<UnreadableRequestHandler>();
 builder.Services.AddLoyaltyOpenApi();
 builder.Services.AddLoyaltyReverseProxy(builder.Configuration);

@@ -88,6 +88,24 @@ public sealed class MemberEnrollmentTests
         Assert.Equal(HttpStatusCode.NotFound, (await api.Admin.GetAsync($"{api.Members}/{Guid.NewGuid()}")).StatusCode);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_card_added_to_a_member_finds_them_and_cannot_be_given_to_another(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var api = await MembersApi.CreateAsync(host);
+        var ada = await api.EnrollAsync("shop-1", "ada@example.com");
+        var grace = await api.EnrollAsync("shop-2", "grace@example.com");
+
+        var added = await api.Admin.PostAsJsonAsync($"{api.Members}/{ada}/identifiers", new { kind = "card", value = "C-777" });
+        var again = await api.Admin.PostAsJsonAsync($"{api.Members}/{ada}/identifiers", new { kind = "card", value = "C-777" });
+        var taken = await api.Admin.PostAsJsonAsync($"{api.Members}/{grace}/identifiers", new { kind = "card", value = "C-777" });
+        var found = await api.Admin.GetFromJsonAsync<MembersApi.MemberView>($"{api.Members}/by/card/C-777");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Conflict), (added.StatusCode, again.StatusCode, taken.StatusCode));
+        Assert.Equal(ada, found!.Id);
+    }
+
     private sealed record Page(List<MembersApi.MemberView> Items, Guid? Next);
 
     private sealed record Profile(string? FirstName, string? LastName);

@@ -355,7 +355,10 @@ internal static class MemberEndpoints
         }
 
         var now = clock.GetUtcNow();
-        member.Identifiers.Add(new MemberIdentifier { Id = Guid.CreateVersion7(now), ProgramId = member.ProgramId, MemberId = member.Id, Kind = kind, Value = request.Value!, AddedAt = now });
+        // Added to the set, not only to the navigation: EF would take a new identifier with its id already set for an existing row.
+        var identifier = new MemberIdentifier { Id = Guid.CreateVersion7(now), ProgramId = member.ProgramId, MemberId = member.Id, Kind = kind, Value = request.Value!, AddedAt = now };
+        db.MemberIdentifiers.Add(identifier);
+        member.Identifiers.Add(identifier);
         member.Version++;
         audit.Record(db, "members.identifier.added", "member", member.Id.ToString(), new { kind = kind.ToString() });
         await db.SaveChangesAsync(cancellationToken);

@@ -147,7 +147,7 @@ internal static class LedgerEndpoints
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors()
-            .Check(request.Points is not null and not 0 && Math.Abs(request.Points.Value) <= 100_000_000, "points", "Give a non-zero number of points, at most 100,000,000 either way.")
+            .Check(request.Points is >= -100_000_000 and <= 100_000_000 and not 0, "points", "Give a non-zero number of points, at most 100,000,000 either way.")
             .Check(!string.IsNullOrWhiteSpace(request.Reason) && request.Reason.Length <= 500, "reason", "Say why, in at most 500 characters.");
         if (!errors.IsEmpty)
         {
