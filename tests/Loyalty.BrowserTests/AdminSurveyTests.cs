@@ -149,6 +149,64 @@ public sealed class AdminSurveyTests
         Assert.Equal("pending", await feedback.StatusOfAsync(waiting));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_marketer_builds_a_draft_survey_sees_the_api_errors_at_the_fields_and_publishes_it_after_confirming(DatabaseProvider provider)
+    {
+        await using var feedback = await FeedbackUnderTest.StartAsync(provider);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } })).NewPageAsync();
+        await SignInAsync(page, feedback.Host, feedback.MarketerUserName, FeedbackUnderTest.Password);
+        await page.GotoAsync(new Uri(feedback.Host.Address, $"/admin/surveys?program={feedback.Program}").ToString());
+        await page.GetByRole(AriaRole.Link, new() { Name = "New survey" }).ClickAsync();
+
+        // No key, and a single choice question (in the third slot, the second sent) with one choice only.
+        await page.GetByLabel("Title").FillAsync("After your visit");
+        await page.Locator("#q0-type").SelectOptionAsync("nps");
+        await page.Locator("#q0-id").FillAsync("nps");
+        await page.Locator("#q0-text").FillAsync("Would you recommend us?");
+        await page.Locator("#q2-type").SelectOptionAsync("single");
+        await page.Locator("#q2-id").FillAsync("with");
+        await page.Locator("#q2-text").FillAsync("Who were you with?");
+        await page.Locator("#q2-choices").FillAsync("alone=Alone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+
+        await Expect(page.Locator("#key-error")).ToHaveTextAsync("Use 2-50 lower-case letters, digits and dashes, starting with a letter.");
+        await Expect(page.Locator("#q2-choices-count-error")).ToHaveTextAsync("Give 2-20 choices.");
+        await Expect(page.Locator("#q2-text")).ToHaveValueAsync("Who were you with?");
+        await Screenshots.SaveAsync(page, "admin-survey-builder-errors", fullPage: true);
+
+        await page.Locator("#key").FillAsync("visit");
+        await page.Locator("#q1-type").SelectOptionAsync("rating");
+        await page.Locator("#q1-id").FillAsync("stars");
+        await page.Locator("#q1-text").FillAsync("How was the food?");
+        await page.Locator("#q2-choices").FillAsync("alone=Alone\nfamily=Family");
+        await page.Locator("#q3-type").SelectOptionAsync("text");
+        await page.Locator("#q3-id").FillAsync("comment");
+        await page.Locator("#q3-text").FillAsync("Anything else?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("The survey was saved as a draft.");
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "After your visit" });
+        await Expect(row).ToContainTextAsync("Draft");
+        var saved = await feedback.SurveyAsync("visit");
+        Assert.Equal("draft", saved.GetProperty("status").GetString());
+        Assert.Equal(["nps", "stars", "with", "comment"], saved.GetProperty("definition").GetProperty("questions").EnumerateArray().Select(q => q.GetProperty("id").GetString()));
+        Assert.Equal(2, saved.GetProperty("definition").GetProperty("questions")[2].GetProperty("choices").GetArrayLength());
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "Publish After your visit…" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Publish version 1 of After your visit?" })).ToBeVisibleAsync();
+        Assert.Equal("draft", (await feedback.SurveyAsync("visit")).GetProperty("status").GetString());
+        await Screenshots.SaveAsync(page, "admin-survey-publish");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish", Exact = true }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("The survey was published.");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "After your visit" })).ToContainTextAsync("Published");
+        Assert.Equal("published", (await feedback.SurveyAsync("visit")).GetProperty("status").GetString());
+    }
+
     private static ILocator Review(IPage page, Guid id) => page.Locator($"[data-review='{id}']");
 
     private static async Task SignInAsync(IPage page, BrowserHost host, string userName, string password)
@@ -268,6 +326,8 @@ internal sealed class FeedbackUnderTest : IAsyncDisposable
         Host.Clock.Advance(TimeSpan.FromMinutes(1));
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }
+
+    public Task<JsonElement> SurveyAsync(string key) => _admin.GetFromJsonAsync<JsonElement>($"/api/feedback/programs/{Program}/surveys/{key}");
 
     public async Task<string> StatusOfAsync(Guid review)
     {
