@@ -207,6 +207,32 @@ public sealed class AdminSurveyTests
         Assert.Equal("published", (await feedback.SurveyAsync("visit")).GetProperty("status").GetString());
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_German_browser_gets_the_survey_screens_in_German(DatabaseProvider provider)
+    {
+        await using var feedback = await FeedbackUnderTest.StartAsync(provider);
+        await feedback.ReviewAsync("r-1", "store", "berlin-mitte", 4, "Gut.");
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "de-DE" })).NewPageAsync();
+        await page.GotoAsync(new Uri(feedback.Host.Address, "/admin/sign-in").ToString());
+        await page.GetByLabel("Benutzername").FillAsync(feedback.MarketerUserName);
+        await page.GetByLabel("Passwort").FillAsync(FeedbackUnderTest.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden" }).ClickAsync();
+
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Bewertungen moderieren" }).ClickAsync();
+        await page.GetByLabel("Programm").SelectOptionAsync(feedback.Program);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anzeigen" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Bewertungen moderieren" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Freigeben" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Umfragen" }).ClickAsync();
+        await page.GetByLabel("Programm").SelectOptionAsync(feedback.Program);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Anzeigen" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Abendessen" })).ToContainTextAsync("Veröffentlicht");
+    }
+
     private static ILocator Review(IPage page, Guid id) => page.Locator($"[data-review='{id}']");
 
     private static async Task SignInAsync(IPage page, BrowserHost host, string userName, string password)
