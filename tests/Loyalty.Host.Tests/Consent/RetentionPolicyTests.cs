@@ -52,7 +52,7 @@ public sealed class RetentionPolicyTests : IDisposable
         Assert.Equal(
             [("campaigns.delivery-logs", 365), ("consent.export-archives", 30), ("members.inactive-members", 1095)],
             defaults.EnumerateArray().Select(p => (p.GetProperty("key").GetString(), p.GetProperty("periodDays").GetInt32())));
-        Assert.All(defaults.EnumerateArray(), p => Assert.True(p.GetProperty("isDefault").GetBoolean()));
+        Assert.All(defaults.EnumerateArray(), p => Assert.True(p.GetProperty("isDefault").GetBoolean() && !p.GetProperty("enabled").GetBoolean()));
 
         var invalid = await dpo.PutAsJsonAsync(Policies, new { policies = new object[] { new { key = "campaigns.delivery-logs", periodDays = 0 }, new { key = "members.everything", periodDays = 10 } } });
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
@@ -64,8 +64,7 @@ public sealed class RetentionPolicyTests : IDisposable
         var set = await dpo.PutAsJsonAsync(Policies, new { policies = new[] { new { key = "members.inactive-members", periodDays = 730 } } });
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         var inactive = (await set.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Single(p => p.GetProperty("key").GetString() == "members.inactive-members");
-        Assert.Equal(730, inactive.GetProperty("periodDays").GetInt32());
-        Assert.False(inactive.GetProperty("isDefault").GetBoolean());
+        Assert.Equal((730, false, false), (inactive.GetProperty("periodDays").GetInt32(), inactive.GetProperty("isDefault").GetBoolean(), inactive.GetProperty("enabled").GetBoolean()));
 
         host.Clock.SetUtcNow(start.AddDays(20));
         Assert.Equal(new Dictionary<string, int> { ["campaigns.delivery-logs"] = 0, ["consent.export-archives"] = 0, ["members.inactive-members"] = 0 }, await DueAsync(dpo));
@@ -79,6 +78,18 @@ public sealed class RetentionPolicyTests : IDisposable
         Assert.Equal(due, await DueAsync(dpo));
         Assert.Equal(due, await DueAsync(dpo)); // the dry run changed nothing
         Assert.Equal(2, (await SmtpCampaignTests.MessagesAsync(api, campaign)).Count);
+
+        // Nothing is enforced until the DPO turns the policies on.
+        await host.RunJobAsync("consent", "ApplyRetentionPoliciesJob");
+        Assert.Equal(due, await DueAsync(dpo));
+        Assert.Equal("active", await StatusAsync(api.Admin, api.Members.Members, ada), ignoreCase: true);
+        var enable = await dpo.PutAsJsonAsync(Policies, new
+        {
+            policies = new[] { "campaigns.delivery-logs", "consent.export-archives", "members.inactive-members" }.Select(key => new { key, enabled = true }),
+        });
+        Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
+        Assert.All((await enable.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray(), p => Assert.True(p.GetProperty("enabled").GetBoolean()));
+        Assert.Equal(730, (await enable.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Single(p => p.GetProperty("key").GetString() == "members.inactive-members").GetProperty("periodDays").GetInt32());
 
         await host.RunJobAsync("consent", "ApplyRetentionPoliciesJob");
         await host.RunJobAsync("consent", "ApplyRetentionPoliciesJob");
@@ -102,11 +113,12 @@ public sealed class RetentionPolicyTests : IDisposable
 
         var audit = await api.Admin.GetFromJsonAsync<JsonElement>("/api/admin/audit?module=consent&limit=200");
         var runs = audit.EnumerateArray().Where(e => e.GetProperty("action").GetString() == "consent.retention.applied").ToList();
-        Assert.Equal(2, runs.Count);
-        Assert.Single(audit.EnumerateArray(), e => e.GetProperty("action").GetString() == "consent.retention.policy-changed");
+        Assert.Equal(3, runs.Count);
+        Assert.Equal(4, audit.EnumerateArray().Count(e => e.GetProperty("action").GetString() == "consent.retention.policy-changed"));
         var applied = runs.Select(e => JsonDocument.Parse(e.GetProperty("details").GetString()!).RootElement.GetProperty("categories").EnumerateArray()
             .ToDictionary(c => c.GetProperty("category").GetString()!, c => c.GetProperty("applied").GetInt32())).ToList();
         Assert.Contains(due, applied);
+        Assert.Contains([], applied);
         Assert.Contains(new Dictionary<string, int> { ["campaigns.delivery-logs"] = 0, ["consent.export-archives"] = 0, ["members.inactive-members"] = 0 }, applied);
         Assert.DoesNotContain("ada@example.com", audit.ToString(), StringComparison.Ordinal);
 

@@ -80,7 +80,7 @@ internal static class ProcessingRecord
         foreach (var activity in record.Activities)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{E(activity.Module)}</td><td>{string.Join("; ", activity.Categories.Select(E))}</td><td>{string.Join("; ", activity.Purposes.Select(E))}</td><td>{E(activity.Retention)}{string.Concat(activity.RetentionPolicies.Select(r => $"<br>{E(r.Name)}: {r.PeriodDays} days ({E(r.Description)})"))}</td></tr>");
+                $"<tr><td>{E(activity.Module)}</td><td>{string.Join("; ", activity.Categories.Select(E))}</td><td>{string.Join("; ", activity.Purposes.Select(E))}</td><td>{E(activity.Retention)}{string.Concat(activity.RetentionPolicies.Select(r => $"<br>{E(r.Name)}: {r.PeriodDays} days{(r.Enabled ? "" : ", not enforced")} ({E(r.Description)})"))}</td></tr>");
         }
 
         html.Append("</tbody></table><h2>Purposes members consent to</h2><ul>");

@@ -8,7 +8,7 @@ using Quartz;
 namespace Loyalty.Consent.Retention;
 
 /// <summary>
-/// Applies every retention policy (daily): per category, batches of due items, each batch committed by the category
+/// Applies every enabled retention policy (daily): per category, batches of due items, each batch committed by the category
 /// on its own, until nothing is due or a batch makes no progress (its items failed; they stay due for the next run).
 /// A run that stops half-way leaves the rest due, so the next run goes on; what was applied is no longer due, so a
 /// second run changes nothing. One audit entry per run with the counts per category.
@@ -24,7 +24,7 @@ internal sealed class ApplyRetentionPoliciesJob(IServiceScopeFactory scopes, Con
     {
         var now = clock.GetUtcNow();
         var counts = new List<object>();
-        foreach (var policy in await policies.ListAsync(cancellationToken))
+        foreach (var policy in (await policies.ListAsync(cancellationToken)).Where(p => p.Enabled))
         {
             var cutoff = RetentionPolicies.CutoffOf(policy, now);
             var (applied, failed, batches) = (0, 0, 0);
