@@ -85,7 +85,11 @@ public sealed class RetentionPolicyTests : IDisposable
         Assert.Equal("active", await StatusAsync(api.Admin, api.Members.Members, ada), ignoreCase: true);
         var enable = await dpo.PutAsJsonAsync(Policies, new
         {
-            policies = new[] { "campaigns.delivery-logs", "consent.export-archives", "members.inactive-members" }.Select(key => new { key, enabled = true }),
+            policies = new object[]
+            {
+                new { key = "campaigns.delivery-logs", enabled = true }, new { key = "consent.export-archives", enabled = true },
+                new { key = "members.inactive-members", enabled = true },
+            },
         });
         Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
         Assert.All((await enable.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray(), p => Assert.True(p.GetProperty("enabled").GetBoolean()));
