@@ -92,8 +92,9 @@ public sealed class RetentionPolicyTests : IDisposable
             },
         });
         Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
-        Assert.All((await enable.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray(), p => Assert.True(p.GetProperty("enabled").GetBoolean()));
-        Assert.Equal(730, (await enable.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Single(p => p.GetProperty("key").GetString() == "members.inactive-members").GetProperty("periodDays").GetInt32());
+        var enabled = await enable.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.All(enabled.EnumerateArray(), p => Assert.True(p.GetProperty("enabled").GetBoolean()));
+        Assert.Equal(730, enabled.EnumerateArray().Single(p => p.GetProperty("key").GetString() == "members.inactive-members").GetProperty("periodDays").GetInt32());
 
         await host.RunJobAsync("consent", "ApplyRetentionPoliciesJob");
         await host.RunJobAsync("consent", "ApplyRetentionPoliciesJob");
