@@ -6,6 +6,7 @@
 #   benchmarks/run.sh import --members 2000 --transactions 10000 --provider Postgres   # a quick look
 #   benchmarks/run.sh segments                                 # segment evaluation: 1,000,000 members vs hand-written SQL
 #   benchmarks/run.sh rules                                    # earning rules in memory (BenchmarkDotNet, one core)
+#   benchmarks/run.sh gdpr --members 100000                   # export of a member with 10,000 purchases, erasure, vs hand-written SQL
 # PostgreSQL: LOYALTY_BENCH_POSTGRES (default Host=127.0.0.1;Username=postgres;Password=postgres;Database=postgres;SSL Mode=Disable,
 # loopback without TLS for the host and pgbench alike);
 # the account must be allowed to create databases. pgbench comes with Debian's postgresql-client.

@@ -24,7 +24,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<HostProcess> StartAsync(string hostDll, BenchDatabase database)
+    public static async Task<HostProcess> StartAsync(string hostDll, BenchDatabase database, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -39,6 +39,11 @@ public sealed class HostProcess : IAsyncDisposable
         // One API key sends the whole load; the limit per caller would otherwise be the figure measured.
         start.Environment["RateLimiting__PermitsPerWindow"] = "1000000000";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"  host: {e.Data}"); } };

@@ -5,6 +5,7 @@ using Loyalty.Benchmarks;
 //                                                            -- import [--provider Sqlite,Postgres] [--members 100000] [--transactions 1000000]
 //                                                            -- vouchers [--provider Sqlite,Postgres] [--codes 100000] [--rate 200] [--seconds 20]
 //                                                            -- segments [--provider Sqlite,Postgres] [--members 1000000]
+//                                                            -- gdpr [--provider Sqlite,Postgres] [--members 100000]
 // benchmarks/run.sh builds the host in Release first and runs every benchmark on both databases.
 var scenario = args.FirstOrDefault() ?? "accrual";
 string Option(string name, string fallback)
@@ -37,7 +38,8 @@ foreach (var provider in providers)
         "vouchers" => await VoucherBenchmark.RunAsync(
             hostDll, provider, int.Parse(Option("codes", "100000"), CultureInfo.InvariantCulture), double.Parse(Option("rate", "200"), CultureInfo.InvariantCulture), seconds),
         "segments" => await SegmentBenchmark.RunAsync(hostDll, provider, int.Parse(Option("members", "1000000"), CultureInfo.InvariantCulture)),
-        _ => throw new ArgumentException($"Unknown benchmark '{scenario}'; use accrual, import, vouchers or segments."),
+        "gdpr" => await GdprBenchmark.RunAsync(hostDll, provider, int.Parse(Option("members", "100000"), CultureInfo.InvariantCulture)),
+        _ => throw new ArgumentException($"Unknown benchmark '{scenario}'; use accrual, import, vouchers, segments or gdpr."),
     };
     Console.WriteLine(report);
 }

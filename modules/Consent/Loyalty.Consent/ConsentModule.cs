@@ -10,6 +10,7 @@ using Loyalty.Consent.Records;
 using Loyalty.Consent.Reminders;
 using Loyalty.Consent.Requests;
 using Loyalty.Consent.Restrictions;
+using Loyalty.Consent.Retention;
 using Loyalty.Consent.Suppression;
 using Loyalty.Shared.Contracts;
 using Loyalty.Shared.Mail;
@@ -47,6 +48,9 @@ public sealed class ConsentModule : LoyaltyModule
         services.AddScoped<MemberErasure>();
         services.AddScoped<ConsentRecording>();
         services.AddScoped<IConsentGate, ConsentGate>();
+        services.AddScoped<RetentionPolicies>();
+        services.AddScoped<IRetentionErasure, RetentionErasure>();
+        services.AddScoped<IRetentionCategory, ExportArchiveRetention>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -66,6 +70,11 @@ public sealed class ConsentModule : LoyaltyModule
             .ForJob(SendDpoRemindersJob.Key)
             .WithIdentity($"{SendDpoRemindersJob.Key.Name}.hourly", Name)
             .WithCronSchedule("0 45 * * * ?"));
+        quartz.AddJob<ApplyRetentionPoliciesJob>(job => job.WithIdentity(ApplyRetentionPoliciesJob.Key));
+        quartz.AddTrigger<ApplyRetentionPoliciesJob>(trigger => trigger
+            .ForJob(ApplyRetentionPoliciesJob.Key)
+            .WithIdentity($"{ApplyRetentionPoliciesJob.Key.Name}.daily", Name)
+            .WithCronSchedule("0 30 3 * * ?"));
     }
 
     public override void AddHealthChecks(IHealthChecksBuilder checks) =>
@@ -84,5 +93,6 @@ public sealed class ConsentModule : LoyaltyModule
         api.MapConsentReportEndpoints();
         api.MapProcessingRecordEndpoints();
         api.MapProcessingMarkEndpoints();
+        api.MapRetentionEndpoints();
     }
 }

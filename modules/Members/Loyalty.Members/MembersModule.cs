@@ -1,4 +1,5 @@
 using Loyalty.Campaigns.Contracts;
+using Loyalty.Consent.Contracts;
 using Loyalty.Members.Attributes;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
@@ -37,6 +38,7 @@ public sealed class MembersModule : LoyaltyModule
         services.AddSingleton<ProgramCache>();
         services.AddSingleton<TierSettingsCache>();
         services.AddScoped<IPersonalDataProvider, MembersPersonalData>();
+        services.AddScoped<IRetentionCategory, InactiveMembersRetention>();
         services.AddScoped<IMemberIdentities, MemberIdentities>();
         services.AddScoped<ILoyaltyPrograms, LoyaltyPrograms>();
         services.AddScoped<MemberEnrollment>();

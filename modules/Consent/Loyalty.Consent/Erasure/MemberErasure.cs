@@ -30,14 +30,16 @@ internal sealed class MemberErasure(
         var memberId = request.MemberId!.Value;
         if (request.SuppressedAt is null)
         {
-            if (await identities.FindAsync(memberId, cancellationToken) is { } identity)
+            // An erasure for a retention policy was not the person's wish: they may enrol again, so nothing is suppressed.
+            var suppress = !Retention.RetentionErasure.IsRetention(request);
+            if (suppress && await identities.FindAsync(memberId, cancellationToken) is { } identity)
             {
                 await suppression.AddAsync(identity, request.Id, cancellationToken);
             }
 
             request.SuppressedAt = clock.GetUtcNow();
             request.WorkPending = true;
-            audit.Record(db, "consent.request.suppressed", "request", request.Id.ToString(), new { memberId });
+            audit.Record(db, "consent.request.suppressed", "request", request.Id.ToString(), new { memberId, suppressed = suppress });
             await db.SaveChangesAsync(cancellationToken);
         }
 

@@ -4,6 +4,7 @@ using Loyalty.Consent.Purposes;
 using Loyalty.Consent.Reminders;
 using Loyalty.Consent.Requests;
 using Loyalty.Consent.Restrictions;
+using Loyalty.Consent.Retention;
 using Loyalty.Consent.Suppression;
 using Loyalty.Shared.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -32,6 +33,8 @@ internal class ConsentDbContext(DbContextOptions options) : ModuleDbContext(opti
 
     public DbSet<DpoReminder> DpoReminders => Set<DpoReminder>();
 
+    public DbSet<RetentionPolicy> RetentionPolicies => Set<RetentionPolicy>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         DataSubjectRequest.Configure(modelBuilder);
@@ -43,6 +46,7 @@ internal class ConsentDbContext(DbContextOptions options) : ModuleDbContext(opti
         ConsentRecord.Configure(modelBuilder);
         ProcessingMark.Configure(modelBuilder);
         DpoReminder.Configure(modelBuilder);
+        RetentionPolicy.Configure(modelBuilder);
     }
 }
 

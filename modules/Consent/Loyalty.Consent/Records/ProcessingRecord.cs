@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Loyalty.Consent.Contracts;
 using Loyalty.Consent.Persistence;
+using Loyalty.Consent.Retention;
 using Loyalty.Shared.Contracts;
 using Loyalty.Shared.Security;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Loyalty.Consent.Records;
 
-internal sealed record ProcessingActivityDto(string Module, IReadOnlyList<string> Categories, IReadOnlyList<string> Purposes, string Retention);
+/// <param name="Retention">The module's own statement of how long it keeps its data.</param>
+/// <param name="RetentionPolicies">The module's retention categories with the periods in force (<c>GET /api/consent/retention-policies</c>).</param>
+internal sealed record ProcessingActivityDto(
+    string Module, IReadOnlyList<string> Categories, IReadOnlyList<string> Purposes, string Retention, IReadOnlyList<RetentionPolicyDto> RetentionPolicies);
 
 internal sealed record ConsentPurposeDto(Guid ProgramId, string Key, string Name, string Description, int LatestVersion);
 
@@ -38,15 +42,15 @@ internal static class ProcessingRecord
     }
 
     private static async Task<Ok<ProcessingRecordDto>> Json(
-        IEnumerable<IPersonalDataProvider> providers, IEnumerable<IErasureRecipient> recipients, ConsentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await BuildAsync(providers, recipients, db, clock, cancellationToken));
+        IEnumerable<IPersonalDataProvider> providers, IEnumerable<IErasureRecipient> recipients, RetentionPolicies policies, ConsentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await BuildAsync(providers, recipients, policies, db, clock, cancellationToken));
 
     private static async Task<ContentHttpResult> Html(
-        IEnumerable<IPersonalDataProvider> providers, IEnumerable<IErasureRecipient> recipients, ConsentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-        TypedResults.Text(Render(await BuildAsync(providers, recipients, db, clock, cancellationToken)), "text/html; charset=utf-8", Encoding.UTF8);
+        IEnumerable<IPersonalDataProvider> providers, IEnumerable<IErasureRecipient> recipients, RetentionPolicies policies, ConsentDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+        TypedResults.Text(Render(await BuildAsync(providers, recipients, policies, db, clock, cancellationToken)), "text/html; charset=utf-8", Encoding.UTF8);
 
     private static async Task<ProcessingRecordDto> BuildAsync(
-        IEnumerable<IPersonalDataProvider> providers, IEnumerable<IErasureRecipient> recipients, ConsentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        IEnumerable<IPersonalDataProvider> providers, IEnumerable<IErasureRecipient> recipients, RetentionPolicies policies, ConsentDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var purposes = await db.Purposes.AsNoTracking().OrderBy(p => p.ProgramId).ThenBy(p => p.Key)
             .Select(p => new ConsentPurposeDto(p.ProgramId, p.Key, p.Name, p.Description, p.LatestVersion)).ToListAsync(cancellationToken);
@@ -56,10 +60,12 @@ internal static class ProcessingRecord
             systems.AddRange(await recipient.SystemsAsync(cancellationToken));
         }
 
+        var retention = await policies.ListAsync(cancellationToken);
         return new ProcessingRecordDto(
             clock.GetUtcNow(),
             [.. providers.OrderBy(p => p.Module, StringComparer.Ordinal)
-                .Select(p => new ProcessingActivityDto(p.Module, p.Description.Categories, p.Description.Purposes, p.Description.Retention))],
+                .Select(p => new ProcessingActivityDto(p.Module, p.Description.Categories, p.Description.Purposes, p.Description.Retention,
+                    [.. retention.Where(r => r.Module == p.Module)]))],
             purposes,
             [.. systems.Order(StringComparer.Ordinal)]);
     }
@@ -74,7 +80,7 @@ internal static class ProcessingRecord
         foreach (var activity in record.Activities)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td>{E(activity.Module)}</td><td>{string.Join("; ", activity.Categories.Select(E))}</td><td>{string.Join("; ", activity.Purposes.Select(E))}</td><td>{E(activity.Retention)}</td></tr>");
+                $"<tr><td>{E(activity.Module)}</td><td>{string.Join("; ", activity.Categories.Select(E))}</td><td>{string.Join("; ", activity.Purposes.Select(E))}</td><td>{E(activity.Retention)}{string.Concat(activity.RetentionPolicies.Select(r => $"<br>{E(r.Name)}: {r.PeriodDays} days{(r.Enabled ? "" : ", not enforced")} ({E(r.Description)})"))}</td></tr>");
         }
 
         html.Append("</tbody></table><h2>Purposes members consent to</h2><ul>");

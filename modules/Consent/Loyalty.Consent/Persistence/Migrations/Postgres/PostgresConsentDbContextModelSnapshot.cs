@@ -434,6 +434,31 @@ namespace Loyalty.Consent.Persistence.Migrations.Postgres
                     b.ToTable("ProcessingMarks", "consent");
                 });
 
+            modelBuilder.Entity("Loyalty.Consent.Retention.RetentionPolicy", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("PeriodDays")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("RetentionPolicies", "consent");
+                });
+
             modelBuilder.Entity("Loyalty.Consent.Suppression.SuppressionEntry", b =>
                 {
                     b.Property<Guid>("Id")

@@ -436,6 +436,31 @@ namespace Loyalty.Consent.Persistence.Migrations.SqlServer
                     b.ToTable("ProcessingMarks", "consent");
                 });
 
+            modelBuilder.Entity("Loyalty.Consent.Retention.RetentionPolicy", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("PeriodDays")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("RetentionPolicies", "consent");
+                });
+
             modelBuilder.Entity("Loyalty.Consent.Suppression.SuppressionEntry", b =>
                 {
                     b.Property<Guid>("Id")

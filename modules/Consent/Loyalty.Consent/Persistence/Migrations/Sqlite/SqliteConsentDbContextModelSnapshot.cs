@@ -428,6 +428,31 @@ namespace Loyalty.Consent.Persistence.Migrations.Sqlite
                     b.ToTable("consent_ProcessingMarks", (string)null);
                 });
 
+            modelBuilder.Entity("Loyalty.Consent.Retention.RetentionPolicy", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PeriodDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("consent_RetentionPolicies", (string)null);
+                });
+
             modelBuilder.Entity("Loyalty.Consent.Suppression.SuppressionEntry", b =>
                 {
                     b.Property<Guid>("Id")

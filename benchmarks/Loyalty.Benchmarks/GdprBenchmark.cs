@@ -1,0 +1,205 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Loyalty.Benchmarks;
+
+/// <summary>
+/// Issue 8's targets: the export of one member with 10,000 purchases (p99 of the export request, against hand-written
+/// SQL reading the same rows) and the erasure of one member across all modules (against a hand-written script of the
+/// Members module's erasure statements), at a given number of members. Members come in through the import verb, the
+/// 10,000 purchases of the exported member too.
+/// </summary>
+public static class GdprBenchmark
+{
+    private const int Runs = 20;
+
+    private const int History = 10_000;
+
+    public static async Task<string> RunAsync(string hostDll, string provider, int members)
+    {
+        var folder = Directory.CreateTempSubdirectory("loyalty-gdpr-bench-");
+        try
+        {
+            var membersFile = Path.Combine(folder.FullName, "members.csv");
+            var transactionsFile = Path.Combine(folder.FullName, "transactions.ndjson");
+            await ImportBenchmark.WriteMembersAsync(membersFile, members);
+            await WriteHistoryAsync(transactionsFile, "m1", History);
+
+            await using var database = await BenchDatabase.CreateAsync(provider);
+            var settings = new Dictionary<string, string>
+            {
+                ["Modules__Consent__SuppressionSecret"] = "a benchmark suppression secret of at least 32 characters",
+                ["Modules__Consent__ExportDirectory"] = Path.Combine(folder.FullName, "exports"),
+            };
+            await using (var setup = await HostProcess.StartAsync(hostDll, database, settings))
+            {
+                using var admin = await setup.ApiKeyClientAsync(4, "Admin");
+                (await admin.PostAsJsonAsync("/api/members/programs", new { code = ImportBenchmark.Program, name = "Benchmark", timeZone = "Europe/Berlin", currency = "EUR" }))
+                    .EnsureSuccessStatusCode();
+            }
+
+            await ImportBenchmark.ImportAsync(hostDll, database, "members", membersFile);
+            await ImportBenchmark.ImportAsync(hostDll, database, "transactions", transactionsFile);
+
+            await using var host = await HostProcess.StartAsync(hostDll, database, settings);
+            using var dpo = await host.ApiKeyClientAsync(2, "DataProtectionOfficer");
+            var exported = await MemberIdAsync(database, "m1");
+
+            var export = new Latencies();
+            var anchor = new Latencies();
+            long rows = 0;
+            for (var i = 0; i <= Runs; i++)
+            {
+                var request = await FileAsync(dpo, "access", exported);
+                var took = await TimeAsync(async () => Completed(await dpo.PostAsync($"/api/consent/requests/{request}/export", null)));
+                var read = await TimeAsync(async () => rows = await ReadHistoryAsync(database, exported));
+                if (i > 0) // the first of each is the warm-up
+                {
+                    export.Add(took.TotalMilliseconds);
+                    anchor.Add(read.TotalMilliseconds);
+                }
+            }
+
+            var erasure = new Latencies();
+            var script = new Latencies();
+            for (var i = 0; i <= Runs; i++)
+            {
+                var member = await MemberIdAsync(database, $"m{2 + i}");
+                var request = await FileAsync(dpo, "erasure", member);
+                var took = await TimeAsync(async () => Completed(await dpo.PostAsync($"/api/consent/requests/{request}/erasure", null)));
+                var other = await MemberIdAsync(database, $"m{members - i}");
+                var ran = await TimeAsync(() => EraseByHandAsync(database, other));
+                if (i > 0)
+                {
+                    erasure.Add(took.TotalMilliseconds);
+                    script.Add(ran.TotalMilliseconds);
+                }
+            }
+
+            var report = new StringBuilder();
+            report.AppendLine(FormattableString.Invariant($"### Export and erasure, {provider} ({members:N0} members; the exported one with {History:N0} purchases)"));
+            report.AppendLine();
+            report.AppendLine(FormattableString.Invariant($"| operation ({Runs} runs after one warm-up) | product p50 ms | product p99 ms | hand-written p50 ms | hand-written p99 ms | ratio p99 product / hand-written |"));
+            report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+            report.AppendLine(FormattableString.Invariant(
+                $"| export of one member (target p99 < 1,000 ms, ratio ≤ 2) | {export.Percentile(50):F0} | {export.Percentile(99):F0} | {anchor.Percentile(50):F1} | {anchor.Percentile(99):F1} | **{export.Percentile(99) / anchor.Percentile(99):F1}** |"));
+            report.AppendLine(FormattableString.Invariant(
+                $"| erasure of one member (target ratio ≤ 1.5) | {erasure.Percentile(50):F0} | {erasure.Percentile(99):F0} | {script.Percentile(50):F1} | {script.Percentile(99):F1} | **{erasure.Percentile(99) / script.Percentile(99):F1}** |"));
+            report.AppendLine();
+            report.AppendLine(FormattableString.Invariant(
+                $"The export request builds the whole encrypted archive of every module; the hand-written SQL reads the same Members rows ({rows:N0}: member, identifiers, accounts, ledger entries, purchases and their lines) and writes nothing. The erasure request runs every module and recipient step with its commits; the hand-written script is the Members module's statements only, in one transaction. With {Runs} runs, p99 is the slowest run."));
+            return report.ToString();
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static void Completed(HttpResponseMessage response)
+    {
+        response.EnsureSuccessStatusCode();
+        var status = response.Content.ReadFromJsonAsync<JsonElement>().GetAwaiter().GetResult().GetProperty("status").GetString();
+        if (status != "completed")
+        {
+            throw new InvalidOperationException($"The request is {status}, not completed.");
+        }
+    }
+
+    private static async Task<Guid> FileAsync(HttpClient dpo, string type, Guid member)
+    {
+        var response = await dpo.PostAsJsonAsync("/api/consent/requests", new { type, memberId = member, verification = "Benchmark" });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private static async Task<Guid> MemberIdAsync(BenchDatabase database, string externalId)
+    {
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT \"MemberId\" FROM {database.Table("members", "MemberIdentifiers")} WHERE \"Value\" = '{externalId}'";
+        return Guid.Parse(Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!);
+    }
+
+    private static string Id(BenchDatabase database, Guid member) =>
+        database.IsPostgres ? $"'{member}'" : $"'{member.ToString().ToUpperInvariant()}'";
+
+    /// <summary>The rows the Members module exports of the member, read by hand: every column, every row.</summary>
+    private static async Task<long> ReadHistoryAsync(BenchDatabase database, Guid member)
+    {
+        var id = Id(database, member);
+        string T(string table) => database.Table("members", table);
+        var queries = new[]
+        {
+            $"SELECT * FROM {T("Members")} WHERE \"Id\" = {id}",
+            $"SELECT * FROM {T("MemberIdentifiers")} WHERE \"MemberId\" = {id}",
+            $"SELECT * FROM {T("PointsAccounts")} WHERE \"MemberId\" = {id}",
+            $"SELECT e.* FROM {T("LedgerEntries")} e JOIN {T("PointsAccounts")} a ON a.\"Id\" = e.\"AccountId\" WHERE a.\"MemberId\" = {id} ORDER BY e.\"CreatedAt\"",
+            $"SELECT * FROM {T("Transactions")} WHERE \"MemberId\" = {id} ORDER BY \"OccurredAt\", \"Id\"",
+            $"SELECT l.* FROM {T("TransactionLines")} l JOIN {T("Transactions")} t ON t.\"Id\" = l.\"TransactionId\" WHERE t.\"MemberId\" = {id}",
+        };
+        long rows = 0;
+        await using var connection = database.Open();
+        foreach (var sql in queries)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await using var reader = await command.ExecuteReaderAsync();
+            var values = new object[reader.FieldCount];
+            while (await reader.ReadAsync())
+            {
+                reader.GetValues(values);
+                rows++;
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The Members module's erasure statements for one member, written by hand, in one transaction.</summary>
+    private static async Task EraseByHandAsync(BenchDatabase database, Guid member)
+    {
+        var id = Id(database, member);
+        string T(string table) => database.Table("members", table);
+        await using var connection = database.Open();
+        await using DbTransaction transaction = await connection.BeginTransactionAsync();
+        foreach (var sql in new[]
+        {
+            $"DELETE FROM {T("HeldTransactions")} WHERE \"IdentifierValue\" IN (SELECT \"Value\" FROM {T("MemberIdentifiers")} WHERE \"MemberId\" = {id})",
+            $"DELETE FROM {T("MemberIdentifiers")} WHERE \"MemberId\" = {id}",
+            $"UPDATE {T("Transactions")} SET \"PaymentFingerprintHash\" = NULL WHERE \"MemberId\" = {id} AND \"PaymentFingerprintHash\" IS NOT NULL",
+            $"UPDATE {T("Members")} SET \"Email\" = NULL, \"NormalizedEmail\" = NULL, \"Phone\" = NULL, \"FirstName\" = NULL, \"LastName\" = NULL, \"Locale\" = NULL, \"BirthDate\" = NULL, \"Status\" = 'Erased', \"Version\" = \"Version\" + 1 WHERE \"Id\" = {id}",
+        })
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private static async Task WriteHistoryAsync(string path, string member, int transactions)
+    {
+        var start = DateTimeOffset.UtcNow.AddDays(-300);
+        await using var writer = new StreamWriter(path);
+        for (var i = 1; i <= transactions; i++)
+        {
+            var at = start.AddMinutes(i).ToString("O", CultureInfo.InvariantCulture);
+            await writer.WriteLineAsync(
+                $$"""{"externalId":"h{{i}}","type":"purchase","memberExternalId":"{{member}}","occurredAt":"{{at}}","channel":"pos","store":"s1","currency":"EUR","total":{{1000 + i % 500}},"lines":[{"sku":"latte","category":"coffee","quantity":1,"unitPrice":{{1000 + i % 500}}}]}""");
+        }
+    }
+
+    private static async Task<TimeSpan> TimeAsync(Func<Task> run)
+    {
+        var clock = Stopwatch.StartNew();
+        await run();
+        return clock.Elapsed;
+    }
+}
