@@ -140,6 +140,44 @@ public sealed class TriggeredCampaignTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_tier_upgrade_campaign_sends_one_message_per_upgrade_and_the_downgrade_campaign_none(DatabaseProvider provider)
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var host = await LoyaltyHost.StartAsync(provider, smtp.Settings, schedulerHeld: true);
+        var api = await SetUpAsync(host);
+        (await api.Admin.PutAsJsonAsync($"/api/members/programs/{api.Members.Program}/tiers", new
+        {
+            basis = "QualifyingPoints", window = "Rolling12Months",
+            tiers = new object[]
+            {
+                new { code = "silver", name = "Silver", rank = 1, threshold = 500, earningMultiplier = 1.0m },
+                new { code = "gold", name = "Gold", rank = 2, threshold = 1000, earningMultiplier = 1.0m },
+            },
+        })).EnsureSuccessStatusCode();
+        var ada = await SmtpCampaignTests.EnrollAsync(api, "ada@example.com", "Ada", "en");
+        var upgrade = await CreateAsync(api, Triggered("tierUpgrade"));
+        var downgrade = await CreateAsync(api, Triggered("tierDowngrade"));
+        await ScheduleAsync(api, upgrade, host.Clock.GetUtcNow());
+        await ScheduleAsync(api, downgrade, host.Clock.GetUtcNow());
+
+        // Into the first tier is no upgrade; silver to gold is.
+        (await api.Members.PurchaseAsync("t-1", ada, 60_000, host.Clock.GetUtcNow())).EnsureSuccessStatusCode();
+        await host.DeliverMembersEventsAsync();
+        await host.RunJobAsync("campaigns", "SendCampaignsJob");
+        Assert.Equal(0, smtp.Count);
+        (await api.Members.PurchaseAsync("t-2", ada, 50_000, host.Clock.GetUtcNow())).EnsureSuccessStatusCode();
+        await host.DeliverMembersEventsAsync();
+        await host.RunJobAsync("campaigns", "SendCampaignsJob");
+        await host.RunJobAsync("campaigns", "SendCampaignsJob");
+
+        Assert.Equal("ada@example.com", Assert.Single(smtp.Messages()).To.Mailboxes.Single().Address);
+        var message = Assert.Single(await MessagesAsync(api, upgrade));
+        Assert.Equal((ada, "sent"), (message.MemberId, message.Status));
+        Assert.Empty(await MessagesAsync(api, downgrade));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_hold_out_group_is_not_sent_to_and_statistics_compare_its_points_and_vouchers_after_the_send_with_the_recipients(DatabaseProvider provider)
     {
         await using var smtp = await SmtpSink.StartAsync();
