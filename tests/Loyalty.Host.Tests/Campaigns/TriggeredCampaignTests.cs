@@ -178,6 +178,36 @@ public sealed class TriggeredCampaignTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_points_expiring_campaign_sends_once_N_days_before_the_points_expire(DatabaseProvider provider)
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var host = await LoyaltyHost.StartAsync(provider, smtp.Settings, schedulerHeld: true);
+        var api = await RewardsApi.CreateAsync(host, new { pendingDays = 0, expiryPolicy = "RollingMonths", expiryMonths = 1 });
+        await Loyalty.Host.Tests.Consent.ConsentTests.SetUpPurposeAsync(await host.ApiKeyClientAsync(Loyalty.Shared.Security.Roles.DataProtectionOfficer), api.Members.Program);
+        var ada = await SmtpCampaignTests.EnrollAsync(api, "ada@example.com", "Ada", "en");
+        var expiring = await CreateAsync(api, Triggered("pointsExpiring", triggerDays: 7));
+        await ScheduleAsync(api, expiring, host.Clock.GetUtcNow());
+        (await api.Members.PurchaseAsync("t-1", ada, 20_000, host.Clock.GetUtcNow())).EnsureSuccessStatusCode();
+
+        var sentOnDay = new List<int>();
+        for (var day = 1; day <= 40; day++)
+        {
+            host.Clock.Advance(TimeSpan.FromDays(1));
+            await host.RunJobAsync("campaigns", "FireCampaignTriggersJob");
+            await host.RunJobAsync("campaigns", "SendCampaignsJob");
+            if (smtp.Count > sentOnDay.Count)
+            {
+                sentOnDay.Add(day);
+            }
+        }
+
+        // The points expire a month after the purchase: one message, in the week before.
+        Assert.InRange(Assert.Single(sentOnDay), 21, 31);
+        Assert.Equal("sent", Assert.Single(await MessagesAsync(api, expiring)).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_hold_out_group_is_not_sent_to_and_statistics_compare_its_points_and_vouchers_after_the_send_with_the_recipients(DatabaseProvider provider)
     {
         await using var smtp = await SmtpSink.StartAsync();
