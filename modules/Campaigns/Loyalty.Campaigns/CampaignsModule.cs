@@ -12,6 +12,7 @@ using Loyalty.Campaigns.Sends;
 using Loyalty.Consent.Contracts;
 using Loyalty.Feedback.Contracts;
 using Loyalty.Members.Contracts;
+using Loyalty.Rewards.Contracts;
 using Loyalty.Shared.Contracts;
 using Loyalty.Shared.Mail;
 using Loyalty.Shared.Messaging;
@@ -59,6 +60,12 @@ public sealed class CampaignsModule : LoyaltyModule
         services.AddSingleton<MessageLinks>();
         services.AddSingleton<ChannelSessions>();
         services.AddScoped<CampaignSender>();
+        services.AddScoped<CampaignTriggers>();
+        services.AddIntegrationEventHandler<MemberEnrolled, QueueTriggeredMessagesOnMemberEnrolled, CampaignsDbContext>();
+        services.AddIntegrationEventHandler<TierChanged, QueueTriggeredMessagesOnTierChanged, CampaignsDbContext>();
+        services.AddIntegrationEventHandler<SurveyCompleted, QueueTriggeredMessagesOnSurveyCompleted, CampaignsDbContext>();
+        services.AddIntegrationEventHandler<PointsAccrued, RecordCampaignOutcomeOnPointsAccrued, CampaignsDbContext>();
+        services.AddIntegrationEventHandler<VoucherUsed, RecordCampaignOutcomeOnVoucherUsed, CampaignsDbContext>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -83,6 +90,11 @@ public sealed class CampaignsModule : LoyaltyModule
             .ForJob(FireBirthdayActivitiesJob.Key)
             .WithIdentity($"{FireBirthdayActivitiesJob.Key.Name}.hourly", Name)
             .WithCronSchedule("0 10 * * * ?"));
+        quartz.AddJob<FireCampaignTriggersJob>(job => job.WithIdentity(FireCampaignTriggersJob.Key));
+        quartz.AddTrigger<FireCampaignTriggersJob>(trigger => trigger
+            .ForJob(FireCampaignTriggersJob.Key)
+            .WithIdentity($"{FireCampaignTriggersJob.Key.Name}.hourly", Name)
+            .WithCronSchedule("0 20 * * * ?"));
         quartz.AddJob<EvaluateSegmentsJob>(job => job.WithIdentity(EvaluateSegmentsJob.Key));
         quartz.AddTrigger<EvaluateSegmentsJob>(trigger => trigger
             .ForJob(EvaluateSegmentsJob.Key)

@@ -27,7 +27,7 @@ public sealed class RewardsApi
 
     public string VoucherBatches => $"/api/rewards/programs/{Members.Program}/voucher-batches";
 
-    public static async Task<RewardsApi> CreateAsync(LoyaltyHost host) => new(await MembersApi.CreateAsync(host), host);
+    public static async Task<RewardsApi> CreateAsync(LoyaltyHost host, object? programSettings = null) => new(await MembersApi.CreateAsync(host, programSettings), host);
 
     /// <summary>Queues a voucher batch, waits for it to be complete and downloads its codes.</summary>
     public async Task<(BatchView Batch, List<string> Codes)> GenerateBatchAsync(object body)

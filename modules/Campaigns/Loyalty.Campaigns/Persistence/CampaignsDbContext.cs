@@ -50,6 +50,8 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
 
     public DbSet<MessagingSettings> MessagingSettings => Set<MessagingSettings>();
 
+    public DbSet<CampaignOutcome> CampaignOutcomes => Set<CampaignOutcome>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         EarningRule.Configure(modelBuilder);
@@ -61,6 +63,7 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
         Loyalty.Campaigns.Referrals.ReferralSettings.Configure(modelBuilder);
         Segment.Configure(modelBuilder);
         Campaign.Configure(modelBuilder);
+        CampaignOutcome.Configure(modelBuilder);
         Messaging.MessagingSettings.Configure(modelBuilder);
     }
 }

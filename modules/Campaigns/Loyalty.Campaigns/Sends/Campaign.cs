@@ -10,8 +10,30 @@ internal enum CampaignStatus
     Completed,
     Cancelled,
 
-    /// <summary>A recurring campaign between its occurrences: each occurrence is sent as a campaign of its own.</summary>
+    /// <summary>
+    /// A recurring campaign between its occurrences (each sent as a campaign of its own), or a triggered campaign that
+    /// takes its events: each event queues a message in the campaign itself.
+    /// </summary>
     Active,
+
+    /// <summary>A triggered campaign on hold: events are not taken and queued messages wait until it is active again.</summary>
+    Paused,
+}
+
+/// <summary>What starts a triggered campaign's message to one member; docs/campaigns.md names each occurrence.</summary>
+internal enum CampaignTrigger
+{
+    Enrollment,
+    Birthday,
+    TierUpgrade,
+    TierDowngrade,
+
+    /// <summary><see cref="Campaign.TriggerDays"/> days before spendable points expire.</summary>
+    PointsExpiring,
+
+    /// <summary><see cref="Campaign.TriggerDays"/> days after the member's last purchase.</summary>
+    NoPurchase,
+    SurveyAnswered,
 }
 
 internal enum CampaignChannel
@@ -72,6 +94,18 @@ internal sealed class Campaign
 
     /// <summary>For one occurrence of a recurring campaign: the recurring campaign.</summary>
     public Guid? ParentId { get; init; }
+
+    /// <summary>
+    /// An event that sends one member a message (see <see cref="CampaignTriggers"/>): the campaign is then active until
+    /// cancelled, and its send records are keyed by member and occurrence.
+    /// </summary>
+    public CampaignTrigger? Trigger { get; set; }
+
+    /// <summary>The N of <see cref="CampaignTrigger.PointsExpiring"/> and <see cref="CampaignTrigger.NoPurchase"/>.</summary>
+    public int? TriggerDays { get; set; }
+
+    /// <summary>0 to 50: this share of the audience, chosen by <see cref="HoldOut"/>, is not sent to but recorded as <see cref="MessageStatus.HeldOut"/>.</summary>
+    public int HoldOutPercent { get; set; }
 
     public CampaignStatus Status { get; set; }
 
@@ -134,6 +168,8 @@ internal sealed class Campaign
             campaign.Property(c => c.Recurrence).HasMaxLength(200);
             campaign.HasIndex(c => new { c.Status, c.NextOccurrenceAt });
             campaign.HasIndex(c => c.ParentId);
+            campaign.Property(c => c.Trigger).HasConversion<string>().HasMaxLength(30);
+            campaign.HasIndex(c => new { c.Program, c.Trigger, c.Status });
             campaign.HasMany(c => c.Contents).WithOne().HasForeignKey(c => c.CampaignId);
             campaign.Navigation(c => c.Contents).AutoInclude();
         });
@@ -190,6 +226,9 @@ internal enum MessageStatus
 
     /// <summary>The node stopped while handing it over: it may or may not have arrived, and is not sent again, so nobody gets it twice.</summary>
     Interrupted,
+
+    /// <summary>Not sent: the member fell in the campaign's hold-out control group.</summary>
+    HeldOut,
 }
 
 /// <summary>
@@ -205,6 +244,12 @@ internal sealed class CampaignMessage
     public required string Program { get; init; }
 
     public Guid MemberId { get; init; }
+
+    /// <summary>
+    /// Empty for a one-off or recurring campaign; for a triggered one the occurrence it was sent for
+    /// (<c>birthday:2027</c>), so a member gets one message per occurrence.
+    /// </summary>
+    public string Occurrence { get; init; } = "";
 
     public CampaignChannel Channel { get; init; }
 
@@ -243,7 +288,8 @@ internal sealed class CampaignMessage
         message.Property(m => m.Reason).HasMaxLength(500);
         message.Property(m => m.Address).HasMaxLength(320);
         message.Property(m => m.Locale).HasMaxLength(35);
-        message.HasIndex(m => new { m.CampaignId, m.MemberId }).IsUnique();
+        message.Property(m => m.Occurrence).HasMaxLength(100);
+        message.HasIndex(m => new { m.CampaignId, m.MemberId, m.Occurrence }).IsUnique();
         message.HasIndex(m => new { m.CampaignId, m.Status });
         message.HasIndex(m => new { m.Program, m.MemberId, m.SentAt });
         message.HasIndex(m => m.MemberId);

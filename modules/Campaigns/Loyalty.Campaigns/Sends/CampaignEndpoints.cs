@@ -18,7 +18,8 @@ internal sealed record ContentRequest(string? Locale, string? Subject, string? B
 
 internal sealed record CampaignRequest(
     string? Name, string? Channel, string? Purpose, string? ConsentChannel, string? DefaultLocale, List<ContentRequest>? Contents,
-    Guid? VoucherTemplateId, bool? TrackOpens, bool? TrackClicks, string? Segment, string? Recurrence = null);
+    Guid? VoucherTemplateId, bool? TrackOpens, bool? TrackClicks, string? Segment, string? Recurrence = null,
+    string? Trigger = null, int? TriggerDays = null, int? HoldOutPercent = null);
 
 internal sealed record ScheduleRequest(DateTimeOffset? At);
 
@@ -31,12 +32,19 @@ internal sealed record ContentDto(string Locale, string Subject, string Body);
 /// <param name="Sent">Accepted by the SMTP server or the webhook; <paramref name="Delivered"/> is the same less later bounces (none are read back yet).</param>
 internal sealed record CampaignProgressDto(
     bool AudienceComplete, int Audience, int Queued, int Sent, int Delivered, int Failed, int Bounced, int NoConsent, int Capped, int Skipped,
-    int Interrupted, int Opened, int Clicked, int Unsubscribed);
+    int Interrupted, int Opened, int Clicked, int Unsubscribed, int HeldOut);
+
+/// <summary>What members did after they entered the audience: those sent the message against the hold-out group.</summary>
+internal sealed record CampaignStatisticsDto(int HoldOutPercent, GroupOutcomeDto Recipients, GroupOutcomeDto HoldOut);
+
+/// <param name="Members">Members sent the message (for recipients) or held out, counted once each.</param>
+internal sealed record GroupOutcomeDto(int Members, long PointsEarned, decimal PointsPerMember, int VouchersRedeemed, decimal VouchersPerMember, int MembersWhoRedeemed);
 
 internal sealed record CampaignDto(
     Guid Id, string Program, string Name, string Channel, string Purpose, string ConsentChannel, string DefaultLocale, IReadOnlyList<ContentDto> Contents,
     Guid? VoucherTemplateId, bool TrackOpens, bool TrackClicks, string? Segment, string Status, DateTimeOffset? ScheduledAt, DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, CampaignProgressDto? Progress, string? Recurrence, DateTimeOffset? NextOccurrenceAt, Guid? OccurrenceOf);
+    DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, CampaignProgressDto? Progress, string? Recurrence, DateTimeOffset? NextOccurrenceAt, Guid? OccurrenceOf,
+    string? Trigger, int? TriggerDays, int HoldOutPercent);
 
 internal sealed record MessageDto(Guid Id, Guid MemberId, string Status, string? Reason, string? Address, string? Locale, int Attempts,
     DateTimeOffset QueuedAt, DateTimeOffset? SentAt, DateTimeOffset? OpenedAt, DateTimeOffset? ClickedAt, DateTimeOffset? UnsubscribedAt);
@@ -62,6 +70,9 @@ internal static class CampaignEndpoints
             .WithExample("Send the campaign once, at a time", new ScheduleRequest(new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero)));
         campaigns.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
             .WithSummary("Stop a scheduled or sending campaign; what was sent stays sent");
+        campaigns.MapPost("/{id:guid}/pause", Pause).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
+            .WithSummary("Pause a triggered campaign: it takes no events and sends nothing until scheduled again");
+        campaigns.MapGet("/{id:guid}/statistics", Statistics).RequireAuthorization(Policies.ViewPrograms);
         campaigns.MapPost("/{id:guid}/preview", Preview).RequireAuthorization(Policies.ViewPrograms)
             .WithExample("Render the campaign for a member, issuing no voucher and sending nothing", new PreviewRequest(ExampleMember));
         campaigns.MapPost("/{id:guid}/test-send", TestSend).RequireAuthorization(Policies.ManagePrograms)
@@ -136,12 +147,15 @@ internal static class CampaignEndpoints
             return TypedResults.NotFound();
         }
 
-        if (campaign.Status is not (CampaignStatus.Draft or CampaignStatus.Scheduled))
+        if (campaign.Status is not (CampaignStatus.Draft or CampaignStatus.Scheduled or CampaignStatus.Paused))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The campaign can no longer change", detail: $"It is {campaign.Status.ToString().ToLowerInvariant()}.");
         }
 
         var errors = await ValidateAsync(program, request, db, clock, cancellationToken);
+        // The occurrences already sent were those of its trigger: a paused campaign keeps it (create another for another).
+        errors.Check(campaign.Status != CampaignStatus.Paused || ParseTrigger(request.Trigger) == campaign.Trigger, "trigger",
+            "A paused campaign keeps its trigger; cancel it and create another.");
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -171,6 +185,11 @@ internal static class CampaignEndpoints
         if (campaign is null)
         {
             return TypedResults.NotFound();
+        }
+
+        if (campaign.Trigger is not null)
+        {
+            return await ActivateAsync(program, campaign, db, channels, options, audit, cancellationToken);
         }
 
         if (request.At is null)
@@ -207,6 +226,90 @@ internal static class CampaignEndpoints
         audit.Record(db, "campaigns.campaign.scheduled", "campaign", campaign.Id.ToString(), new { program, campaign.ScheduledAt });
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(Dto(campaign, null));
+    }
+
+    /// <summary>A triggered campaign takes its events from now on (no time is needed); a paused one again.</summary>
+    private static async Task<Results<Ok<CampaignDto>, NotFound, ValidationProblem, ProblemHttpResult>> ActivateAsync(
+        string program, Campaign campaign, CampaignsDbContext db, ChannelSessions channels, IOptions<MessagingOptions> options, AuditTrail audit, CancellationToken cancellationToken)
+    {
+        if (campaign.Status is not (CampaignStatus.Draft or CampaignStatus.Paused or CampaignStatus.Active))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The campaign was cancelled", detail: $"It is {campaign.Status.ToString().ToLowerInvariant()}.");
+        }
+
+        if ((options.Value.Problem() ?? channels.Problem(campaign.Channel)) is { } problem)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Sending is not configured", detail: problem);
+        }
+
+        // Its audience is what its events queue: there is none to read.
+        campaign.AudienceComplete = true;
+        campaign.Status = CampaignStatus.Active;
+        campaign.Version++;
+        audit.Record(db, "campaigns.campaign.activated", "campaign", campaign.Id.ToString(), new { program, trigger = campaign.Trigger?.ToString() });
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(Dto(campaign, null));
+    }
+
+    private static async Task<Results<Ok<CampaignDto>, NotFound, ProblemHttpResult>> Pause(
+        string program, Guid id, CampaignsDbContext db, AuditTrail audit, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.SingleOrDefaultAsync(c => c.Program == program && c.Id == id, cancellationToken);
+        if (campaign is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (campaign.Trigger is null || campaign.Status is not (CampaignStatus.Active or CampaignStatus.Paused))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Only an active triggered campaign pauses",
+                detail: $"It is {campaign.Status.ToString().ToLowerInvariant()}{(campaign.Trigger is null ? " and has no trigger" : "")}; cancel it instead.");
+        }
+
+        // Conditional in bulk, like cancel: the sender checks the status before each batch.
+        await db.Campaigns.Where(c => c.Id == id && c.Status == CampaignStatus.Active)
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, CampaignStatus.Paused), cancellationToken);
+        audit.Record(db, "campaigns.campaign.paused", "campaign", campaign.Id.ToString(), new { program });
+        await db.SaveChangesAsync(cancellationToken);
+        campaign.Status = CampaignStatus.Paused;
+        return TypedResults.Ok(Dto(campaign, null));
+    }
+
+    /// <summary>
+    /// Points earned and vouchers redeemed (as Campaigns heard of them, <see cref="CampaignOutcome"/>) by the members
+    /// sent the message and by the hold-out group, each counted from when the member entered the audience.
+    /// </summary>
+    private static async Task<Results<Ok<CampaignStatisticsDto>, NotFound>> Statistics(string program, Guid id, CampaignsDbContext db, CancellationToken cancellationToken)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().IgnoreAutoIncludes().SingleOrDefaultAsync(c => c.Program == program && c.Id == id, cancellationToken);
+        if (campaign is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var outcomes = db.CampaignOutcomes;
+        var rows = await db.CampaignMessages.AsNoTracking()
+            .Where(m => m.CampaignId == id && (m.Status == MessageStatus.Sent || m.Status == MessageStatus.HeldOut))
+            .GroupBy(m => new { m.MemberId, m.Status })
+            .Select(g => new { g.Key.MemberId, g.Key.Status, Since = g.Min(m => m.QueuedAt) })
+            .Select(m => new
+            {
+                m.Status,
+                Points = outcomes.Where(o => o.Program == program && o.MemberId == m.MemberId && o.Kind == OutcomeKind.PointsEarned && o.OccurredAt >= m.Since)
+                    .Sum(o => (long?)o.Amount) ?? 0,
+                Vouchers = outcomes.Count(o => o.Program == program && o.MemberId == m.MemberId && o.Kind == OutcomeKind.VoucherRedeemed && o.OccurredAt >= m.Since),
+            })
+            .ToListAsync(cancellationToken);
+        GroupOutcomeDto Of(MessageStatus status)
+        {
+            var group = rows.Where(r => r.Status == status).ToList();
+            var points = group.Sum(r => r.Points);
+            var vouchers = group.Sum(r => r.Vouchers);
+            return new GroupOutcomeDto(group.Count, points, group.Count == 0 ? 0 : Math.Round((decimal)points / group.Count, 2),
+                vouchers, group.Count == 0 ? 0 : Math.Round((decimal)vouchers / group.Count, 4), group.Count(r => r.Vouchers > 0));
+        }
+
+        return TypedResults.Ok(new CampaignStatisticsDto(campaign.HoldOutPercent, Of(MessageStatus.Sent), Of(MessageStatus.HeldOut)));
     }
 
     private static async Task<Results<Ok<CampaignDto>, NotFound, ProblemHttpResult>> Cancel(
@@ -360,6 +463,24 @@ internal static class CampaignEndpoints
             errors.Check(problem is null, "recurrence", problem ?? "");
         }
 
+        var trigger = ParseTrigger(request.Trigger);
+        errors.Check(request.Trigger is null || trigger is not null, "trigger",
+            $"Use one of {string.Join(", ", Enum.GetNames<CampaignTrigger>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}, or leave it out.");
+        errors.Check(request.Trigger is null || request.Recurrence is null, "trigger", "A campaign is recurring or triggered, not both.");
+        switch (trigger)
+        {
+            case CampaignTrigger.PointsExpiring:
+                errors.Check(request.TriggerDays is >= 1 and <= 30, "triggerDays", "Give how many days before the points expire, 1 to 30.");
+                break;
+            case CampaignTrigger.NoPurchase:
+                errors.Check(request.TriggerDays is >= 1 and <= 3650, "triggerDays", "Give after how many days without a purchase, 1 to 3650.");
+                break;
+            default:
+                errors.Check(request.TriggerDays is null, "triggerDays", "Only the pointsExpiring and noPurchase triggers take days.");
+                break;
+        }
+
+        errors.Check(request.HoldOutPercent is null or (>= 0 and <= 50), "holdOutPercent", "Give 0 to 50 percent of the audience to hold out.");
         if (request.Segment is not null)
         {
             errors.Check(await db.Segments.AnyAsync(s => s.Program == program && s.Code == request.Segment, cancellationToken),
@@ -423,7 +544,13 @@ internal static class CampaignEndpoints
         campaign.TrackClicks = request.TrackClicks ?? false;
         campaign.Segment = request.Segment;
         campaign.Recurrence = request.Recurrence?.Trim();
+        campaign.Trigger = ParseTrigger(request.Trigger);
+        campaign.TriggerDays = request.TriggerDays;
+        campaign.HoldOutPercent = request.HoldOutPercent ?? 0;
     }
+
+    private static CampaignTrigger? ParseTrigger(string? trigger) =>
+        trigger is not null && !trigger.Any(char.IsDigit) && Enum.TryParse<CampaignTrigger>(trigger, true, out var parsed) ? parsed : null;
 
     private static async Task<(Campaign? Campaign, LoyaltyProgramDto? Program, MessageRecipient? Recipient)> LoadForRenderAsync(
         string program, Guid id, Guid? memberId, CampaignsDbContext db, ILoyaltyPrograms programs, IMessageRecipients members, CancellationToken cancellationToken)
@@ -454,14 +581,14 @@ internal static class CampaignEndpoints
         return new CampaignProgressDto(
             campaign.AudienceComplete, counts.Values.Sum(), Of(MessageStatus.Queued) + Of(MessageStatus.Sending), Of(MessageStatus.Sent), Of(MessageStatus.Sent),
             Of(MessageStatus.Failed), Of(MessageStatus.Bounced), Of(MessageStatus.NoConsent), Of(MessageStatus.Capped), Of(MessageStatus.Skipped),
-            Of(MessageStatus.Interrupted), opened, clicked, unsubscribed);
+            Of(MessageStatus.Interrupted), opened, clicked, unsubscribed, Of(MessageStatus.HeldOut));
     }
 
     private static CampaignDto Dto(Campaign c, CampaignProgressDto? progress) => new(
         c.Id, c.Program, c.Name, c.Channel.ToString().ToLowerInvariant(), c.Purpose, c.ConsentChannel, c.DefaultLocale,
         c.Contents.OrderBy(x => x.Locale).Select(x => new ContentDto(x.Locale, x.Subject, x.Body)).ToList(),
         c.VoucherTemplateId, c.TrackOpens, c.TrackClicks, c.Segment, Name(c.Status), c.ScheduledAt, c.CreatedAt, c.StartedAt, c.CompletedAt, progress,
-        c.Recurrence, c.NextOccurrenceAt, c.ParentId);
+        c.Recurrence, c.NextOccurrenceAt, c.ParentId, c.Trigger is { } t ? Name(t) : null, c.TriggerDays, c.HoldOutPercent);
 
     private static string Name<T>(T value) where T : struct, Enum => value.ToString() is var s ? char.ToLowerInvariant(s[0]) + s[1..] : "";
 }

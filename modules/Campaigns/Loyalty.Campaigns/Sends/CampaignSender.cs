@@ -32,7 +32,9 @@ internal sealed class CampaignSender(
         await StartOccurrencesAsync(stop);
         var now = clock.GetUtcNow();
         var due = await db.Campaigns.AsNoTracking().IgnoreAutoIncludes()
-            .Where(c => (c.Status == CampaignStatus.Scheduled && c.ScheduledAt <= now) || c.Status == CampaignStatus.Sending)
+            .Where(c => (c.Status == CampaignStatus.Scheduled && c.ScheduledAt <= now) || c.Status == CampaignStatus.Sending
+                || (c.Status == CampaignStatus.Active && c.Trigger != null
+                    && db.CampaignMessages.Any(m => m.CampaignId == c.Id && (m.Status == MessageStatus.Queued || m.Status == MessageStatus.Sending))))
             .Where(c => c.LockedUntil == null || c.LockedUntil < now)
             .OrderBy(c => c.ScheduledAt)
             .Select(c => c.Id)
@@ -108,6 +110,7 @@ internal sealed class CampaignSender(
                 VoucherTemplateId = recurring.VoucherTemplateId,
                 TrackOpens = recurring.TrackOpens,
                 TrackClicks = recurring.TrackClicks,
+                HoldOutPercent = recurring.HoldOutPercent,
                 Status = CampaignStatus.Scheduled,
                 ScheduledAt = occurrence,
                 CreatedAt = now,
@@ -124,11 +127,13 @@ internal sealed class CampaignSender(
         var now = clock.GetUtcNow();
         return await db.Campaigns
             .Where(c => c.Id == id && (c.LockedUntil == null || c.LockedUntil < now)
-                && ((c.Status == CampaignStatus.Scheduled && c.ScheduledAt <= now) || c.Status == CampaignStatus.Sending))
+                && ((c.Status == CampaignStatus.Scheduled && c.ScheduledAt <= now) || c.Status == CampaignStatus.Sending
+                    || (c.Status == CampaignStatus.Active && c.Trigger != null)))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(c => c.LockedUntil, now + ClaimDuration)
                 .SetProperty(c => c.LockedBy, Node)
-                .SetProperty(c => c.Status, CampaignStatus.Sending)
+                // A triggered campaign stays active while it sends what its events queued.
+                .SetProperty(c => c.Status, c => c.Trigger != null ? c.Status : CampaignStatus.Sending)
                 .SetProperty(c => c.StartedAt, c => c.StartedAt ?? now)) == 1;
     }
 
@@ -168,10 +173,11 @@ internal sealed class CampaignSender(
         var templates = campaign.Contents.ToDictionary(c => c.Locale, c => (Subject: MessageTemplate.Parse(c.Subject), Body: MessageTemplate.Parse(c.Body)));
         await using var session = channels.Open(campaign.Channel);
         var sent = 0;
+        var sending = campaign.Trigger is null ? CampaignStatus.Sending : CampaignStatus.Active;
         while (!stop.IsCancellationRequested)
         {
             if (settings.IsQuiet(clock.GetUtcNow(), program.TimeZone)
-                || await db.Campaigns.AnyAsync(c => c.Id == id && c.Status != CampaignStatus.Sending, stop))
+                || await db.Campaigns.AnyAsync(c => c.Id == id && c.Status != sending, stop))
             {
                 break;
             }
@@ -182,6 +188,11 @@ internal sealed class CampaignSender(
                 .Take(batchSize)
                 .Select(m => new { m.Id, m.MemberId })
                 .ToListAsync(stop);
+            if (batch.Count == 0 && campaign.Trigger is not null)
+            {
+                break;
+            }
+
             if (batch.Count == 0)
             {
                 var now = clock.GetUtcNow();
@@ -258,15 +269,22 @@ internal sealed class CampaignSender(
             var page = await AudiencePageAsync(campaign, batchSize, stop);
             var now = clock.GetUtcNow();
             await using var transaction = await db.Database.BeginTransactionAsync(stop);
-            db.CampaignMessages.AddRange(page.Select(memberId => new CampaignMessage
+            // Occurrences of a recurring campaign hold out the same members: the group is the recurring campaign's.
+            var holdOutBy = campaign.ParentId ?? campaign.Id;
+            db.CampaignMessages.AddRange(page.Select(memberId =>
             {
-                Id = Guid.CreateVersion7(now),
-                CampaignId = campaign.Id,
-                Program = campaign.Program,
-                MemberId = memberId,
-                Channel = campaign.Channel,
-                Status = MessageStatus.Queued,
-                QueuedAt = now,
+                var heldOut = HoldOut.IsHeldOut(holdOutBy, memberId, campaign.HoldOutPercent);
+                return new CampaignMessage
+                {
+                    Id = Guid.CreateVersion7(now),
+                    CampaignId = campaign.Id,
+                    Program = campaign.Program,
+                    MemberId = memberId,
+                    Channel = campaign.Channel,
+                    Status = heldOut ? MessageStatus.HeldOut : MessageStatus.Queued,
+                    Reason = heldOut ? HoldOut.Reason : null,
+                    QueuedAt = now,
+                };
             }));
             await db.SaveChangesAsync(stop);
             db.ChangeTracker.Clear();
@@ -324,7 +342,9 @@ internal sealed class CampaignSender(
 
         if (campaign.VoucherTemplateId is { } voucherTemplate)
         {
-            var issue = await vouchers.IssueAsync(campaign.Program, memberId, voucherTemplate, $"campaign:{campaign.Id:N}:member:{memberId:N}", stop);
+            // A triggered campaign sends a member a message per occurrence, each with a voucher of its own.
+            var reference = campaign.Trigger is null ? $"campaign:{campaign.Id:N}:member:{memberId:N}" : $"campaign:{campaign.Id:N}:message:{messageId:N}";
+            var issue = await vouchers.IssueAsync(campaign.Program, memberId, voucherTemplate, reference, stop);
             if (issue.Code is null || issue.Outcome is not (VoucherIssueOutcome.Issued or VoucherIssueOutcome.AlreadyIssued))
             {
                 return Decision.Not(MessageStatus.Skipped, $"The voucher could not be issued ({issue.Outcome}).");

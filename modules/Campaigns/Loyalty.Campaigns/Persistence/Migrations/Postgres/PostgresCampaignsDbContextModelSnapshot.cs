@@ -643,6 +643,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                         .HasMaxLength(35)
                         .HasColumnType("character varying(35)");
 
+                    b.Property<int>("HoldOutPercent")
+                        .HasColumnType("integer");
+
                     b.Property<string>("LockedBy")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -695,6 +698,13 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                     b.Property<bool>("TrackOpens")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Trigger")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<int?>("TriggerDays")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -711,6 +721,8 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                     b.HasIndex("Status", "NextOccurrenceAt");
 
                     b.HasIndex("Status", "ScheduledAt");
+
+                    b.HasIndex("Program", "Trigger", "Status");
 
                     b.ToTable("Campaigns", "campaigns");
                 });
@@ -772,6 +784,11 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                     b.Property<Guid>("MemberId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Occurrence")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset?>("OpenedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -802,14 +819,46 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
 
                     b.HasIndex("MemberId");
 
-                    b.HasIndex("CampaignId", "MemberId")
-                        .IsUnique();
-
                     b.HasIndex("CampaignId", "Status");
+
+                    b.HasIndex("CampaignId", "MemberId", "Occurrence")
+                        .IsUnique();
 
                     b.HasIndex("Program", "MemberId", "SentAt");
 
                     b.ToTable("CampaignMessages", "campaigns");
+                });
+
+            modelBuilder.Entity("Loyalty.Campaigns.Sends.CampaignOutcome", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Program")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("Program", "MemberId", "Kind", "OccurredAt");
+
+                    b.ToTable("CampaignOutcomes", "campaigns");
                 });
 
             modelBuilder.Entity("Loyalty.Shared.Auditing.AuditEntry", b =>

@@ -643,6 +643,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                         .HasMaxLength(35)
                         .HasColumnType("nvarchar(35)");
 
+                    b.Property<int>("HoldOutPercent")
+                        .HasColumnType("int");
+
                     b.Property<string>("LockedBy")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
@@ -695,6 +698,13 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                     b.Property<bool>("TrackOpens")
                         .HasColumnType("bit");
 
+                    b.Property<string>("Trigger")
+                        .HasMaxLength(30)
+                        .HasColumnType("nvarchar(30)");
+
+                    b.Property<int?>("TriggerDays")
+                        .HasColumnType("int");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("int");
@@ -711,6 +721,8 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                     b.HasIndex("Status", "NextOccurrenceAt");
 
                     b.HasIndex("Status", "ScheduledAt");
+
+                    b.HasIndex("Program", "Trigger", "Status");
 
                     b.ToTable("Campaigns", "campaigns");
                 });
@@ -772,6 +784,11 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                     b.Property<Guid>("MemberId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("Occurrence")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.Property<DateTimeOffset?>("OpenedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -802,14 +819,46 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
 
                     b.HasIndex("MemberId");
 
-                    b.HasIndex("CampaignId", "MemberId")
-                        .IsUnique();
-
                     b.HasIndex("CampaignId", "Status");
+
+                    b.HasIndex("CampaignId", "MemberId", "Occurrence")
+                        .IsUnique();
 
                     b.HasIndex("Program", "MemberId", "SentAt");
 
                     b.ToTable("CampaignMessages", "campaigns");
+                });
+
+            modelBuilder.Entity("Loyalty.Campaigns.Sends.CampaignOutcome", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Program")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("Program", "MemberId", "Kind", "OccurredAt");
+
+                    b.ToTable("CampaignOutcomes", "campaigns");
                 });
 
             modelBuilder.Entity("Loyalty.Shared.Auditing.AuditEntry", b =>

@@ -637,6 +637,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                         .HasMaxLength(35)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("HoldOutPercent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LockedBy")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -689,6 +692,13 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                     b.Property<bool>("TrackOpens")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Trigger")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TriggerDays")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -705,6 +715,8 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                     b.HasIndex("Status", "NextOccurrenceAt");
 
                     b.HasIndex("Status", "ScheduledAt");
+
+                    b.HasIndex("Program", "Trigger", "Status");
 
                     b.ToTable("campaigns_Campaigns", (string)null);
                 });
@@ -766,6 +778,11 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                     b.Property<Guid>("MemberId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Occurrence")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("OpenedAt")
                         .HasColumnType("INTEGER");
 
@@ -796,14 +813,46 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
 
                     b.HasIndex("MemberId");
 
-                    b.HasIndex("CampaignId", "MemberId")
-                        .IsUnique();
-
                     b.HasIndex("CampaignId", "Status");
+
+                    b.HasIndex("CampaignId", "MemberId", "Occurrence")
+                        .IsUnique();
 
                     b.HasIndex("Program", "MemberId", "SentAt");
 
                     b.ToTable("campaigns_CampaignMessages", (string)null);
+                });
+
+            modelBuilder.Entity("Loyalty.Campaigns.Sends.CampaignOutcome", b =>
+                {
+                    b.Property<Guid>("EventId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Program")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("Program", "MemberId", "Kind", "OccurredAt");
+
+                    b.ToTable("campaigns_CampaignOutcomes", (string)null);
                 });
 
             modelBuilder.Entity("Loyalty.Shared.Auditing.AuditEntry", b =>
