@@ -28,7 +28,7 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db, TimeProvider 
 
     private static readonly RetainedData[] RetainedMessages =
     [
-        new("Campaign message outcomes (sent, opened, clicked, times) under the pseudonymous member id, without the address",
+        new("Campaign message outcomes (sent, opened, clicked, times) and the points and vouchers compared with the hold-out group, under the pseudonymous member id, without the address",
             "Art. 17(3)(e) and Art. 89: campaign statistics and the frequency cap across campaigns stay correct"),
     ];
 
@@ -88,6 +88,15 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db, TimeProvider 
         await foreach (var message in messages.AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             JsonSerializer.Serialize(writer, message, Json);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("campaignOutcomes");
+        var outcomes = db.CampaignOutcomes.AsNoTracking().Where(o => o.MemberId == memberId).OrderBy(o => o.OccurredAt).ThenBy(o => o.EventId)
+            .Select(o => new { o.Program, Kind = o.Kind.ToString(), o.Amount, o.OccurredAt });
+        await foreach (var outcome in outcomes.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            JsonSerializer.Serialize(writer, outcome, Json);
         }
 
         writer.WriteEndArray();
