@@ -46,6 +46,7 @@ public static class OutboxExtensions
     internal static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
+        services.AddMetrics();
         services.AddSingleton<OutboxMetrics>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
