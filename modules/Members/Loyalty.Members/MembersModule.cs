@@ -2,6 +2,7 @@ using Loyalty.Campaigns.Contracts;
 using Loyalty.Members.Attributes;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
+using Loyalty.Members.Figures;
 using Loyalty.Members.Import;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Merge;
@@ -92,5 +93,6 @@ public sealed class MembersModule : LoyaltyModule
         api.MapAttributeDefinitionEndpoints();
         api.MapTierEndpoints();
         api.MapImportEndpoints();
+        api.MapFigureEndpoints();
     }
 }
