@@ -82,6 +82,9 @@ public sealed class MemberScreenTests
             };
             request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
             (await support.SendAsync(request)).EnsureSuccessStatusCode();
+
+            // Ledger ids are time-ordered; entries in one millisecond would have no defined order.
+            host.Clock.Advance(TimeSpan.FromSeconds(1));
         }
 
         var (playwright, browser) = await Chromium.LaunchAsync();
