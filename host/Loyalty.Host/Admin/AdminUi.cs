@@ -33,6 +33,7 @@ internal static class AdminUi
         services.PostConfigure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, options =>
         {
             options.LoginPath = "/admin/sign-in";
+            options.AccessDeniedPath = "/admin/access-denied";
         });
         services.Configure<RequestLocalizationOptions>(options =>
         {

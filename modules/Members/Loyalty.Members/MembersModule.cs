@@ -3,6 +3,7 @@ using Loyalty.Consent.Contracts;
 using Loyalty.Members.Attributes;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Enrollment;
+using Loyalty.Members.Figures;
 using Loyalty.Members.Import;
 using Loyalty.Members.Ledger;
 using Loyalty.Members.Merge;
@@ -95,5 +96,6 @@ public sealed class MembersModule : LoyaltyModule
         api.MapAttributeDefinitionEndpoints();
         api.MapTierEndpoints();
         api.MapImportEndpoints();
+        api.MapFigureEndpoints();
     }
 }
