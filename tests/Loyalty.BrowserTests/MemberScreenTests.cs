@@ -124,6 +124,7 @@ public sealed class MemberScreenTests
         {
             var response = await page.GotoAsync(new Uri(host.Address, path).ToString());
             Assert.EndsWith("/admin/access-denied?ReturnUrl=" + Uri.EscapeDataString(path), response!.Url, StringComparison.Ordinal);
+            Assert.Equal(403, response.Status);
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
             await Expect(page.GetByLabel("Email")).ToHaveCountAsync(0);
             await Expect(page.GetByText("Grace")).ToHaveCountAsync(0);
