@@ -3,7 +3,9 @@ using System.Text.Json;
 using Loyalty.Shared.Persistence;
 using Loyalty.Shared.Security;
 using Loyalty.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Quartz;
 
 namespace Loyalty.BrowserTests;
 
@@ -77,6 +79,44 @@ public sealed class AdminSurveyTests
         Assert.Equal("responseId,surveyVersion,questionId,tier,submittedAt,text", lines[0]);
         Assert.Equal(4, lines.Length);
         Assert.Contains(lines, line => line.EndsWith(",Cold soup", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_marketer_sees_the_nps_per_tier_and_narrows_the_results_to_a_segment(DatabaseProvider provider)
+    {
+        await using var feedback = await FeedbackUnderTest.StartAsync(provider);
+        await feedback.GiveSilverTierAsync(member: 0);
+        await feedback.CreateSegmentAsync("regulars", "Regulars", members: [0, 1]);
+        await feedback.AnswerAsync(0, nps: 10, stars: 5, with: null, comment: null);
+        await feedback.AnswerAsync(1, nps: 3, stars: 2, with: null, comment: null);
+        await feedback.AnswerAsync(2, nps: 9, stars: 4, with: null, comment: null);
+        await feedback.AnswerAsync(3, nps: 7, stars: 4, with: null, comment: null);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, feedback.Host, feedback.MarketerUserName, FeedbackUnderTest.Password);
+        await page.GotoAsync(new Uri(feedback.Host.Address, $"/admin/surveys/results?program={feedback.Program}&survey=dinner").ToString());
+
+        await Expect(page.Locator("#responses")).ToHaveTextAsync("4");
+        await Expect(page.Locator("tr[data-nps-tier=silver] > *")).ToHaveTextAsync(["silver", "100", "1", "0", "0", "1"]);
+        // 9 is a promoter, 7 a passive, 3 a detractor: (1 - 1) / 3 = 0.
+        await Expect(page.Locator("tr[data-nps-tier='(none)'] > *")).ToHaveTextAsync(["No tier", "0", "1", "1", "1", "3"]);
+        await Expect(page.Locator("#segment-scope")).ToHaveCountAsync(0);
+
+        await page.GetByLabel("Segment").SelectOptionAsync(new SelectOptionValue { Label = "Regulars" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+
+        await Expect(page.Locator("#segment-scope")).ToContainTextAsync("Regulars");
+        await Expect(page.Locator("#responses")).ToHaveTextAsync("2");
+        // The silver promoter and the detractor: (1 - 1) / 2 = 0.
+        await Expect(page.Locator("tr[data-nps=nps] td")).ToHaveTextAsync(["0", "1", "0", "1", "2"]);
+        await Expect(page.Locator("tr[data-nps-tier='(none)'] > *")).ToHaveTextAsync(["No tier", "-100", "0", "0", "1", "1"]);
+        await Expect(page.GetByLabel("Segment")).ToHaveValueAsync("regulars");
+        Assert.Contains("segment=regulars", page.Url, StringComparison.Ordinal);
+        await Screenshots.SaveAsync(page, "admin-survey-results-segment", fullPage: true);
     }
 
     [Theory]
@@ -336,6 +376,44 @@ internal sealed class FeedbackUnderTest : IAsyncDisposable
         using var client = new HttpClient();
         var answered = await client.PostAsync(_links[member], new FormUrlEncodedContent(fields));
         Assert.True(answered.IsSuccessStatusCode, $"The answer was refused: {(int)answered.StatusCode}");
+    }
+
+    /// <summary>Gives the program a bronze/silver ladder and the member a purchase that reaches silver.</summary>
+    public async Task GiveSilverTierAsync(int member)
+    {
+        object[] ladder =
+        [
+            new { code = "bronze", name = "Bronze", rank = 1, threshold = 0, earningMultiplier = 1.0m },
+            new { code = "silver", name = "Silver", rank = 2, threshold = 500, earningMultiplier = 1.0m },
+        ];
+        (await _admin.PutAsJsonAsync($"/api/members/programs/{Program}/tiers", new { basis = "QualifyingPoints", window = "Rolling12Months", tiers = ladder })).EnsureSuccessStatusCode();
+        var purchase = new { externalId = $"T-{member}", memberId = _members[member], occurredAt = Host.Clock.GetUtcNow(), currency = "EUR", total = 60_000, channel = "pos", lines = Array.Empty<object>() };
+        var bought = await _integrator.PostAsJsonAsync($"/api/members/programs/{Program}/transactions", purchase);
+        Assert.True(bought.IsSuccessStatusCode, await bought.Content.ReadAsStringAsync());
+        var tier = await _admin.GetFromJsonAsync<JsonElement>($"/api/members/programs/{Program}/members/{_members[member]}");
+        Assert.Equal("silver", tier.GetProperty("tier").GetString());
+    }
+
+    /// <summary>A static segment of the given members, evaluated by the host's own job before this returns.</summary>
+    public async Task CreateSegmentAsync(string code, string name, int[] members)
+    {
+        var segments = $"/api/campaigns/programs/{Program}/segments";
+        (await _admin.PostAsJsonAsync(segments, new { code, name, marketing = false, members = new { ids = members.Select(m => _members[m]).ToArray() } })).EnsureSuccessStatusCode();
+        var scheduler = await Host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var segment = await _admin.GetFromJsonAsync<JsonElement>($"{segments}/{code}");
+            if (segment.GetProperty("evaluation").GetProperty("state").GetString() == "done")
+            {
+                Assert.Equal(members.Length, segment.GetProperty("memberCount").GetInt32());
+                return;
+            }
+
+            await scheduler.TriggerJob(new JobKey("EvaluateSegmentsJob", "campaigns"));
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"The segment '{code}' was not evaluated.");
     }
 
     public async Task<string> CreateUserAsync(string role)

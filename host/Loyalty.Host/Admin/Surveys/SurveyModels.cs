@@ -26,7 +26,9 @@ internal sealed record ChoiceView(string Id, Dictionary<string, string>? Text);
 
 internal sealed record NpsView(int Responses, int Promoters, int Passives, int Detractors, decimal? Score);
 
-internal sealed record QuestionResultView(string QuestionId, string Type, int Answers, NpsView? Nps, Dictionary<string, int> Distribution);
+internal sealed record QuestionResultView(string QuestionId, string Type, int Answers, NpsView? Nps, Dictionary<string, int> Distribution, Dictionary<string, NpsView>? NpsByTier);
+
+internal sealed record SegmentView(string Code, string Name, int MemberCount);
 
 internal sealed record SurveyResultsView(int Responses, int Sends, int RespondedSends, decimal? ResponseRate, IReadOnlyList<QuestionResultView> Questions);
 
