@@ -31,7 +31,7 @@ public sealed class FeedbackModule : LoyaltyModule
         services.AddOptions<FeedbackOptions>().Bind(configuration.GetSection(FeedbackOptions.Section));
         services.AddSingleton<SurveyLinks>();
         services.AddScoped<SurveyInvitations>();
-        services.AddIntegrationEventHandler<PointsAccrued, ScheduleSurveysOnPointsAccrued, FeedbackDbContext>();
+        services.AddIntegrationEventHandler<PurchaseRecorded, ScheduleSurveysAfterPurchase, FeedbackDbContext>();
         services.AddScoped<IPersonalDataProvider, FeedbackPersonalData>();
     }
 

@@ -33,3 +33,13 @@ public sealed record PointsRefunded(
     Guid EventId, DateTimeOffset OccurredAt, Guid ProgramId, Guid MemberId, string Currency, long Points,
     string ReferenceType, string ReferenceId, long AvailableAfter)
     : IntegrationEvent(EventId, OccurredAt);
+
+/// <summary>
+/// A purchase of an active member was recorded, whatever it earned (also nothing): <see cref="ExternalId"/> is the
+/// shop's transaction id, <see cref="PurchasedAt"/> when it happened, <see cref="Store"/> where, if the shop said.
+/// A purchase recorded again under the same external id is not announced again.
+/// </summary>
+public sealed record PurchaseRecorded(
+    Guid EventId, DateTimeOffset OccurredAt, Guid ProgramId, Guid MemberId, string ExternalId, DateTimeOffset PurchasedAt,
+    string Channel, string? Store, string Currency, long TotalMinor)
+    : IntegrationEvent(EventId, OccurredAt);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Loyalty.Host.Tests.Members;
@@ -11,6 +12,8 @@ namespace Loyalty.Host.Tests.Feedback;
 
 public sealed class SurveyAnalyticsTests
 {
+    private static readonly string[] Bistros = ["bistro-1"];
+
     private static readonly object[] Ladder =
     [
         new { code = "bronze", name = "Bronze", rank = 1, threshold = 0, earningMultiplier = 1.0m },
@@ -117,6 +120,49 @@ public sealed class SurveyAnalyticsTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_survey_for_some_stores_invites_only_after_purchases_in_them_even_when_they_earn_nothing(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var survey = await DinnerSurvey.CreateAsync(host, sendHoursAfterPurchase: 1, purchaseStores: Bistros);
+        var member = await survey.Api.EnrollAsync("diner-1");
+        async Task BuyAsync(string externalId, string? store, DateTimeOffset? at = null)
+        {
+            // 0.50 EUR earns no points at the base rate: the invitation follows the purchase, not the points.
+            var bought = await survey.Api.Pos.PostAsJsonAsync(survey.Api.Transactions, new { externalId, memberId = member, occurredAt = at ?? host.Clock.GetUtcNow(), currency = "EUR", total = 50, channel = "pos", store });
+            Assert.True(bought.IsSuccessStatusCode, await bought.Content.ReadAsStringAsync());
+            Assert.Equal(0, (await bought.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("points").GetInt64());
+        }
+
+        async Task<int> SendsAfterAnHourAsync()
+        {
+            await host.DeliverMembersEventsAsync();
+            host.Clock.Advance(TimeSpan.FromHours(1));
+            await host.RunJobAsync("feedback", "InviteDueSurveySendsJob");
+            return (await survey.ResultsAsync()).GetProperty("sends").GetInt32();
+        }
+
+        await BuyAsync("T-kiosk", "kiosk-2");
+        await BuyAsync("T-online", null);
+        Assert.Equal(0, await SendsAfterAnHourAsync());
+
+        var dinner = host.Clock.GetUtcNow();
+        await BuyAsync("T-bistro", "BISTRO-1", dinner);
+        Assert.Equal(1, await SendsAfterAnHourAsync());
+        // The same purchase sent again invites nobody twice.
+        await BuyAsync("T-bistro", "BISTRO-1", dinner);
+        Assert.Equal(1, await SendsAfterAnHourAsync());
+
+        var refused = await survey.Api.Admin.PutAsJsonAsync($"{survey.Surveys}/lunch", new
+        {
+            defaultLocale = "en", title = new { en = "Lunch" }, purchaseStores = Bistros,
+            questions = new object[] { new { id = "nps", type = "nps", text = new { en = "Recommend us?" } } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("purchaseStores", out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Results_for_a_segment_count_only_its_members_responses_and_sends(DatabaseProvider provider)
     {
         await using var host = await LoyaltyHost.StartAsync(provider);
@@ -212,7 +258,7 @@ internal sealed class DinnerSurvey
 
     public string Surveys => $"/api/feedback/programs/{Api.Program}/surveys";
 
-    public static async Task<DinnerSurvey> CreateAsync(LoyaltyHost host, int? sendHoursAfterPurchase = null)
+    public static async Task<DinnerSurvey> CreateAsync(LoyaltyHost host, int? sendHoursAfterPurchase = null, string[]? purchaseStores = null)
     {
         var survey = new DinnerSurvey(host, await MembersApi.CreateAsync(host), await host.ApiKeyClientAsync(Roles.Integrator));
         (await survey.Api.Admin.PutAsJsonAsync($"{survey.Surveys}/dinner", new
@@ -220,6 +266,7 @@ internal sealed class DinnerSurvey
             defaultLocale = "en",
             title = new { en = "Dinner" },
             sendHoursAfterPurchase,
+            purchaseStores,
             questions = new object[]
             {
                 new { id = "nps", type = "nps", text = new { en = "Recommend us?" }, required = true },

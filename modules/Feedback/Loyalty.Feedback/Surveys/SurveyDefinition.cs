@@ -6,7 +6,8 @@ namespace Loyalty.Feedback.Surveys;
 
 /// <summary>
 /// What an admin writes: the survey's texts per locale (<see cref="DefaultLocale"/> is required and the fallback), its
-/// questions in order, whether an anonymous public link answers it, and an optional purchase trigger.
+/// questions in order, whether an anonymous public link answers it, and an optional purchase trigger (limited to
+/// purchases in <see cref="PurchaseStores"/> when it names stores).
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed partial record SurveyDefinition(
@@ -16,6 +17,7 @@ internal sealed partial record SurveyDefinition(
     bool? AllowAnonymous,
     int? LinkValidDays,
     int? SendHoursAfterPurchase,
+    List<string?>? PurchaseStores,
     List<QuestionDefinition?>? Questions)
 {
     public const int MaxQuestions = 50;
@@ -23,6 +25,7 @@ internal sealed partial record SurveyDefinition(
     public const int DefaultTextLength = 2000;
     public const int MaxTextLength = 10_000;
     public const int MaxLabelLength = 1000;
+    public const int MaxStores = 100;
 
     public static readonly string[] Types = ["nps", "rating", "single", "multiple", "text"];
 
@@ -35,7 +38,14 @@ internal sealed partial record SurveyDefinition(
         errors
             .Check(LinkValidDays is null or >= 1 and <= 365, "linkValidDays", "Give 1-365 days (default 30).")
             .Check(SendHoursAfterPurchase is null or >= 0 and <= 24 * 30, "sendHoursAfterPurchase", "Give 0-720 hours, or leave it out for no purchase trigger.")
+            .Check(PurchaseStores is null || SendHoursAfterPurchase is not null, "purchaseStores", "Stores limit the purchase trigger: give sendHoursAfterPurchase too.")
+            .Check(PurchaseStores is null or { Count: >= 1 and <= MaxStores }, "purchaseStores", $"Give 1-{MaxStores} store codes, or leave it out for purchases anywhere.")
             .Check(Questions is { Count: > 0 and <= MaxQuestions }, "questions", $"Give 1-{MaxQuestions} questions.");
+        for (var i = 0; i < Math.Min(PurchaseStores?.Count ?? 0, MaxStores); i++)
+        {
+            errors.Check(PurchaseStores![i] is { Length: >= 1 and <= 100 } store && !string.IsNullOrWhiteSpace(store), $"purchaseStores[{i}]", "Give the store code as purchases name it (1-100 characters).");
+        }
+
         var earlier = new Dictionary<string, QuestionDefinition>(StringComparer.Ordinal);
         for (var i = 0; i < (Questions?.Count ?? 0); i++)
         {
@@ -55,6 +65,10 @@ internal sealed partial record SurveyDefinition(
 
         return errors;
     }
+
+    /// <summary>Whether a purchase in <paramref name="store"/> (null: the shop named none) triggers the survey; store codes match ignoring case.</summary>
+    public bool TriggeredBy(string? store) =>
+        PurchaseStores is null || (store is not null && PurchaseStores.Contains(store, StringComparer.OrdinalIgnoreCase));
 
     public void CheckTexts(Dictionary<string, string>? texts, string field, bool required, ValidationErrors errors)
     {

@@ -27,7 +27,7 @@ internal static partial class SurveyEndpoints
         surveys.MapPost("/{key}/publish", Publish).RequireAuthorization(Policies.ManagePrograms);
     }
 
-    private static readonly SurveyDefinition Example = new("en", new() { ["en"] = "How was your dinner?", ["de"] = "Wie war Ihr Abendessen?" }, null, false, 14, 3,
+    private static readonly SurveyDefinition Example = new("en", new() { ["en"] = "How was your dinner?", ["de"] = "Wie war Ihr Abendessen?" }, null, false, 14, 3, ["bistro-berlin", "bistro-hamburg"],
     [
         new("nps", "nps", new() { ["en"] = "How likely are you to recommend us to a friend?" }, true, null, null, null),
         new("why", "text", new() { ["en"] = "What should we do better?" }, false, null, 1000, new("nps", 7, null, null)),

@@ -217,6 +217,7 @@ internal sealed class TransactionRecorder(
 
         var transaction = NewTransaction(program, member.Id, request, hash);
         await DecidePointsAsync(program, member, batch.Tiers.GetValueOrDefault(member.Id)?.TierCode, batch.EarningMultiplierOf(member.Id), transaction, cancellationToken);
+        AnnouncePurchase(program, transaction);
         if (transaction.Points != 0 || transaction.QualifyingBonus != 0)
         {
             Credit(
@@ -433,6 +434,7 @@ internal sealed class TransactionRecorder(
 
         var tierCode = member.TierState?.TierCode;
         await DecidePointsAsync(program, member, tierCode, tierSettings.EarningMultiplierOf(tierCode), transaction, cancellationToken);
+        AnnouncePurchase(program, transaction);
         if (transaction.Points != 0 || transaction.QualifyingBonus != 0)
         {
             var (points, qualifying) = await ledger.EarningAccountsAsync(program, member.Id, cancellationToken);
@@ -459,6 +461,14 @@ internal sealed class TransactionRecorder(
         transaction.Points = decision.Points;
         transaction.QualifyingBonus = decision.QualifyingBonus;
         transaction.EarnedBy = decision.Rules is { Count: > 0 } rules ? JsonSerializer.Serialize(rules, JsonSerializerOptions.Web) : null;
+    }
+
+    private void AnnouncePurchase(LoyaltyProgram program, PurchaseTransaction transaction)
+    {
+        var now = clock.GetUtcNow();
+        db.Publish(new PurchaseRecorded(
+            Guid.CreateVersion7(now), now, program.Id, transaction.MemberId, transaction.ExternalId, transaction.OccurredAt,
+            transaction.Channel, transaction.Store, transaction.Currency, transaction.TotalMinor));
     }
 
     /// <summary>
