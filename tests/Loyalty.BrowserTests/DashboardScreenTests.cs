@@ -39,12 +39,14 @@ public sealed class DashboardScreenTests
         await Expect(requests).ToContainTextAsync("2026-12-02");
         await Expect(requests).Not.ToContainTextAsync("ada@example.com");
         await Expect(dpo.GetByRole(AriaRole.Heading, new() { Name = "Health of databases, jobs and connectors" })).ToHaveCountAsync(0);
+        await Expect(dpo.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" }).GetByRole(AriaRole.Link, new() { Name = "GDPR requests" })).ToBeVisibleAsync();
         await Screenshots.SaveAsync(dpo, "admin-dashboard-figures");
 
         var support = await SignInAsync(browser, host, "browser-support");
         await Expect(support.GetByTestId("figure-members")).ToContainTextAsync("3");
         await Expect(support.GetByRole(AriaRole.Heading, new() { Name = "Open GDPR requests" })).ToHaveCountAsync(0);
         await Expect(support.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" }).GetByRole(AriaRole.Link, new() { Name = "Members" })).ToBeVisibleAsync();
+        await Expect(support.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" }).GetByRole(AriaRole.Link, new() { Name = "GDPR requests" })).ToHaveCountAsync(0);
     }
 
     [Theory]
