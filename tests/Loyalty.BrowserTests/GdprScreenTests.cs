@@ -157,6 +157,51 @@ public sealed class GdprScreenTests
         Assert.Equal(403, refused!.Status);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_DPO_runs_the_retention_dry_run_is_told_a_period_out_of_range_at_the_field_and_turns_a_policy_on_after_confirming(DatabaseProvider provider)
+    {
+        await using var host = await BrowserHost.StartAsync(provider);
+        await SeedAsync(host);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await SignInAsync(browser, host);
+        await page.GotoAsync(new Uri(host.Address, "/admin/gdpr").ToString());
+        await page.GetByRole(AriaRole.Link, new() { Name = "Retention policies" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Retention policies" })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run dry run" }).ClickAsync();
+        var dryRun = page.GetByRole(AriaRole.Table, new() { Name = "Dry run" });
+        await Expect(dryRun.GetByRole(AriaRole.Row, new() { Name = "members.inactive-members 1095 off" })).ToBeVisibleAsync();
+
+        var period = page.GetByLabel("Period in days of members.inactive-members");
+        await period.FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review changes" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("members.inactive-members: 0 days, off");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save policies" }).ClickAsync();
+        var error = page.Locator($"#{await period.GetAttributeAsync("aria-describedby")}");
+        await Expect(error).ToContainTextAsync("Give a whole number of days from 1 to 36500.");
+        await Expect(period).ToHaveValueAsync("0");
+
+        await period.FillAsync("730");
+        await page.GetByLabel("Enforce members.inactive-members").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review changes" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("members.inactive-members: 730 days, on");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save policies" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The retention policies were saved.");
+        await Expect(page.GetByLabel("Period in days of members.inactive-members")).ToHaveValueAsync("730");
+        await Expect(page.GetByLabel("Enforce members.inactive-members")).ToBeCheckedAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Retention policies" })).ToContainTextAsync("user:browser-dpo");
+        await Screenshots.SaveAsync(page, "admin-gdpr-retention", fullPage: true);
+
+        using var admin = await host.ApiKeyClientAsync(Roles.Admin);
+        var policies = (await admin.GetFromJsonAsync<List<JsonElement>>("/api/consent/retention-policies"))!;
+        var members = policies.Single(p => p.GetProperty("key").GetString() == "members.inactive-members");
+        Assert.Equal((730, true), (members.GetProperty("periodDays").GetInt32(), members.GetProperty("enabled").GetBoolean()));
+        Assert.All(policies.Where(p => p.GetProperty("key").GetString() != "members.inactive-members"), p => Assert.True(p.GetProperty("isDefault").GetBoolean()));
+    }
+
     /// <summary>A program, a member with a purchase, a DPO and a support user; answers the member's id.</summary>
     private static async Task<Guid> SeedAsync(BrowserHost host)
     {

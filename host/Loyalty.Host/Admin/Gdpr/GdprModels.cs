@@ -59,3 +59,10 @@ internal static class GdprNames
     public static ApiAnswer Refused(string field, string reason) => new(System.Net.HttpStatusCode.BadRequest,
         JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["errors"] = new Dictionary<string, string[]> { [field] = [reason] } }));
 }
+
+internal sealed record RetentionPolicyItem(
+    string Key, string Module, string Name, string Description, int PeriodDays, int DefaultPeriodDays, bool Enabled, bool IsDefault, DateTimeOffset? UpdatedAt, string? UpdatedBy);
+
+internal sealed record RetentionDueItem(string Key, string Module, int PeriodDays, bool Enabled, DateTimeOffset Cutoff, int Due);
+
+internal sealed record RetentionDryRunItem(DateTimeOffset AsOf, IReadOnlyList<RetentionDueItem> Categories);
