@@ -202,6 +202,37 @@ public sealed class GdprScreenTests
         Assert.All(policies.Where(p => p.GetProperty("key").GetString() != "members.inactive-members"), p => Assert.True(p.GetProperty("isDefault").GetBoolean()));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_DPO_sees_the_program_consent_purposes_with_their_latest_texts(DatabaseProvider provider)
+    {
+        await using var host = await BrowserHost.StartAsync(provider);
+        await SeedAsync(host);
+        using (var admin = await host.ApiKeyClientAsync(Roles.Admin))
+        {
+            var purposes = $"/api/consent/programs/{Program}/purposes";
+            (await admin.PostAsJsonAsync(purposes, new { key = "email-marketing", name = "Newsletter by email", description = "Our newsletter and offers by email." })).EnsureSuccessStatusCode();
+            (await admin.PostAsJsonAsync($"{purposes}/email-marketing/versions", new { texts = new Dictionary<string, string> { ["en"] = "Yes, send me the newsletter." }, materialChange = true })).EnsureSuccessStatusCode();
+            (await admin.PostAsJsonAsync($"{purposes}/email-marketing/versions", new { texts = new Dictionary<string, string> { ["en"] = "Yes, send me the newsletter and offers.", ["de"] = "Ja, schickt mir den Newsletter." }, materialChange = false })).EnsureSuccessStatusCode();
+        }
+
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await SignInAsync(browser, host);
+        await page.GotoAsync(new Uri(host.Address, "/admin/gdpr").ToString());
+        await page.GetByRole(AriaRole.Link, new() { Name = "Consent purposes" }).ClickAsync();
+
+        var row = page.GetByRole(AriaRole.Table, new() { Name = "Consent purposes" }).GetByRole(AriaRole.Row, new() { Name = "email-marketing" });
+        await Expect(row).ToContainTextAsync("Newsletter by email");
+        await Expect(row).ToContainTextAsync("de: Ja, schickt mir den Newsletter.");
+        await Expect(row).ToContainTextAsync("en: Yes, send me the newsletter and offers.");
+        await Expect(row).Not.ToContainTextAsync("Yes, send me the newsletter.");
+        await Expect(row.GetByRole(AriaRole.Cell).Nth(2)).ToContainTextAsync("2");
+        await Expect(row.GetByRole(AriaRole.Cell).Nth(3)).ToHaveTextAsync("1");
+        await Screenshots.SaveAsync(page, "admin-gdpr-purposes");
+    }
+
     /// <summary>A program, a member with a purchase, a DPO and a support user; answers the member's id.</summary>
     private static async Task<Guid> SeedAsync(BrowserHost host)
     {

@@ -66,3 +66,9 @@ internal sealed record RetentionPolicyItem(
 internal sealed record RetentionDueItem(string Key, string Module, int PeriodDays, bool Enabled, DateTimeOffset Cutoff, int Due);
 
 internal sealed record RetentionDryRunItem(DateTimeOffset AsOf, IReadOnlyList<RetentionDueItem> Categories);
+
+internal sealed record ProgramOption(string Code, string Name);
+
+internal sealed record PurposeVersionItem(int Version, bool MaterialChange, DateTimeOffset PublishedAt, string PublishedBy, IReadOnlyDictionary<string, string> Texts);
+
+internal sealed record PurposeItem(string Key, string Name, string Description, int LatestVersion, int ValidFromVersion, DateTimeOffset CreatedAt, IReadOnlyList<PurposeVersionItem> Versions);
