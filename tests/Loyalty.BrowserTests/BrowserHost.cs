@@ -60,6 +60,8 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
 
         builder.UseSetting("Bootstrap:AdminUserName", AdminUserName);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        // Erasure refuses to run without it (the suppression list's key).
+        builder.UseSetting("Modules:Consent:SuppressionSecret", "a browser test suppression secret of 32+ characters");
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 

@@ -52,6 +52,8 @@ internal sealed record RequestDto(
         where T : struct, Enum => string.Join(", ", Enum.GetValues<T>().Select(v => Name(v)));
 }
 
+internal sealed record RequestAuditEntryDto(DateTimeOffset OccurredAt, string Actor, string Action, string? Details);
+
 internal sealed record ExportLinkDto(string Url, DateTimeOffset ExpiresAt);
 
 internal static class RequestValidation

@@ -29,6 +29,8 @@ internal static class RequestEndpoints
             .WithExample("File a request for a member signed in to the shop", new FileMemberRequest("erasure", "Signed in to the shop account"));
         requests.MapGet("/", Queue).RequireAuthorization(Policies.ProtectData);
         requests.MapGet("/{requestId:guid}", Get).RequireAuthorization(Policies.ProtectData).WithName("GetDataSubjectRequest");
+        requests.MapGet("/{requestId:guid}/audit", AuditTrailOf).RequireAuthorization(Policies.ProtectData)
+            .WithSummary("The request's audit trail, oldest first: filing, status changes, runs, links, downloads and reads of it.");
         requests.MapPut("/{requestId:guid}/handling", Handle).RequireAuthorization(Policies.ProtectData)
             .WithExample("Assign the request and keep notes", new HandlingRequest("dora", "Waiting for the shop's order history"));
         requests.MapPost("/{requestId:guid}/status", ChangeStatus).RequireAuthorization(Policies.ProtectData)
@@ -87,6 +89,26 @@ internal static class RequestEndpoints
         }
 
         return TypedResults.Ok(view);
+    }
+
+    /// <summary>
+    /// What was done with the request, oldest first: the entries about the request itself, and the reads and downloads of
+    /// the member's data that name it. Entries name members by id only, so the trail holds no personal data.
+    /// </summary>
+    private static async Task<Results<Ok<List<RequestAuditEntryDto>>, NotFound>> AuditTrailOf(Guid requestId, ConsentDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await db.Requests.AnyAsync(r => r.Id == requestId, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var id = requestId.ToString();
+        var entries = await db.AuditEntries.AsNoTracking()
+            .Where(a => (a.EntityType == "request" && a.EntityId == id) || (a.EntityType == AuditTrail.PersonalDataAccess && a.Details != null && a.Details.Contains(id)))
+            .OrderBy(a => a.OccurredAt).ThenBy(a => a.Id)
+            .Take(QueueLimit)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(entries.Select(a => new RequestAuditEntryDto(a.OccurredAt, a.Actor, a.Action, a.Details)).ToList());
     }
 
     private static async Task<Results<Ok<RequestDto>, NotFound, ValidationProblem, ProblemHttpResult>> Handle(
