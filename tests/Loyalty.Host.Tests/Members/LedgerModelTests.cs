@@ -49,7 +49,7 @@ public sealed class LedgerModelTests(ITestOutputHelper output)
                     $"Seed {seed} failed at step {run.Step} (replay with LOYALTY_LEDGER_MODEL_SEED={seed}).\nLast steps:\n{string.Join("\n", run.Log.TakeLast(12))}\n{failure}");
             }
 
-            output.WriteLine($"seed {seed}: {Steps} steps, {run.Requests} requests, {seedStarted.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine($"seed {seed}: {Steps} steps, {run.Requests} requests, {seedStarted.Elapsed.TotalSeconds:F1} s; slowest: {string.Join("; ", run.Slowest.OrderByDescending(s => s.Took).Take(3).Select(s => $"{s.Took.TotalSeconds:F1} s {s.Step}"))}");
             requests += run.Requests;
             foreach (var (kind, count) in run.Counts)
             {
@@ -91,6 +91,9 @@ public sealed class LedgerModelTests(ITestOutputHelper output)
 
         public List<string> Log { get; } = [];
 
+        /// <summary>Each step's duration, checks included, to show where the time goes.</summary>
+        public List<(TimeSpan Took, string Step)> Slowest { get; } = [];
+
         public Dictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
 
         private DateTimeOffset Now => _host.Clock.GetUtcNow();
@@ -118,6 +121,7 @@ public sealed class LedgerModelTests(ITestOutputHelper output)
             for (Step = 1; Step <= steps; Step++)
             {
                 var roll = _random.Next(100);
+                var stepStarted = System.Diagnostics.Stopwatch.StartNew();
                 var touched = roll switch
                 {
                     < 28 => await AccrueAsync(Pick()),
@@ -139,6 +143,8 @@ public sealed class LedgerModelTests(ITestOutputHelper output)
                 {
                     await CheckEverythingAsync();
                 }
+
+                Slowest.Add((stepStarted.Elapsed, Log[^1]));
             }
         }
 
