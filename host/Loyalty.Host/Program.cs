@@ -45,6 +45,8 @@ app.UseStaticFiles();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
+// A key limited to programs is held to them here, for every endpoint at once (docs/api-conventions.md#program-scopes).
+app.UseProgramScopes();
 // Only the admin UI follows the browser's language; the API answers the same whatever the caller asks.
 app.UseWhen(http => http.Request.Path.StartsWithSegments("/admin"), admin => admin.UseRequestLocalization());
 app.UseAntiforgery();

@@ -148,6 +148,28 @@ public sealed class RedemptionTests
         Assert.Equal(700, await api.PointsAsync(member));
     }
 
+    /// <summary>Found by LedgerModelTests (seed 41): the refund went to the merged member's emptied account, out of everyone's sight.</summary>
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_redemption_cancelled_after_its_member_was_merged_gives_the_points_back_to_the_survivor(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var api = await RewardsApi.CreateAsync(host);
+        var reward = await api.CreateRewardAsync();
+        var duplicate = await api.MemberWithPointsAsync("shop-dup", 600);
+        var survivor = await api.MemberWithPointsAsync("shop-main", 100);
+        var redemption = (await (await api.RedeemAsync(duplicate, reward.Id, "order-1")).Content.ReadFromJsonAsync<RewardsApi.RedemptionView>())!;
+        (await api.Admin.PostAsJsonAsync($"{api.Members.Members}/{survivor}/merges", new { duplicateId = duplicate, reason = "same person" })).EnsureSuccessStatusCode();
+
+        var cancel = await api.Pos.PostAsync($"{api.Redemption(redemption.Id)}/cancel", null);
+        var again = await api.Pos.PostAsync($"{api.Redemption(redemption.Id)}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(700, await api.PointsAsync(survivor));
+        Assert.Empty((await api.Admin.GetFromJsonAsync<List<object>>($"/api/members/programs/{api.Members.Program}/ledger-check"))!);
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Cancelling_refunds_the_points_restores_the_item_and_voids_the_voucher_once(DatabaseProvider provider)

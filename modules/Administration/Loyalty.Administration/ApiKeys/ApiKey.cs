@@ -23,6 +23,9 @@ internal sealed class ApiKey
 
     public List<string> Roles { get; set; } = [];
 
+    /// <summary>The program codes the key may act on; empty for every program (keys made before scopes existed).</summary>
+    public List<string> Programs { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public required string CreatedBy { get; init; }
@@ -36,7 +39,7 @@ internal sealed class ApiKey
     public bool IsUsableAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 
     /// <summary>Makes a new key; returns the entity to store and the clear key to hand out once.</summary>
-    public static (ApiKey Key, string ClearKey) Issue(string name, IEnumerable<string> roles, string createdBy, DateTimeOffset now, DateTimeOffset? expiresAt)
+    public static (ApiKey Key, string ClearKey) Issue(string name, IEnumerable<string> roles, IEnumerable<string> programs, string createdBy, DateTimeOffset now, DateTimeOffset? expiresAt)
     {
         var lookupId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
@@ -47,6 +50,7 @@ internal sealed class ApiKey
             LookupId = lookupId,
             SecretHash = Hash(secret),
             Roles = [.. roles.Distinct()],
+            Programs = [.. programs.Distinct()],
             CreatedAt = now,
             CreatedBy = createdBy,
             ExpiresAt = expiresAt,

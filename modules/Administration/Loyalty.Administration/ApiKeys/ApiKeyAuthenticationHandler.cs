@@ -65,6 +65,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             new(CurrentActor.ActorClaim, $"apikey:{key.Name}"),
         };
         claims.AddRange(key.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        claims.AddRange(key.Programs.Select(p => new Claim(ProgramScope.Claim, p)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }

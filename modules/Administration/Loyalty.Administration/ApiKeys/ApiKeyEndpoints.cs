@@ -1,4 +1,5 @@
 using Loyalty.Administration.Persistence;
+using Loyalty.Members.Contracts;
 using Loyalty.Shared.Auditing;
 using Loyalty.Shared.Http;
 using Loyalty.Shared.Security;
@@ -10,9 +11,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Loyalty.Administration.ApiKeys;
 
-internal sealed record CreateApiKeyRequest(string? Name, List<string>? Roles, DateTimeOffset? ExpiresAt);
+/// <param name="Programs">The program codes the key may act on; none (or omitted) for every program.</param>
+internal sealed record CreateApiKeyRequest(string? Name, List<string>? Roles, DateTimeOffset? ExpiresAt, List<string>? Programs = null);
 
-internal sealed record ApiKeyDto(Guid Id, string Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
+internal sealed record ApiKeyDto(Guid Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Programs, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
 
 /// <summary>The one answer that carries the clear key; it cannot be read again.</summary>
 internal sealed record CreatedApiKeyDto(ApiKeyDto ApiKey, string Key);
@@ -25,7 +27,7 @@ internal static class ApiKeyEndpoints
         keys.MapGet("/", ListKeys);
         // No Idempotency-Key here: a replay would have to keep the clear key, and the database keeps only its hash.
         keys.MapPost("/", CreateKey)
-            .WithExample("Create an API key (shown once)", new CreateApiKeyRequest("berlin-pos", ["Integrator"], null));
+            .WithExample("Create an API key (shown once)", new CreateApiKeyRequest("berlin-pos", ["Integrator"], null, ["coffee-club"]));
         keys.MapPost("/{id:guid}/revoke", RevokeKey);
     }
 
@@ -36,22 +38,39 @@ internal static class ApiKeyEndpoints
     }
 
     private static async Task<Results<Ok<CreatedApiKeyDto>, ValidationProblem>> CreateKey(
-        CreateApiKeyRequest request, AdministrationDbContext db, AuditTrail audit, CurrentActor actor, TimeProvider clock, CancellationToken cancellationToken)
+        CreateApiKeyRequest request,
+        AdministrationDbContext db,
+        ILoyaltyPrograms programs,
+        AuditTrail audit,
+        CurrentActor actor,
+        TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var roles = request.Roles ?? [];
+        var scope = request.Programs ?? [];
+        var unknown = new List<string>();
+        foreach (var code in scope.Distinct())
+        {
+            if (string.IsNullOrWhiteSpace(code) || code.Length > 50 || await programs.FindAsync(code, cancellationToken) is null)
+            {
+                unknown.Add(code ?? "null");
+            }
+        }
+
         var errors = new ValidationErrors()
             .Check(!string.IsNullOrWhiteSpace(request.Name) && request.Name.Length <= 100, "name", "A name of 1-100 characters is required.")
             .Check(roles.Count > 0 && roles.All(Roles.All.Contains), "roles", $"Give one or more of: {string.Join(", ", Roles.All)}.")
-            .Check(request.ExpiresAt is null || request.ExpiresAt > now, "expiresAt", "The expiry must be in the future.");
+            .Check(request.ExpiresAt is null || request.ExpiresAt > now, "expiresAt", "The expiry must be in the future.")
+            .Check(unknown.Count == 0, "programs", $"No program has the code: {string.Join(", ", unknown.Take(5).Select(c => $"'{(c.Length > 50 ? c[..50] : c)}'"))}.");
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
-        var (key, clearKey) = ApiKey.Issue(request.Name!, roles, actor.Name, now, request.ExpiresAt);
+        var (key, clearKey) = ApiKey.Issue(request.Name!, roles, scope, actor.Name, now, request.ExpiresAt);
         db.ApiKeys.Add(key);
-        audit.Record(db, "admin.apikey.created", "apikey", key.Id.ToString(), new { key.Name, key.Roles });
+        audit.Record(db, "admin.apikey.created", "apikey", key.Id.ToString(), new { key.Name, key.Roles, key.Programs });
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(new CreatedApiKeyDto(ToDto(key), clearKey));
     }
@@ -72,5 +91,5 @@ internal static class ApiKeyEndpoints
         return TypedResults.NoContent();
     }
 
-    private static ApiKeyDto ToDto(ApiKey k) => new(k.Id, k.Name, k.Roles, k.CreatedAt, k.CreatedBy, k.ExpiresAt, k.RevokedAt, k.LastUsedAt);
+    private static ApiKeyDto ToDto(ApiKey k) => new(k.Id, k.Name, k.Roles, k.Programs, k.CreatedAt, k.CreatedBy, k.ExpiresAt, k.RevokedAt, k.LastUsedAt);
 }

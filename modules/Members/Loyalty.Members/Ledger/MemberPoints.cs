@@ -71,8 +71,10 @@ internal sealed class MemberPoints(MembersDbContext db, PointsLedger ledger, Tim
 
     public async Task<long?> FindDebitAsync(string programCode, Guid memberId, string reference, CancellationToken cancellationToken)
     {
+        // A merge moves the member's entries to the survivor, so the debit is found under whoever holds them now.
+        var holder = await HolderAsync(memberId, cancellationToken);
         var debits = await db.LedgerEntries.AsNoTracking()
-            .Where(e => e.MemberId == memberId && e.Type == LedgerEntryType.Redemption && e.ReferenceType == ReferenceType && e.ReferenceId == reference)
+            .Where(e => e.MemberId == holder && e.Type == LedgerEntryType.Redemption && e.ReferenceType == ReferenceType && e.ReferenceId == reference)
             .Select(e => -e.Points)
             .ToListAsync(cancellationToken);
         return debits.Count == 0 ? null : debits.Sum();
@@ -87,8 +89,11 @@ internal sealed class MemberPoints(MembersDbContext db, PointsLedger ledger, Tim
                 return new PointsRefundResult(PointsRefundOutcome.UnknownMember, 0);
             }
 
-            var account = await ledger.AccountAsync(program, memberId, program.PointsCurrency, ct);
-            var debited = await EntriesAsync(account, reference, ct);
+            // A member merged since the debit has no points of their own any more: the points go back to the survivor
+            // who holds their entries and lots, not to the emptied account of the merged member, where no one sees them.
+            var holder = await HolderAsync(member.Id, ct);
+            var account = await ledger.AccountAsync(program, holder, program.PointsCurrency, ct);
+            var debited = await HeldEntriesAsync(holder, program.PointsCurrency, reference, ct);
             if (debited.Any(e => e.Type == LedgerEntryType.Refund))
             {
                 return new PointsRefundResult(PointsRefundOutcome.AlreadyRefunded, debited.Sum(e => e.Type == LedgerEntryType.Refund ? e.Points : 0));
@@ -99,12 +104,41 @@ internal sealed class MemberPoints(MembersDbContext db, PointsLedger ledger, Tim
             if (points > 0)
             {
                 var now = clock.GetUtcNow();
-                db.Publish(new PointsRefunded(Guid.CreateVersion7(now), now, program.Id, memberId, account.Currency, points, ReferenceType, reference, account.Available));
+                db.Publish(new PointsRefunded(Guid.CreateVersion7(now), now, program.Id, holder, account.Currency, points, ReferenceType, reference, account.Available));
             }
 
             await db.SaveChangesAsync(ct);
             return new PointsRefundResult(points > 0 ? PointsRefundOutcome.Refunded : PointsRefundOutcome.Voided, entry.Points);
         }, cancellationToken);
+
+    /// <summary>The member whose points <paramref name="memberId"/>'s are now: the member, or the survivor its merges lead to.</summary>
+    private async Task<Guid> HolderAsync(Guid memberId, CancellationToken cancellationToken)
+    {
+        var holder = memberId;
+        for (var hops = 0; hops < 100; hops++)
+        {
+            var survivor = await db.Members.AsNoTracking().Where(m => m.Id == holder).Select(m => m.MergedIntoId).SingleOrDefaultAsync(cancellationToken);
+            if (survivor is null)
+            {
+                return holder;
+            }
+
+            holder = survivor.Value;
+        }
+
+        throw new InvalidOperationException($"Member {memberId} has a merge chain of more than 100 members.");
+    }
+
+    /// <summary>
+    /// The entries under one redemption reference among the holder's, in any of its accounts of <paramref name="currency"/>
+    /// (a merged member's account included, whose entries the merge gave to the holder): the debit and the refund.
+    /// </summary>
+    private Task<List<(LedgerEntryType Type, long Points)>> HeldEntriesAsync(Guid holder, string currency, string reference, CancellationToken cancellationToken) =>
+        (from e in db.LedgerEntries
+         join a in db.PointsAccounts on e.AccountId equals a.Id
+         where e.MemberId == holder && a.Currency == currency && e.ReferenceType == ReferenceType && e.ReferenceId == reference
+         select new ValueTuple<LedgerEntryType, long>(e.Type, e.Points))
+            .ToListAsync(cancellationToken);
 
     /// <summary>The account's entries under one redemption reference: its debit and its refund, if they were made.</summary>
     private Task<List<(LedgerEntryType Type, long Points)>> EntriesAsync(PointsAccount account, string reference, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Persistence;
@@ -70,25 +71,26 @@ internal static partial class ProgramEndpoints
     public static void MapProgramEndpoints(this RouteGroupBuilder api)
     {
         var programs = api.MapGroup("/programs");
-        programs.MapGet("/", ListPrograms).RequireAuthorization(Policies.ViewPrograms);
-        programs.MapGet("/{code}", GetProgram).RequireAuthorization(Policies.ViewPrograms).WithName("GetProgram");
+        programs.MapGet("/", ListPrograms).RequireAuthorization(Policies.ViewPrograms).AllowForLimitedCallers();
+        programs.MapGet("/{program}", GetProgram).RequireAuthorization(Policies.ViewPrograms).WithName("GetProgram");
         programs.MapPost("/", CreateProgram).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<MembersDbContext>()
             .WithExample("Create a loyalty program", new CreateProgramRequest(
                 "coffee-club", "Coffee Club", "Europe/Berlin", "EUR", PointsPerCurrencyUnit: 1, BaseRateScope: "PerLine", PendingDays: 14,
                 ExpiryPolicy: "RollingMonths", ExpiryMonths: 24, ReturnPolicy: "AllowDebt", RetroClaimDays: 30));
     }
 
-    private static async Task<Ok<List<LoyaltyProgramDto>>> ListPrograms(MembersDbContext db, CancellationToken cancellationToken)
+    /// <summary>A key limited to programs sees only its own.</summary>
+    private static async Task<Ok<List<LoyaltyProgramDto>>> ListPrograms(ClaimsPrincipal user, MembersDbContext db, CancellationToken cancellationToken)
     {
         var programs = await db.Programs.AsNoTracking().OrderBy(p => p.Code).ToListAsync(cancellationToken);
-        return TypedResults.Ok(programs.ConvertAll(p => p.ToDto()));
+        return TypedResults.Ok(programs.Where(p => ProgramScope.Allows(user, p.Code)).Select(p => p.ToDto()).ToList());
     }
 
     private static async Task<Results<Ok<LoyaltyProgramDto>, NotFound>> GetProgram(
-        string code, MembersDbContext db, CancellationToken cancellationToken)
+        string program, MembersDbContext db, CancellationToken cancellationToken)
     {
-        var program = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
-        return program is null ? TypedResults.NotFound() : TypedResults.Ok(program.ToDto());
+        var found = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Code == program, cancellationToken);
+        return found is null ? TypedResults.NotFound() : TypedResults.Ok(found.ToDto());
     }
 
     /// <summary>Idempotent on the program code: repeating the same request returns the program already created.</summary>
@@ -116,7 +118,7 @@ internal static partial class ProgramEndpoints
         }
 
         var program = await CreateAsync(db, audit, clock, request, cancellationToken);
-        return TypedResults.CreatedAtRoute(program.ToDto(), "GetProgram", new { code = program.Code });
+        return TypedResults.CreatedAtRoute(program.ToDto(), "GetProgram", new { program = program.Code });
     }
 
     /// <summary>Creates a program with its audit entry and <see cref="LoyaltyProgramCreated"/> event, in one transaction.</summary>

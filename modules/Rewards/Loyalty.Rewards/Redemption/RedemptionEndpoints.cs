@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loyalty.Members.Contracts;
 using Loyalty.Rewards.Catalog;
 using Loyalty.Rewards.Persistence;
 using Loyalty.Rewards.Vouchers;
@@ -75,8 +76,15 @@ internal static class RedemptionEndpoints
     }
 
     /// <summary>The member's redemptions, newest first (at most 200).</summary>
-    private static async Task<Ok<List<RedemptionDto>>> ForMember(string program, Guid memberId, RewardsDbContext db, CancellationToken cancellationToken)
+    /// <summary>404 for a member of another program, rather than an empty list, as every member route of a program answers.</summary>
+    private static async Task<Results<Ok<List<RedemptionDto>>, ProblemHttpResult>> ForMember(
+        string program, Guid memberId, RewardsDbContext db, IMemberPoints points, CancellationToken cancellationToken)
     {
+        if (await points.FindStandingAsync(program, memberId, cancellationToken) is null)
+        {
+            return RewardProblems.Problem(RewardProblems.UnknownMember, $"There is no member {memberId} in program '{program}'.");
+        }
+
         var list = await db.Redemptions.AsNoTracking().Where(r => r.ProgramCode == program && r.MemberId == memberId)
             .OrderByDescending(r => r.Id).Take(200).ToListAsync(cancellationToken);
         var voucherIds = list.Where(r => r.VoucherId != null).Select(r => r.VoucherId!.Value).ToList();

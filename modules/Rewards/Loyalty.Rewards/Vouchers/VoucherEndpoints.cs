@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loyalty.Members.Contracts;
 using Loyalty.Rewards.Catalog;
 using Loyalty.Rewards.Contracts;
 using Loyalty.Rewards.Persistence;
@@ -26,8 +27,15 @@ internal static class VoucherEndpoints
             .WithSummary("The member's vouchers, newest first (at most 200): from redemptions and from grants of other modules");
     }
 
-    private static async Task<Ok<List<MemberVoucherDto>>> ForMember(string program, Guid memberId, RewardsDbContext db, CancellationToken cancellationToken)
+    /// <summary>404 for a member of another program, rather than an empty list, as every member route of a program answers.</summary>
+    private static async Task<Results<Ok<List<MemberVoucherDto>>, ProblemHttpResult>> ForMember(
+        string program, Guid memberId, RewardsDbContext db, IMemberPoints points, CancellationToken cancellationToken)
     {
+        if (await points.FindStandingAsync(program, memberId, cancellationToken) is null)
+        {
+            return RewardProblems.Problem(RewardProblems.UnknownMember, $"There is no member {memberId} in program '{program}'.");
+        }
+
         var list = await db.Vouchers.AsNoTracking().Where(v => v.ProgramCode == program && v.MemberId == memberId)
             .OrderByDescending(v => v.IssuedAt).ThenByDescending(v => v.Id).Take(200).ToListAsync(cancellationToken);
         return TypedResults.Ok(list.Select(MemberVoucherDto.From).ToList());
