@@ -28,14 +28,19 @@ public sealed class RewardScreenTests
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Rewards", Exact = true })).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "New reward" }).ClickAsync();
 
-        // A points cost that is not a number: the API names the field, and nothing is added.
+        // Words where a number belongs are pointed out at once; a points cost of 0 is refused by the API, at the field; nothing is added.
         await page.GetByLabel("Name").FillAsync("Espresso cup");
         await page.GetByLabel("Kind").SelectOptionAsync("physicalItem");
         await page.GetByLabel("Points cost").FillAsync("four hundred");
         await page.GetByLabel("Stock").FillAsync("5");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save reward" }).ClickAsync();
-        await Expect(page.Locator("#pointsCost-error")).ToBeVisibleAsync();
+        await Expect(page.Locator("#pointsCost-error")).ToHaveTextAsync("Give a number, such as 400.");
         await Expect(page.GetByLabel("Points cost")).ToHaveValueAsync("four hundred");
+        await page.GetByLabel("Points cost").FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save reward" }).ClickAsync();
+        await Expect(page.Locator("#pointsCost-error")).ToHaveTextAsync("Give 1 to 100,000,000 points.");
+        await Expect(page.GetByLabel("Points cost")).ToHaveAttributeAsync("aria-describedby", "pointsCost-hint pointsCost-error");
+        await Expect(page.GetByLabel("Stock")).ToHaveValueAsync("5");
         await Screenshots.SaveAsync(page, "admin-reward-editor-errors", fullPage: true);
 
         await page.GetByLabel("Points cost").FillAsync("400");
