@@ -77,6 +77,21 @@ public sealed class RewardScreenTests
         await Expect(catalog.GetByRole(AriaRole.Row)).ToHaveCountAsync(2);
         await Expect(catalog).ToContainTextAsync("Physical item");
         await Screenshots.SaveAsync(page, "admin-rewards");
+
+        // The program's redemptions with their fulfilment, filtered by a GET form of codes only.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Redemptions" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Redemptions in Reward Screens" })).ToBeVisibleAsync();
+        var list = page.GetByRole(AriaRole.Table, new() { Name = "Redemptions" });
+        await Expect(list.GetByRole(AriaRole.Row)).ToHaveCountAsync(2);
+        await Expect(list).ToContainTextAsync("Espresso cup");
+        await Expect(list).ToContainTextAsync("Not shipped");
+        await Screenshots.SaveAsync(page, "admin-reward-redemption-list");
+        await page.GetByLabel("Fulfilment").SelectOptionAsync("shipped");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Expect(page.GetByText("No redemptions yet.")).ToBeVisibleAsync();
+        await page.GetByLabel("Fulfilment").SelectOptionAsync("notShipped");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Expect(list.GetByRole(AriaRole.Row)).ToHaveCountAsync(2);
     }
 
     [Theory]

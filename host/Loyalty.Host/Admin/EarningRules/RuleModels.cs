@@ -22,7 +22,36 @@ internal static class RuleScreens
 
     public static string Escape(string value) => Uri.EscapeDataString(value);
 
-    public static string Pretty(JsonElement element) => JsonSerializer.Serialize(element, Indented);
+    /// <summary>Indented JSON without the parts the API answers as null, so a rule reads as it was written.</summary>
+    public static string Pretty(JsonElement element) => Prune(System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText()))?.ToJsonString(Indented) ?? "null";
+
+    private static System.Text.Json.Nodes.JsonNode? Prune(System.Text.Json.Nodes.JsonNode? node)
+    {
+        switch (node)
+        {
+            case System.Text.Json.Nodes.JsonObject obj:
+                foreach (var name in obj.Where(p => p.Value is null).Select(p => p.Key).ToList())
+                {
+                    obj.Remove(name);
+                }
+
+                foreach (var (_, value) in obj)
+                {
+                    Prune(value);
+                }
+
+                break;
+            case System.Text.Json.Nodes.JsonArray array:
+                foreach (var item in array)
+                {
+                    Prune(item);
+                }
+
+                break;
+        }
+
+        return node;
+    }
 
     /// <summary>A part of a definition as indented JSON for its text area, or empty when the rule has none.</summary>
     public static string? Part(JsonElement definition, string name) =>
