@@ -92,6 +92,20 @@ public sealed class RewardScreenTests
         await page.GetByLabel("Fulfilment").SelectOptionAsync("notShipped");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await Expect(list.GetByRole(AriaRole.Row)).ToHaveCountAsync(2);
+
+        // From the member's page: the member's rewards, and a second redemption, confirmed, leaving 200 points.
+        await page.GotoAsync(new Uri(host.Address, "/admin/members").ToString());
+        await page.GetByLabel("Card number").FillAsync("C-900");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Ada Lovelace" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Rewards and redemptions" }).ClickAsync();
+        await page.GetByLabel("Reward").SelectOptionAsync(new SelectOptionValue { Label = "Espresso cup (400 points)" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review redemption" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Redeem “Espresso cup” for Ada Lovelace for 400 points? Their balance is 600 points.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Redeem now" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The reward was redeemed.");
+        await Expect(page.GetByTestId("balance-points")).ToHaveTextAsync("points: 200 available, 0 pending");
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Redemptions" }).GetByRole(AriaRole.Row)).ToHaveCountAsync(3);
     }
 
     [Theory]
