@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Loyalty.Shared.Persistence;
+using Loyalty.Shared.Security;
 using Loyalty.Testing;
 
 namespace Loyalty.Host.Tests.Rewards;
@@ -217,5 +218,35 @@ public sealed class RedemptionTests
         Assert.Equal("urn:loyalty:rewards:not-cancellable", (await cancelShipped.Content.ReadFromJsonAsync<RewardsApi.Problem>())!.Type);
         Assert.Equal(0, await api.PointsAsync(member));
         Assert.Equal(1, await api.StockAsync(item.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Staff_list_the_programs_redemptions_newest_first_by_reward_status_and_fulfilment_without_voucher_codes(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var api = await RewardsApi.CreateAsync(host);
+        var voucher = await api.CreateRewardAsync();
+        var cup = await api.CreateRewardAsync(new { name = "Espresso cup", kind = "physicalItem", value = (long?)null, stock = 3 });
+        var member = await api.MemberWithPointsAsync("shop-1", 2000);
+        Assert.Equal(HttpStatusCode.Created, (await api.RedeemAsync(member, voucher.Id, "order-1")).StatusCode);
+        host.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Created, (await api.RedeemAsync(member, cup.Id, "order-2")).StatusCode);
+        using var support = await host.ApiKeyClientAsync(Roles.Support);
+        var list = $"/api/rewards/programs/{api.Members.Program}/redemptions";
+
+        var all = (await support.GetFromJsonAsync<List<RewardsApi.RedemptionView>>(list))!;
+        var cups = (await support.GetFromJsonAsync<List<RewardsApi.RedemptionView>>($"{list}?rewardId={cup.Id}&status=completed&fulfilment=notShipped"))!;
+        var shipped = (await support.GetFromJsonAsync<List<RewardsApi.RedemptionView>>($"{list}?fulfilment=shipped"))!;
+        var bad = await support.GetAsync($"{list}?status=sent&fulfilment=lost");
+
+        Assert.Equal([cup.Id, voucher.Id], all.Select(r => r.RewardId));
+        Assert.All(all, r => Assert.Equal(member, r.MemberId));
+        Assert.NotNull(all[1].Voucher);
+        Assert.Null(all[1].Voucher!.Code);
+        Assert.Equal("notShipped", Assert.Single(cups).Fulfilment);
+        Assert.Empty(shipped);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(["fulfilment", "status"], (await bad.Content.ReadFromJsonAsync<RewardsApi.ValidationProblem>())!.Errors.Keys.Order());
     }
 }

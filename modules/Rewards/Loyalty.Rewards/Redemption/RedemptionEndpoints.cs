@@ -36,6 +36,8 @@ internal static class RedemptionEndpoints
         member.MapPost("/", Redeem).RequireAuthorization(Policies.Integrate).WithIdempotencyKey<RewardsDbContext>()
             .WithExample("Redeem a reward for points (idempotent on externalId)", new RedeemRewardRequest(Guid.Parse("0193a5d2-7c1e-7b3a-9f00-5e1d2c3b4a59"), "shop-order-1001"));
         member.MapGet("/", ForMember).RequireAuthorization(Policies.Integrate);
+        api.MapGet("/programs/{program}/redemptions", ForProgram).RequireAuthorization(Policies.ViewPrograms)
+            .WithSummary("The program's redemptions, newest first (at most 200), by reward, status or fulfilment; vouchers without their codes");
         var redemptions = api.MapGroup("/programs/{program}/redemptions/{redemptionId:guid}");
         redemptions.MapGet("/", Get).RequireAuthorization(Policies.Integrate);
         redemptions.MapPost("/cancel", Cancel).RequireAuthorization(Policies.Integrate).WithIdempotencyKey<RewardsDbContext>()
@@ -90,6 +92,45 @@ internal static class RedemptionEndpoints
         var voucherIds = list.Where(r => r.VoucherId != null).Select(r => r.VoucherId!.Value).ToList();
         var vouchers = await db.Vouchers.AsNoTracking().Where(v => voucherIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
         return TypedResults.Ok(list.Select(r => RedemptionDto.From(r, r.VoucherId is { } id && vouchers.TryGetValue(id, out var v) ? VoucherDto.From(v, v.Code) : null)).ToList());
+    }
+
+    /// <summary>
+    /// The program's redemptions for staff (the admin UI's list with fulfilment status): member ids only, and no voucher
+    /// codes, which are the member's to use; those stay with the member's own list under <c>loyalty.integrate</c>.
+    /// </summary>
+    private static async Task<Results<Ok<List<RedemptionDto>>, ValidationProblem>> ForProgram(
+        string program, Guid? rewardId, string? status, string? fulfilment, RewardsDbContext db, CancellationToken cancellationToken)
+    {
+        RedemptionStatus? byStatus = Enum.TryParse<RedemptionStatus>(status, ignoreCase: true, out var parsedStatus) && !int.TryParse(status, out _) ? parsedStatus : null;
+        FulfilmentStatus? byFulfilment = Enum.TryParse<FulfilmentStatus>(fulfilment, ignoreCase: true, out var parsedFulfilment) && !int.TryParse(fulfilment, out _) ? parsedFulfilment : null;
+        var errors = new ValidationErrors()
+            .Check(status is null || byStatus is not null, "status", "Use pending, completed, failed, cancelling or cancelled.")
+            .Check(fulfilment is null || byFulfilment is not null, "fulfilment", "Use notShipped, shipped or delivered.");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var query = db.Redemptions.AsNoTracking().Where(r => r.ProgramCode == program);
+        if (rewardId is { } reward)
+        {
+            query = query.Where(r => r.RewardId == reward);
+        }
+
+        if (byStatus is { } wanted)
+        {
+            query = query.Where(r => r.Status == wanted);
+        }
+
+        if (byFulfilment is { } shipping)
+        {
+            query = query.Where(r => r.Fulfilment == shipping);
+        }
+
+        var list = await query.OrderByDescending(r => r.Id).Take(200).ToListAsync(cancellationToken);
+        var voucherIds = list.Where(r => r.VoucherId != null).Select(r => r.VoucherId!.Value).ToList();
+        var vouchers = await db.Vouchers.AsNoTracking().Where(v => voucherIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
+        return TypedResults.Ok(list.Select(r => RedemptionDto.From(r, r.VoucherId is { } id && vouchers.TryGetValue(id, out var v) ? VoucherDto.From(v, null) : null)).ToList());
     }
 
     private static async Task<Results<Ok<RedemptionDto>, ProblemHttpResult>> Cancel(
