@@ -67,6 +67,7 @@ public sealed class CampaignsModule : LoyaltyModule
         services.AddIntegrationEventHandler<SurveyCompleted, QueueTriggeredMessagesOnSurveyCompleted, CampaignsDbContext>();
         services.AddIntegrationEventHandler<PointsAccrued, RecordCampaignOutcomeOnPointsAccrued, CampaignsDbContext>();
         services.AddIntegrationEventHandler<VoucherUsed, RecordCampaignOutcomeOnVoucherUsed, CampaignsDbContext>();
+        services.Configure<ScoreOptions>(configuration.GetSection(ScoreOptions.Section));
         services.AddScoped<ScoreComputation>();
     }
 

@@ -29,11 +29,6 @@ internal sealed record ChurnModel(string Kind, IReadOnlyList<ChurnFeature> Featu
     /// <summary>A member "churned" who bought nothing in this long after a cut-off.</summary>
     public static readonly TimeSpan Horizon = TimeSpan.FromDays(90);
 
-    /// <summary>The training and the validation set each need this many members, with at least <see cref="MinimumPerOutcome"/> of each outcome.</summary>
-    public const int MinimumMembers = 200;
-
-    public const int MinimumPerOutcome = 20;
-
     public static readonly string[] FeatureNames = ["daysSinceLastPurchase", "purchasesLast90Days", "purchasesLast365Days", "spendTrend", "tenureDays"];
 
     /// <summary>

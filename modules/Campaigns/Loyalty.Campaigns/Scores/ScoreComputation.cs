@@ -6,6 +6,7 @@ using Loyalty.Consent.Contracts;
 using Loyalty.Members.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Loyalty.Campaigns.Scores;
 
@@ -19,7 +20,7 @@ namespace Loyalty.Campaigns.Scores;
 /// </summary>
 internal sealed partial class ScoreComputation(
     CampaignsDbContext db, ILoyaltyPrograms programs, IPurchaseHistory history, IConsentGate consent, CampaignTriggers triggers,
-    TimeProvider clock, ILogger<ScoreComputation> logger)
+    IOptions<ScoreOptions> options, TimeProvider clock, ILogger<ScoreComputation> logger)
 {
     public const int BatchSize = 500;
 
@@ -186,7 +187,7 @@ internal sealed partial class ScoreComputation(
             }
         }
 
-        var fitted = ScoreMethod.Fit(training, validation);
+        var fitted = ScoreMethod.Fit(training, validation, options.Value);
         run.ModelKind = fitted.Model.Kind;
         run.Reason = fitted.Reason;
         run.Features = JsonSerializer.Serialize(fitted.Model.Features, Json);

@@ -27,13 +27,14 @@ internal static class ScoreMethod
     /// <summary>
     /// Trains on the members at the training cut-off (labels from the 90 days up to the validation cut-off) and
     /// validates on the members at the validation cut-off (labels from the last 90 days, which training never saw).
-    /// With fewer than 200 members, or fewer than 20 of either outcome, in either set, the heuristic is used instead; its
-    /// AUC on the validation set is shown when that set has both outcomes.
+    /// With fewer than <see cref="ScoreOptions.MinimumMembers"/> members (200), or fewer than
+    /// <see cref="ScoreOptions.MinimumPerOutcome"/> (20) of either outcome, in either set, the heuristic is used instead;
+    /// its AUC on the validation set is shown when that set has both outcomes.
     /// </summary>
-    public static FittedModel Fit(IReadOnlyList<Example> training, IReadOnlyList<Example> validation)
+    public static FittedModel Fit(IReadOnlyList<Example> training, IReadOnlyList<Example> validation, ScoreOptions options)
     {
-        static bool Enough(IReadOnlyList<Example> set) =>
-            set.Count >= ChurnModel.MinimumMembers && set.Count(e => e.Lapsed) >= ChurnModel.MinimumPerOutcome && set.Count(e => !e.Lapsed) >= ChurnModel.MinimumPerOutcome;
+        bool Enough(IReadOnlyList<Example> set) =>
+            set.Count >= options.MinimumMembers && set.Count(e => e.Lapsed) >= options.MinimumPerOutcome && set.Count(e => !e.Lapsed) >= options.MinimumPerOutcome;
 
         var enough = Enough(training) && Enough(validation);
         var model = enough ? ChurnModel.Train(training.Select(e => (e.X, e.Lapsed)).ToList()) : ChurnModel.HeuristicModel;
@@ -41,7 +42,7 @@ internal static class ScoreMethod
         var reason = enough
             ? null
             : $"heuristic: too little history ({training.Count} members at the training cut-off, {validation.Count} at the validation cut-off; "
-              + $"each needs {ChurnModel.MinimumMembers} with {ChurnModel.MinimumPerOutcome} of each outcome)";
+              + $"each needs {options.MinimumMembers} with {options.MinimumPerOutcome} of each outcome)";
         return new FittedModel(model, reason, auc, training.Count, training.Count(e => e.Lapsed), validation.Count, validation.Count(e => e.Lapsed));
     }
 
