@@ -65,7 +65,7 @@ public sealed class ScoreTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task Too_little_history_gives_the_heuristic_and_rfm_quintiles_rank_the_members_of_a_hand_checked_set(DatabaseProvider provider)
+    public async Task Too_little_history_gives_the_heuristic_and_rfm_quintiles_rank_a_hand_checked_set_that_a_segment_on_scores_selects_from(DatabaseProvider provider)
     {
         await using var host = await LoyaltyHost.StartAsync(provider, schedulerHeld: true);
         var api = await RewardsApi.CreateAsync(host);
@@ -104,6 +104,20 @@ public sealed class ScoreTests
         Assert.Equal((1, 1, 1, 0L), (nothing.Recency, nothing.Frequency, nothing.Monetary, nothing.LifetimeValue));
         // The heuristic: the longer since the last purchase against the member's usual gap, the higher the risk.
         Assert.True((await ScoresAsync(api, members[0]))!.ChurnRisk > (await ScoresAsync(api, members[4]))!.ChurnRisk);
+
+        // A segment on scores: every enrolled member, narrowed to the top two monetary quintiles.
+        var segments = $"/api/campaigns/programs/{api.Members.Program}/segments";
+        var conditions = new { daysSinceEnrollment = new { min = 0 } };
+        var refused = await api.Admin.PostAsJsonAsync(segments, new { code = "big", name = "Big", conditions, scores = new { churnRisk = new { max = 101 } } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("scores.churnRisk.max", (await refused.Content.ReadFromJsonAsync<SmtpCampaignTests.Problem>())!.Errors.Keys);
+        var preview = await api.Admin.PostAsJsonAsync($"{segments}/preview", new { conditions, marketing = false, scores = new { monetary = new { min = 4 } } });
+        Assert.Equal(2, (await preview.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("count").GetInt32());
+        (await api.Admin.PostAsJsonAsync(segments, new { code = "big", name = "Big", marketing = false, conditions, scores = new { monetary = new { min = 4 } } })).EnsureSuccessStatusCode();
+        await host.RunJobAsync("campaigns", "EvaluateSegmentsJob");
+        var inSegment = (await api.Admin.GetFromJsonAsync<JsonElement>($"{segments}/big/members")).GetProperty("items").EnumerateArray()
+            .Select(m => m.GetProperty("memberId").GetGuid());
+        Assert.Equal(new[] { members[3], members[4] }.Order(), inSegment.Order());
     }
 
     [Theory]
