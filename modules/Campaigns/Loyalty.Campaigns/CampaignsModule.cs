@@ -7,6 +7,7 @@ using Loyalty.Campaigns.Messaging;
 using Loyalty.Campaigns.Persistence;
 using Loyalty.Campaigns.PersonalData;
 using Loyalty.Campaigns.Referrals;
+using Loyalty.Campaigns.Scores;
 using Loyalty.Campaigns.Segments;
 using Loyalty.Campaigns.Sends;
 using Loyalty.Consent.Contracts;
@@ -66,6 +67,8 @@ public sealed class CampaignsModule : LoyaltyModule
         services.AddIntegrationEventHandler<SurveyCompleted, QueueTriggeredMessagesOnSurveyCompleted, CampaignsDbContext>();
         services.AddIntegrationEventHandler<PointsAccrued, RecordCampaignOutcomeOnPointsAccrued, CampaignsDbContext>();
         services.AddIntegrationEventHandler<VoucherUsed, RecordCampaignOutcomeOnVoucherUsed, CampaignsDbContext>();
+        services.Configure<ScoreOptions>(configuration.GetSection(ScoreOptions.Section));
+        services.AddScoped<ScoreComputation>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)
@@ -105,6 +108,11 @@ public sealed class CampaignsModule : LoyaltyModule
             .ForJob(SendCampaignsJob.Key)
             .WithIdentity($"{SendCampaignsJob.Key.Name}.every-15-seconds", Name)
             .WithCronSchedule("5/15 * * * * ?"));
+        quartz.AddJob<ComputeMemberScoresJob>(job => job.WithIdentity(ComputeMemberScoresJob.Key));
+        quartz.AddTrigger<ComputeMemberScoresJob>(trigger => trigger
+            .ForJob(ComputeMemberScoresJob.Key)
+            .WithIdentity($"{ComputeMemberScoresJob.Key.Name}.daily", Name)
+            .WithCronSchedule("0 30 2 * * ?"));
     }
 
     public override void AddHealthChecks(IHealthChecksBuilder checks) =>
@@ -120,5 +128,6 @@ public sealed class CampaignsModule : LoyaltyModule
         api.MapReferralEndpoints();
         api.MapReferralSettingsEndpoints();
         api.MapSegmentEndpoints();
+        api.MapScoreEndpoints();
     }
 }

@@ -7,7 +7,17 @@ namespace Loyalty.Members.Contracts;
 public interface IPurchaseHistory
 {
     Task<PurchaseHistory> OfMemberAsync(PurchaseHistoryQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A page of the program's active members after <paramref name="after"/> (exclusive), in id order, each with when
+    /// they enrolled and their purchases since <paramref name="since"/>, oldest first: two queries a page, for the
+    /// scores Campaigns computes over a whole program.
+    /// </summary>
+    Task<IReadOnlyList<MemberPurchases>> OfActiveMembersAsync(Guid programId, Guid? after, int take, DateTimeOffset since, CancellationToken cancellationToken);
 }
+
+/// <summary>An active member's purchases (returns are not purchases) since the time asked for.</summary>
+public sealed record MemberPurchases(Guid MemberId, DateTimeOffset EnrolledAt, IReadOnlyList<PastPurchase> Purchases);
 
 /// <summary>
 /// Purchases of <see cref="MemberId"/> that occurred at or before <see cref="Before"/>, other than

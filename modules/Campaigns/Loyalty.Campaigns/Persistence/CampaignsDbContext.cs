@@ -2,6 +2,7 @@ using Loyalty.Campaigns.Activities;
 using Loyalty.Campaigns.EarningRules;
 using Loyalty.Campaigns.Messaging;
 using Loyalty.Campaigns.Referrals;
+using Loyalty.Campaigns.Scores;
 using Loyalty.Campaigns.Segments;
 using Loyalty.Campaigns.Sends;
 using Loyalty.Shared.Persistence;
@@ -52,6 +53,10 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
 
     public DbSet<CampaignOutcome> CampaignOutcomes => Set<CampaignOutcome>();
 
+    public DbSet<MemberScore> MemberScores => Set<MemberScore>();
+
+    public DbSet<ScoreRun> ScoreRuns => Set<ScoreRun>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         EarningRule.Configure(modelBuilder);
@@ -65,6 +70,7 @@ internal class CampaignsDbContext(DbContextOptions options) : ModuleDbContext(op
         Campaign.Configure(modelBuilder);
         CampaignOutcome.Configure(modelBuilder);
         Messaging.MessagingSettings.Configure(modelBuilder);
+        MemberScore.Configure(modelBuilder);
     }
 }
 

@@ -8,7 +8,8 @@ namespace Loyalty.Campaigns.PersonalData;
 /// <summary>
 /// Campaigns keeps a member's activities (which activity, when, what it earned) under their Members id; no profile
 /// data. On erasure they stay under that id, which then leads to no person, as Members keeps the points ledger they
-/// were credited to. Segment memberships, their history and static lists (by member id) are profiling results and go.
+/// were credited to. Segment memberships, their history and static lists (by member id) and the member's scores are
+/// profiling results and go.
 /// </summary>
 internal sealed class CampaignsPersonalData(CampaignsDbContext db, TimeProvider clock) : IPersonalDataProvider
 {
@@ -37,9 +38,10 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db, TimeProvider 
     public PersonalDataDescription Description { get; } = new(
         ["activity history (surveys, reviews, enrolment, birthday bonuses)", "referral code and referrals (who referred whom, by member id)",
             "segment memberships and when the member entered and left each segment",
-            "campaign delivery log (the address each message went to, when it was sent, opened, clicked)"],
+            "campaign delivery log (the address each message went to, when it was sent, opened, clicked)",
+            "scores (RFM quintiles, churn risk, lifetime value estimate) computed from the member's purchases"],
         ["crediting points for activities under the program's earning rules", "enforcing the rules' caps",
-            "selecting members for campaigns and rules (segments)", "sending campaign messages with consent, their frequency cap and statistics"],
+            "selecting members for campaigns and rules (segments)", "profiling: scores for segments and churn-risk campaigns, unless the member objected", "sending campaign messages with consent, their frequency cap and statistics"],
         "until erasure; then kept under the pseudonymous member id with the points ledger");
 
     public async Task ExportAsync(Guid memberId, Utf8JsonWriter writer, CancellationToken cancellationToken)
@@ -100,6 +102,15 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db, TimeProvider 
         }
 
         writer.WriteEndArray();
+        writer.WriteStartArray("scores");
+        var scores = db.MemberScores.AsNoTracking().Where(s => s.MemberId == memberId).OrderBy(s => s.Program)
+            .Select(s => new { s.Program, s.Recency, s.Frequency, s.Monetary, s.ChurnRisk, LifetimeValue = s.LifetimeValueMinor, s.Currency, s.ComputedAt });
+        await foreach (var score in scores.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            JsonSerializer.Serialize(writer, score, Json);
+        }
+
+        writer.WriteEndArray();
         writer.WriteEndObject();
         await writer.FlushAsync(cancellationToken);
     }
@@ -117,6 +128,7 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db, TimeProvider 
         await db.SegmentMembers.Where(m => m.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
         await db.SegmentChanges.Where(c => c.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
         await db.SegmentListEntries.Where(e => e.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
+        await db.MemberScores.Where(s => s.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
         await db.CampaignMessages.Where(m => m.MemberId == memberId)
             .ExecuteUpdateAsync(set => set.SetProperty(m => m.Address, (string?)null).SetProperty(m => m.Locale, (string?)null), cancellationToken);
         // The links in messages already sent are the member's keys to this installation: none works after the erasure.
@@ -126,7 +138,7 @@ internal sealed class CampaignsPersonalData(CampaignsDbContext db, TimeProvider 
         // The sender's free-form attributes may say anything about the person; the points need only type and time.
         await db.Activities.Where(a => a.MemberId == memberId && a.Attributes != null)
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.Attributes, (string?)null), cancellationToken);
-        string[] erased = ["referral code", "segment memberships, their history and static list entries", "addresses of campaign messages", "attributes of activities", "unsubscribe, open and click links of sent messages (revoked)"];
+        string[] erased = ["referral code", "segment memberships, their history and static list entries", "scores", "addresses of campaign messages", "attributes of activities", "unsubscribe, open and click links of sent messages (revoked)"];
         var retained = new List<RetainedData>();
         if (await db.Activities.AnyAsync(a => a.MemberId == memberId, cancellationToken))
         {

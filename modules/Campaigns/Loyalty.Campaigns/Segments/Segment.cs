@@ -45,6 +45,9 @@ internal sealed class Segment
     /// <summary>The condition tree as JSON (<see cref="MemberCondition"/>), for a rule segment.</summary>
     public string? Conditions { get; set; }
 
+    /// <summary>The conditions on scores as JSON (<see cref="Scores.ScoreConditions"/>), for a rule segment; null without.</summary>
+    public string? Scores { get; set; }
+
     /// <summary>Whether the segment is for marketing: then members who objected or are restricted are left out.</summary>
     public bool Marketing { get; set; }
 
@@ -79,6 +82,8 @@ internal sealed class Segment
     public string? FailureReason { get; set; }
 
     public MemberCondition? ParseConditions() => Conditions is null ? null : JsonSerializer.Deserialize<MemberCondition>(Conditions, Json);
+
+    public Scores.ScoreConditions? ParseScores() => Scores is null ? null : JsonSerializer.Deserialize<Scores.ScoreConditions>(Scores, Json);
 
     public static void Configure(ModelBuilder modelBuilder)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Loyalty.Campaigns.Persistence;
+using Loyalty.Campaigns.Scores;
 using Loyalty.Consent.Contracts;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Auditing;
@@ -20,13 +21,13 @@ internal sealed record EvaluationDto(
 
 internal sealed record SegmentDto(
     Guid Id, string Program, string Code, string Name, string Kind, bool Marketing, MemberCondition? Conditions, int MemberCount, EvaluationDto Evaluation,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ScoreConditions? Scores)
 {
     public static SegmentDto From(Segment s) => new(
         s.Id, s.Program, s.Code, s.Name, s.Kind.ToString().ToLowerInvariant(), s.Marketing, s.ParseConditions(), s.MemberCount,
         new EvaluationDto(s.State.ToString().ToLowerInvariant(), s.QueuedAt, s.StartedAt, s.EvaluatedAt, s.Processed, s.Total,
             s.Total == 0 ? (s.State == EvaluationState.Done ? 100 : 0) : (int)(s.Processed * 100L / s.Total), s.Entered, s.Left, s.FailureReason),
-        s.CreatedAt, s.UpdatedAt);
+        s.CreatedAt, s.UpdatedAt, s.ParseScores());
 }
 
 internal sealed record PreviewDto(int Count);
@@ -175,13 +176,15 @@ internal static class SegmentEndpoints
     }
 
     private static async Task<Results<Ok<PreviewDto>, ValidationProblem, ProblemHttpResult>> Preview(
-        string program, PreviewRequest request, IMemberSelection selection, [FromServices] IConsentGate consent, CancellationToken cancellationToken)
+        string program, PreviewRequest request, IMemberSelection selection, [FromServices] IConsentGate consent, CampaignsDbContext db, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors().Check(request.Conditions is not null, "conditions", "Give the conditions to count.");
         if (request.Conditions is not null)
         {
             SegmentConditions.Validate(request.Conditions, errors);
         }
+
+        request.Scores?.Validate(errors);
 
         if (!errors.IsEmpty)
         {
@@ -194,7 +197,25 @@ internal static class SegmentEndpoints
         }
 
         IReadOnlyCollection<Guid> excluded = request.Marketing ?? true ? await consent.ExcludedFromAsync(programId, ProcessingUse.Marketing, cancellationToken) : [];
-        return TypedResults.Ok(new PreviewDto(await selection.CountAsync(new MemberSelectionQuery(program, request.Conditions!, excluded), cancellationToken)));
+        var query = new MemberSelectionQuery(program, request.Conditions!, excluded);
+        if (request.Scores is not { } scores)
+        {
+            return TypedResults.Ok(new PreviewDto(await selection.CountAsync(query, cancellationToken)));
+        }
+
+        // Scores are Campaigns' and the member conditions Members': counted page by page rather than in one query.
+        var count = 0;
+        for (Guid? after = null; ;)
+        {
+            var page = await selection.MemberIdsAsync(query, after, SegmentEvaluator.PageSize, cancellationToken);
+            count += (await scores.FilterAsync(db, program, page, cancellationToken)).Count;
+            if (page.Count < SegmentEvaluator.PageSize)
+            {
+                return TypedResults.Ok(new PreviewDto(count));
+            }
+
+            after = page[^1];
+        }
     }
 
     private static async Task<Results<Accepted<SegmentDto>, NotFound>> Evaluate(
@@ -276,6 +297,7 @@ internal static class SegmentEndpoints
     {
         segment.Kind = request.Conditions is null ? SegmentKind.Static : SegmentKind.Rule;
         segment.Conditions = request.Conditions is null ? null : JsonSerializer.Serialize(request.Conditions, Segment.Json);
+        segment.Scores = request.Scores is null ? null : JsonSerializer.Serialize(request.Scores, Segment.Json);
         segment.Marketing = request.Marketing ?? true;
         segment.UpdatedAt = now;
         segment.State = EvaluationState.Queued;
@@ -284,7 +306,7 @@ internal static class SegmentEndpoints
 
     /// <summary>Ids and settings only: the list's emails are personal data and are neither stored nor audited.</summary>
     private static object Details(Segment segment, int listSize) =>
-        new { segment.Program, segment.Code, kind = segment.Kind.ToString().ToLowerInvariant(), segment.Marketing, conditions = segment.ParseConditions(), listSize };
+        new { segment.Program, segment.Code, kind = segment.Kind.ToString().ToLowerInvariant(), segment.Marketing, conditions = segment.ParseConditions(), scores = segment.ParseScores(), listSize };
 
     private static async Task<(IReadOnlyList<Guid> MemberIds, ValidationErrors? Errors)> ResolveAsync(
         string program, SegmentRequest request, IMemberSelection selection, CancellationToken cancellationToken)

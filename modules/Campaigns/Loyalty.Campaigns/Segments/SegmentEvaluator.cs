@@ -83,6 +83,8 @@ internal sealed partial class SegmentEvaluator(
             ? await consent.ExcludedFromAsync(programId, ProcessingUse.Marketing, cancellationToken)
             : [];
         var (total, page) = await SourceAsync(segment, excluded, cancellationToken);
+        // Conditions on scores narrow each page Members answers; the total and progress count the pages read.
+        var scores = segment.Kind == SegmentKind.Rule ? segment.ParseScores() : null;
         await db.Segments.Where(s => s.Id == segmentId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Total, total), cancellationToken);
 
         var current = (await db.SegmentMembers.AsNoTracking().Where(m => m.SegmentId == segmentId).Select(m => m.MemberId).ToListAsync(cancellationToken))
@@ -98,7 +100,8 @@ internal sealed partial class SegmentEvaluator(
             }
 
             var now = clock.GetUtcNow();
-            var newcomers = ids.Where(id => !current.Remove(id)).ToList();
+            var belonging = scores is null ? ids : await scores.FilterAsync(db, segment.Program, ids, cancellationToken);
+            var newcomers = belonging.Where(id => !current.Remove(id)).ToList();
             processed += ids.Count;
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
             {

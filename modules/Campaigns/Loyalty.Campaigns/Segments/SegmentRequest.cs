@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Loyalty.Campaigns.Scores;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Http;
 
@@ -9,7 +10,8 @@ namespace Loyalty.Campaigns.Segments;
 /// (ids, emails or both). <see cref="Marketing"/> (default true) leaves out members who objected or are restricted.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record SegmentRequest(string? Code, string? Name, bool? Marketing = null, MemberCondition? Conditions = null, SegmentList? Members = null)
+internal sealed record SegmentRequest(
+    string? Code, string? Name, bool? Marketing = null, MemberCondition? Conditions = null, SegmentList? Members = null, ScoreConditions? Scores = null)
 {
     public const int MaxListSize = 100_000;
 
@@ -22,6 +24,12 @@ internal sealed record SegmentRequest(string? Code, string? Name, bool? Marketin
         if (Conditions is not null)
         {
             SegmentConditions.Validate(Conditions, errors);
+        }
+
+        if (Scores is not null)
+        {
+            errors.Check(Conditions is not null, "scores", "Only a rule segment takes conditions on scores; give conditions too.");
+            Scores.Validate(errors);
         }
 
         if (Members is not null)
@@ -43,7 +51,7 @@ internal sealed record SegmentList(IReadOnlyList<Guid>? Ids = null, IReadOnlyLis
 
 /// <summary>A count preview of conditions, writing nothing.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record PreviewRequest(MemberCondition? Conditions, bool? Marketing = null);
+internal sealed record PreviewRequest(MemberCondition? Conditions, bool? Marketing = null, ScoreConditions? Scores = null);
 
 /// <summary>Checks a condition tree, naming each invalid part by its path (<c>conditions.all[1].purchases.min</c>).</summary>
 internal static class SegmentConditions

@@ -34,6 +34,9 @@ internal enum CampaignTrigger
     /// <summary><see cref="Campaign.TriggerDays"/> days after the member's last purchase.</summary>
     NoPurchase,
     SurveyAnswered,
+
+    /// <summary>The member's churn risk reached <see cref="Campaign.TriggerThreshold"/> from below, at a daily score run.</summary>
+    ChurnRisk,
 }
 
 internal enum CampaignChannel
@@ -103,6 +106,9 @@ internal sealed class Campaign
 
     /// <summary>The N of <see cref="CampaignTrigger.PointsExpiring"/> and <see cref="CampaignTrigger.NoPurchase"/>.</summary>
     public int? TriggerDays { get; set; }
+
+    /// <summary>The churn risk (1 to 100) at which <see cref="CampaignTrigger.ChurnRisk"/> fires.</summary>
+    public int? TriggerThreshold { get; set; }
 
     /// <summary>0 to 50: this share of the audience, chosen by <see cref="HoldOut"/>, is not sent to but recorded as <see cref="MessageStatus.HeldOut"/>.</summary>
     public int HoldOutPercent { get; set; }

@@ -19,7 +19,7 @@ internal sealed record ContentRequest(string? Locale, string? Subject, string? B
 internal sealed record CampaignRequest(
     string? Name, string? Channel, string? Purpose, string? ConsentChannel, string? DefaultLocale, List<ContentRequest>? Contents,
     Guid? VoucherTemplateId, bool? TrackOpens, bool? TrackClicks, string? Segment, string? Recurrence = null,
-    string? Trigger = null, int? TriggerDays = null, int? HoldOutPercent = null);
+    string? Trigger = null, int? TriggerDays = null, int? HoldOutPercent = null, int? TriggerThreshold = null);
 
 internal sealed record ScheduleRequest(DateTimeOffset? At);
 
@@ -44,7 +44,7 @@ internal sealed record CampaignDto(
     Guid Id, string Program, string Name, string Channel, string Purpose, string ConsentChannel, string DefaultLocale, IReadOnlyList<ContentDto> Contents,
     Guid? VoucherTemplateId, bool TrackOpens, bool TrackClicks, string? Segment, string Status, DateTimeOffset? ScheduledAt, DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, CampaignProgressDto? Progress, string? Recurrence, DateTimeOffset? NextOccurrenceAt, Guid? OccurrenceOf,
-    string? Trigger, int? TriggerDays, int HoldOutPercent);
+    string? Trigger, int? TriggerDays, int HoldOutPercent, int? TriggerThreshold);
 
 internal sealed record MessageDto(Guid Id, Guid MemberId, string Status, string? Reason, string? Address, string? Locale, int Attempts,
     DateTimeOffset QueuedAt, DateTimeOffset? SentAt, DateTimeOffset? OpenedAt, DateTimeOffset? ClickedAt, DateTimeOffset? UnsubscribedAt);
@@ -480,6 +480,9 @@ internal static class CampaignEndpoints
                 break;
         }
 
+        errors.Check(trigger == CampaignTrigger.ChurnRisk ? request.TriggerThreshold is >= 1 and <= 100 : request.TriggerThreshold is null, "triggerThreshold",
+            trigger == CampaignTrigger.ChurnRisk ? "Give the churn risk that fires the campaign, 1 to 100." : "Only the churnRisk trigger takes a threshold.");
+
         errors.Check(request.HoldOutPercent is null or (>= 0 and <= 50), "holdOutPercent", "Give 0 to 50 percent of the audience to hold out.");
         if (request.Segment is not null)
         {
@@ -546,6 +549,7 @@ internal static class CampaignEndpoints
         campaign.Recurrence = request.Recurrence?.Trim();
         campaign.Trigger = ParseTrigger(request.Trigger);
         campaign.TriggerDays = request.TriggerDays;
+        campaign.TriggerThreshold = request.TriggerThreshold;
         campaign.HoldOutPercent = request.HoldOutPercent ?? 0;
     }
 
@@ -588,7 +592,7 @@ internal static class CampaignEndpoints
         c.Id, c.Program, c.Name, c.Channel.ToString().ToLowerInvariant(), c.Purpose, c.ConsentChannel, c.DefaultLocale,
         c.Contents.OrderBy(x => x.Locale).Select(x => new ContentDto(x.Locale, x.Subject, x.Body)).ToList(),
         c.VoucherTemplateId, c.TrackOpens, c.TrackClicks, c.Segment, Name(c.Status), c.ScheduledAt, c.CreatedAt, c.StartedAt, c.CompletedAt, progress,
-        c.Recurrence, c.NextOccurrenceAt, c.ParentId, c.Trigger is { } t ? Name(t) : null, c.TriggerDays, c.HoldOutPercent);
+        c.Recurrence, c.NextOccurrenceAt, c.ParentId, c.Trigger is { } t ? Name(t) : null, c.TriggerDays, c.HoldOutPercent, c.TriggerThreshold);
 
     private static string Name<T>(T value) where T : struct, Enum => value.ToString() is var s ? char.ToLowerInvariant(s[0]) + s[1..] : "";
 }

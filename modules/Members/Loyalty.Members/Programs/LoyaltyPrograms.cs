@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Loyalty.Members.Contracts;
 using Loyalty.Members.Persistence;
 
@@ -7,4 +8,7 @@ internal sealed class LoyaltyPrograms(MembersDbContext db, ProgramCache cache) :
 {
     public async Task<LoyaltyProgramDto?> FindAsync(string code, CancellationToken cancellationToken) =>
         (await cache.FindAsync(db, code, cancellationToken))?.ToDto();
+
+    public async Task<IReadOnlyList<string>> CodesAsync(CancellationToken cancellationToken) =>
+        await db.Programs.AsNoTracking().OrderBy(p => p.Code).Select(p => p.Code).ToListAsync(cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Loyalty.Members.Contracts;
+using Loyalty.Members.Enrollment;
 using Loyalty.Members.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,5 +22,25 @@ internal sealed class PurchaseHistoryQueries(MembersDbContext db) : IPurchaseHis
             ? await earlier.SelectMany(t => t.Lines).Where(l => l.Category != null).Select(l => l.Category!).Distinct().ToListAsync(cancellationToken)
             : [];
         return new PurchaseHistory(count, recent, categories.ToHashSet(StringComparer.OrdinalIgnoreCase));
+    }
+
+    public async Task<IReadOnlyList<MemberPurchases>> OfActiveMembersAsync(
+        Guid programId, Guid? after, int take, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var query = db.Members.AsNoTracking().IgnoreAutoIncludes().Where(m => m.ProgramId == programId && m.Status == MemberStatus.Active);
+        if (after is { } last)
+        {
+            query = query.Where(m => m.Id.CompareTo(last) > 0);
+        }
+
+        var members = await query.OrderBy(m => m.Id).Take(take).Select(m => new { m.Id, m.EnrolledAt }).ToListAsync(cancellationToken);
+        var ids = members.Select(m => m.Id).ToList();
+        var purchases = (await db.Transactions.AsNoTracking()
+                .Where(t => t.ProgramId == programId && ids.Contains(t.MemberId) && t.Type == TransactionType.Purchase && t.OccurredAt >= since)
+                .Select(t => new { MemberId = t.MemberId, t.OccurredAt, t.TotalMinor })
+                .ToListAsync(cancellationToken))
+            .ToLookup(t => t.MemberId);
+        return members.Select(m => new MemberPurchases(m.Id, m.EnrolledAt,
+            purchases[m.Id].OrderBy(p => p.OccurredAt).Select(p => new PastPurchase(p.OccurredAt, p.TotalMinor)).ToList())).ToList();
     }
 }

@@ -466,6 +466,143 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                     b.ToTable("ReferralSettings", "campaigns");
                 });
 
+            modelBuilder.Entity("Loyalty.Campaigns.Scores.MemberScore", b =>
+                {
+                    b.Property<string>("Program")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("ChurnRisk")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<int>("Frequency")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LifetimeValueMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Monetary")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Recency")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Program", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("Program", "RunId");
+
+                    b.ToTable("MemberScores", "campaigns");
+                });
+
+            modelBuilder.Entity("Loyalty.Campaigns.Scores.ScoreRun", b =>
+                {
+                    b.Property<string>("Program")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<double?>("Auc")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Boundaries")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("Cursor")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Excluded")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Features")
+                        .HasColumnType("text");
+
+                    b.Property<double>("Intercept")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ModelKind")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Scored")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset?>("TrainedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("TrainingCutOff")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("TrainingLapsed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TrainingMembers")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ValidationCutOff")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ValidationLapsed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ValidationMembers")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Program");
+
+                    b.ToTable("ScoreRuns", "campaigns");
+                });
+
             modelBuilder.Entity("Loyalty.Campaigns.Segments.Segment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -522,6 +659,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Scores")
+                        .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
@@ -703,6 +843,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(30)");
 
                     b.Property<int?>("TriggerDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("TriggerThreshold")
                         .HasColumnType("integer");
 
                     b.Property<int>("Version")

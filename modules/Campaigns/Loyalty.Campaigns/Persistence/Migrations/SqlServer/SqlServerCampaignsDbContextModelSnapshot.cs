@@ -466,6 +466,143 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                     b.ToTable("ReferralSettings", "campaigns");
                 });
 
+            modelBuilder.Entity("Loyalty.Campaigns.Scores.MemberScore", b =>
+                {
+                    b.Property<string>("Program")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("ChurnRisk")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nvarchar(3)");
+
+                    b.Property<int>("Frequency")
+                        .HasColumnType("int");
+
+                    b.Property<long>("LifetimeValueMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Monetary")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Recency")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Program", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("Program", "RunId");
+
+                    b.ToTable("MemberScores", "campaigns");
+                });
+
+            modelBuilder.Entity("Loyalty.Campaigns.Scores.ScoreRun", b =>
+                {
+                    b.Property<string>("Program")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<double?>("Auc")
+                        .HasColumnType("float");
+
+                    b.Property<string>("Boundaries")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid?>("Cursor")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Excluded")
+                        .HasColumnType("int");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("Features")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<double>("Intercept")
+                        .HasColumnType("float");
+
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ModelKind")
+                        .HasMaxLength(30)
+                        .HasColumnType("nvarchar(30)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Scored")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTimeOffset?>("TrainedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("TrainingCutOff")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("TrainingLapsed")
+                        .HasColumnType("int");
+
+                    b.Property<int>("TrainingMembers")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("ValidationCutOff")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("ValidationLapsed")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ValidationMembers")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.HasKey("Program");
+
+                    b.ToTable("ScoreRuns", "campaigns");
+                });
+
             modelBuilder.Entity("Loyalty.Campaigns.Segments.Segment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -522,6 +659,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
 
                     b.Property<DateTimeOffset>("QueuedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Scores")
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("datetimeoffset");
@@ -703,6 +843,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(30)");
 
                     b.Property<int?>("TriggerDays")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("TriggerThreshold")
                         .HasColumnType("int");
 
                     b.Property<int>("Version")

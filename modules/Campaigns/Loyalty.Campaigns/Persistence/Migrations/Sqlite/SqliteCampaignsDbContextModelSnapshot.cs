@@ -460,6 +460,143 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                     b.ToTable("campaigns_ReferralSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Loyalty.Campaigns.Scores.MemberScore", b =>
+                {
+                    b.Property<string>("Program")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ChurnRisk")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Frequency")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LifetimeValueMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Monetary")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Recency")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Program", "MemberId");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("Program", "RunId");
+
+                    b.ToTable("campaigns_MemberScores", (string)null);
+                });
+
+            modelBuilder.Entity("Loyalty.Campaigns.Scores.ScoreRun", b =>
+                {
+                    b.Property<string>("Program")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Auc")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Boundaries")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("Cursor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Excluded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Features")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Intercept")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ModelKind")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Scored")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TrainedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TrainingCutOff")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TrainingLapsed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TrainingMembers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ValidationCutOff")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ValidationLapsed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ValidationMembers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Program");
+
+                    b.ToTable("campaigns_ScoreRuns", (string)null);
+                });
+
             modelBuilder.Entity("Loyalty.Campaigns.Segments.Segment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -516,6 +653,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
 
                     b.Property<long>("QueuedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Scores")
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER");
@@ -697,6 +837,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("TriggerDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TriggerThreshold")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Version")
