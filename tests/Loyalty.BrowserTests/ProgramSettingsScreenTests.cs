@@ -43,6 +43,7 @@ public sealed class ProgramSettingsScreenTests
         await Expect(page.GetByLabel("Code of tier 2")).ToHaveValueAsync("gold");
         using var marketer = await host.ApiKeyClientAsync(Roles.Marketer);
         Assert.False((await marketer.GetAsync($"/api/members/programs/{Program}/tiers")).IsSuccessStatusCode);
+        await page.Locator("#tier-1-threshold-error").ScrollIntoViewIfNeededAsync();
         await Screenshots.SaveAsync(page, "admin-program-tiers-refused");
 
         await page.GetByLabel("Threshold of tier 2").FillAsync("1000");
