@@ -175,14 +175,8 @@ public sealed class AdministrationScreenTests
         (await admin.PostAsJsonAsync("/api/admin/users", new { userName = "browser-marketer", password = StaffPassword, roles = new[] { Roles.Marketer } })).EnsureSuccessStatusCode();
     }
 
-    private static async Task SignInAsync(IPage page, BrowserHost host, string userName, string password = StaffPassword)
-    {
-        await page.GotoAsync(new Uri(host.Address, "/admin/sign-in").ToString());
-        await page.GetByLabel("User name").FillAsync(userName);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
-    }
+    private static Task SignInAsync(IPage page, BrowserHost host, string userName, string password = StaffPassword) =>
+        host.SignInAsync(page, userName, password);
 
     private static ILocator Navigation(IPage page) => page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
 

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
 
 namespace Loyalty.BrowserTests;
 
@@ -54,6 +55,16 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         var client = new HttpClient { BaseAddress = Address };
         client.DefaultRequestHeaders.Authorization = new("Bearer", key);
         return client;
+    }
+
+    /// <summary>Signs <paramref name="userName"/> in on the admin UI's sign-in page and waits for the dashboard.</summary>
+    public async Task SignInAsync(IPage page, string userName, string password)
+    {
+        await page.GotoAsync(new Uri(Address, "/admin/sign-in").ToString());
+        await page.GetByLabel("User name").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -161,14 +161,8 @@ public sealed class ConnectorScreenTests
         Assert.Fail("The outbox did not deliver the members' events.");
     }
 
-    private static async Task SignInAsync(IPage page, BrowserHost host)
-    {
-        await page.GotoAsync(new Uri(host.Address, "/admin/sign-in").ToString());
-        await page.GetByLabel("User name").FillAsync(BrowserHost.AdminUserName);
-        await page.GetByLabel("Password").FillAsync(BrowserHost.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
-    }
+    private static Task SignInAsync(IPage page, BrowserHost host) =>
+        host.SignInAsync(page, BrowserHost.AdminUserName, BrowserHost.AdminPassword);
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 

@@ -114,14 +114,8 @@ public sealed class SegmentScreenTests
         return ids;
     }
 
-    internal static async Task SignInAsync(IPage page, BrowserHost host, string userName)
-    {
-        await page.GotoAsync(new Uri(host.Address, "/admin/sign-in").ToString());
-        await page.GetByLabel("User name").FillAsync(userName);
-        await page.GetByLabel("Password").FillAsync(StaffPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
-    }
+    internal static Task SignInAsync(IPage page, BrowserHost host, string userName) =>
+        host.SignInAsync(page, userName, StaffPassword);
 
     internal static ILocator Navigation(IPage page) => page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
 
