@@ -185,9 +185,10 @@ public sealed partial class SmtpCampaignTests
         var preview = await api.Admin.PostAsJsonAsync($"{Campaigns(api)}/{campaign}/preview", new { memberId = withoutName });
         Assert.Contains("member.last_name", (await preview.Content.ReadFromJsonAsync<PreviewView>())!.Error, StringComparison.Ordinal);
         var key = Guid.NewGuid().ToString();
-        var test = await TestSendAsync(api, campaign, withName, key);
+        var testSend = new { memberId = withName, address = "marketer@shop.example" };
+        var test = await IdempotencyKeyTests.PostAsync(api.Admin, $"{Campaigns(api)}/{campaign}/test-send", testSend, key);
         Assert.Equal(HttpStatusCode.OK, test.StatusCode);
-        var repeat = await TestSendAsync(api, campaign, withName, key);
+        var repeat = await IdempotencyKeyTests.PostAsync(api.Admin, $"{Campaigns(api)}/{campaign}/test-send", testSend, key);
         Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
         Assert.Equal(await test.Content.ReadAsStringAsync(), await repeat.Content.ReadAsStringAsync());
         var testMail = Assert.Single(smtp.Messages());
@@ -301,16 +302,6 @@ public sealed partial class SmtpCampaignTests
     {
         var response = await api.Admin.PostAsJsonAsync($"{Campaigns(api)}/{campaign}/schedule", new { at });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private static Task<HttpResponseMessage> TestSendAsync(RewardsApi api, Guid campaign, Guid member, string idempotencyKey)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"{Campaigns(api)}/{campaign}/test-send")
-        {
-            Content = JsonContent.Create(new { memberId = member, address = "marketer@shop.example" }),
-        };
-        request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return api.Admin.SendAsync(request);
     }
 
     internal static async Task<CampaignView> GetAsync(RewardsApi api, Guid campaign) =>
