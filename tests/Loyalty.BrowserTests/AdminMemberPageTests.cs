@@ -224,6 +224,7 @@ public sealed class AdminMemberPageTests
         await Expect(moves).ToContainTextAsync("Card: C-778");
         await Expect(moves).ToContainTextAsync("not the email g.hopper@example.com: this member keeps their own");
         await Expect(moves).ToContainTextAsync("points: 300 available, 0 pending");
+        await Expect(page.GetByTestId("merge-stays")).ToContainTextAsync("consents, survey answers and CRM links stay under its id");
         await Expect(page.GetByTestId("balance-points")).ToHaveTextAsync("points: 0 available, 0 pending");
 
         // Without a reason the API refuses; the confirmation stays, with the reason at the field.
@@ -232,7 +233,7 @@ public sealed class AdminMemberPageTests
         await Expect(page.GetByLabel("Explanation for the merge")).ToHaveAttributeAsync("aria-describedby", "merge-reason-error");
         await Expect(page.GetByTestId("merge-moves")).ToContainTextAsync("Card: C-778");
         await page.GetByLabel("Explanation for the merge").FillAsync("Same person, enrolled twice");
-        await Screenshots.SaveAsync(page, "admin-member-merge-confirm", fullPage: true);
+        await Screenshots.SaveAsync(page, "admin-member-merge-confirm");
         await page.GetByRole(AriaRole.Button, new() { Name = "Merge now" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The duplicate was merged into this member.");
