@@ -26,6 +26,7 @@ public sealed class DpoReminderTests
             ["Modules:Consent:Reminders:Host"] = "127.0.0.1",
             ["Modules:Consent:Reminders:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Modules:Consent:Reminders:Tls"] = "None",
+            ["Modules:Consent:Reminders:AdminBaseUrl"] = "https://loyalty.shop.example/",
         }, schedulerHeld: true);
         var api = await MembersApi.CreateAsync(host);
         var dpo = await host.ApiKeyClientAsync(Roles.DataProtectionOfficer);
@@ -36,6 +37,8 @@ public sealed class DpoReminderTests
         host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 20, 8, 0, 0, TimeSpan.Zero));
         var rejected = await FileAsync(dpo, new { type = "objection", memberId = member, verification = "Signed in to the shop account" });
         (await dpo.PostAsJsonAsync($"/api/consent/requests/{rejected}/status", new { status = "rejected", reason = "Withdrawn by the person" })).EnsureSuccessStatusCode();
+        var completed = await FileAsync(dpo, new { type = "restriction", memberId = member, verification = "Signed in to the shop account" });
+        (await dpo.PostAsJsonAsync($"/api/consent/requests/{completed}/status", new { status = "completed" })).EnsureSuccessStatusCode();
 
         // Not yet within seven days of 1 April: nothing.
         host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 24, 9, 0, 0, TimeSpan.Zero));
@@ -49,7 +52,10 @@ public sealed class DpoReminderTests
         Assert.Equal(["dpo@shop.example", "privacy@shop.example"], soon.To.Mailboxes.Select(m => m.Address));
         Assert.Equal($"Due soon: data subject request {access} is due on 2027-04-01", soon.Subject);
         Assert.Contains("in 7 day(s)", soon.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"https://loyalty.shop.example/admin/gdpr/requests/{access}", soon.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("/api/", soon.TextBody, StringComparison.Ordinal);
         Assert.DoesNotContain("ada", soon.TextBody + soon.Subject, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(member.ToString(), soon.TextBody + soon.Subject, StringComparison.OrdinalIgnoreCase);
 
         // Overdue the day after; another node (a restart) sends neither stage again.
         host.Clock.SetUtcNow(new DateTimeOffset(2027, 4, 2, 9, 0, 0, TimeSpan.Zero));
@@ -62,7 +68,7 @@ public sealed class DpoReminderTests
         var messages = smtp.Messages();
         Assert.Equal(2, messages.Count);
         Assert.Single(messages, m => m.Subject == $"Overdue: data subject request {access} was due on 2027-04-01");
-        Assert.DoesNotContain(messages, m => m.Subject!.Contains(rejected.ToString(), StringComparison.Ordinal));
+        Assert.DoesNotContain(messages, m => m.Subject!.Contains(rejected.ToString(), StringComparison.Ordinal) || m.Subject.Contains(completed.ToString(), StringComparison.Ordinal));
 
         var audit = await api.Admin.GetFromJsonAsync<JsonElement>("/api/admin/audit?module=consent&limit=200");
         Assert.Equal(2, audit.EnumerateArray().Count(e => e.GetProperty("action").GetString() == "consent.request.reminded"));
