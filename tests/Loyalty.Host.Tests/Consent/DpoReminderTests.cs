@@ -76,6 +76,48 @@ public sealed class DpoReminderTests
             .Select(e => JsonSerializer.Deserialize<JsonElement>(e.GetProperty("details").GetString()!).GetProperty("stage").GetString()!));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_extension_arms_the_reminders_again_for_the_new_due_date_and_the_old_date_is_never_overdue(DatabaseProvider provider)
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var host = await LoyaltyHost.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Modules:Consent:Reminders:DpoAddresses:0"] = "dpo@shop.example",
+            ["Modules:Consent:Reminders:Host"] = "127.0.0.1",
+            ["Modules:Consent:Reminders:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Modules:Consent:Reminders:Tls"] = "None",
+        }, schedulerHeld: true);
+        var api = await MembersApi.CreateAsync(host);
+        var dpo = await host.ApiKeyClientAsync(Roles.DataProtectionOfficer);
+        var member = await api.EnrollAsync("shop-1", "ada.lovelace@example.com");
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        var access = await FileAsync(dpo, new { type = "access", memberId = member, verification = "Signed in to the shop account" });
+
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 25, 9, 0, 0, TimeSpan.Zero));
+        await host.RunJobAsync("consent", "SendDpoRemindersJob");
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 28, 9, 0, 0, TimeSpan.Zero));
+        (await dpo.PostAsJsonAsync($"/api/consent/requests/{access}/extension", new { months = 1, reason = "Complex request" })).EnsureSuccessStatusCode();
+        await host.RunJobAsync("consent", "SendDpoRemindersJob");
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 4, 2, 9, 0, 0, TimeSpan.Zero));
+        await host.RunJobAsync("consent", "SendDpoRemindersJob");
+        Assert.Equal([$"Due soon: data subject request {access} is due on 2027-04-01"], smtp.Messages().Select(m => m.Subject!));
+
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 4, 24, 9, 0, 0, TimeSpan.Zero));
+        await host.RunJobAsync("consent", "SendDpoRemindersJob");
+        host.Clock.SetUtcNow(new DateTimeOffset(2027, 5, 2, 9, 0, 0, TimeSpan.Zero));
+        await host.RunJobAsync("consent", "SendDpoRemindersJob");
+        await host.RunJobAsync("consent", "SendDpoRemindersJob");
+
+        Assert.Equal(
+            [
+                $"Due soon: data subject request {access} is due on 2027-04-01",
+                $"Due soon: data subject request {access} is due on 2027-05-01",
+                $"Overdue: data subject request {access} was due on 2027-05-01",
+            ],
+            smtp.Messages().Select(m => m.Subject!).Order(StringComparer.Ordinal));
+    }
+
     private static async Task<Guid> FileAsync(HttpClient client, object body)
     {
         var response = await client.PostAsJsonAsync("/api/consent/requests", body);
