@@ -79,12 +79,16 @@ public sealed partial class ErasureRevocationTests : IDisposable
 
         var adas = links["ada@example.com"];
         Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(adas.Unsubscribe)).StatusCode);
-        Assert.Equal(HttpStatusCode.Gone, (await browser.PostAsync(adas.Unsubscribe, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]))).StatusCode);
+        var oneClick = await browser.PostAsync(adas.Unsubscribe, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]));
+        Assert.Equal(HttpStatusCode.Gone, oneClick.StatusCode);
+        Assert.Equal("application/problem+json", oneClick.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(adas.Open)).StatusCode);
         Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(adas.Click)).StatusCode);
         Assert.Equal(HttpStatusCode.Gone, (await browser.GetAsync(answered)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(unanswered)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await dpo.GetAsync(download)).StatusCode);
+        var downloaded = await dpo.GetAsync(download);
+        Assert.Equal(HttpStatusCode.NotFound, downloaded.StatusCode);
+        Assert.Equal("application/problem+json", downloaded.Content.Headers.ContentType?.MediaType);
         Assert.Empty(Directory.GetFiles(_exports));
         // The unsubscribe that no longer works recorded nothing for the erased member, and nothing changed for others.
         var messages = await SmtpCampaignTests.MessagesAsync(api, campaign);

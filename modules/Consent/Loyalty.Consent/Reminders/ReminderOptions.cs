@@ -14,4 +14,10 @@ internal sealed class ReminderOptions : SmtpServer
     public int DaysBefore { get; set; } = 7;
 
     public string FromAddress { get; set; } = "loyalty@localhost";
+
+    /// <summary>Where staff reach the admin UI (<c>https://loyalty.example.com</c>); empty: the email holds the page's path only.</summary>
+    public string? AdminBaseUrl { get; set; }
+
+    /// <summary>The admin UI's page of one request, the only link a reminder holds.</summary>
+    public string RequestPage(Guid id) => $"{AdminBaseUrl?.TrimEnd('/')}/admin/gdpr/requests/{id}";
 }

@@ -14,7 +14,7 @@ namespace Loyalty.Consent.Reminders;
 /// <summary>
 /// Emails the DPO about each open request due within <see cref="ReminderOptions.DaysBefore"/> days, and again once it
 /// is overdue: once per request, stage and due date. A reminder is recorded after it was handed to the SMTP server, so
-/// a crash in between sends it again rather than never. The email names the request by its id, type and due date only.
+/// a crash in between sends it again rather than never. The email names the request by its id, type and due date only, and links to its admin page.
 /// </summary>
 [DisallowConcurrentExecution]
 internal sealed class SendDpoRemindersJob(
@@ -84,8 +84,8 @@ internal sealed class SendDpoRemindersJob(
             Text = $"""
                 Data subject request {id} ({type}) {(overdue ? $"was due on {dueOn} and is still open." : $"is due on {dueOn}, in {days} day(s), and is still open.")}
 
-                Open it in the work queue: GET /api/consent/requests/{id}
-                An extension (POST /api/consent/requests/{id}/extension) is possible only before the first month ends.
+                Open it: {settings.RequestPage(id)}
+                An extension is possible only before the first month ends.
                 """,
         };
         return message;
