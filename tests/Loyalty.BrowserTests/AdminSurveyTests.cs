@@ -275,14 +275,8 @@ public sealed class AdminSurveyTests
 
     private static ILocator Review(IPage page, Guid id) => page.Locator($"[data-review='{id}']");
 
-    private static async Task SignInAsync(IPage page, BrowserHost host, string userName, string password)
-    {
-        await page.GotoAsync(new Uri(host.Address, "/admin/sign-in").ToString());
-        await page.GetByLabel("User name").FillAsync(userName);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
-    }
+    private static Task SignInAsync(IPage page, BrowserHost host, string userName, string password) =>
+        host.SignInAsync(page, userName, password);
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 }

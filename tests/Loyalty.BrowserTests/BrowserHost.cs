@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
 
 namespace Loyalty.BrowserTests;
 
@@ -20,16 +21,22 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
     public const string AdminPassword = "correct horse battery staple";
 
     private readonly TestDatabase _database;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    private BrowserHost(TestDatabase database) => _database = database;
+    private BrowserHost(TestDatabase database, IReadOnlyDictionary<string, string?>? settings)
+    {
+        _database = database;
+        _settings = settings ?? new Dictionary<string, string?>();
+    }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero));
 
     public Uri Address { get; private set; } = null!;
 
-    public static async Task<BrowserHost> StartAsync(DatabaseProvider provider)
+    /// <param name="settings">More configuration, such as an SMTP server's (SmtpSink.Settings).</param>
+    public static async Task<BrowserHost> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = new BrowserHost(await TestDatabase.CreateAsync(provider));
+        var host = new BrowserHost(await TestDatabase.CreateAsync(provider), settings);
         host.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         host.StartServer();
         var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -50,6 +57,16 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>Signs <paramref name="userName"/> in on the admin UI's sign-in page and waits for the dashboard.</summary>
+    public async Task SignInAsync(IPage page, string userName, string password)
+    {
+        await page.GotoAsync(new Uri(Address, "/admin/sign-in").ToString());
+        await page.GetByLabel("User name").FillAsync(userName);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -62,6 +79,11 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         // Erasure refuses to run without it (the suppression list's key).
         builder.UseSetting("Modules:Consent:SuppressionSecret", "a browser test suppression secret of 32+ characters");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 

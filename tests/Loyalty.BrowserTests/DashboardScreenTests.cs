@@ -108,11 +108,7 @@ public sealed class DashboardScreenTests
     private static async Task<IPage> SignInAsync(IBrowser browser, BrowserHost host, string userName)
     {
         var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB", ViewportSize = new() { Width = 1280, Height = 1000 } })).NewPageAsync();
-        await page.GotoAsync(new Uri(host.Address, "/admin/sign-in").ToString());
-        await page.GetByLabel("User name").FillAsync(userName);
-        await page.GetByLabel("Password").FillAsync(StaffPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
+        await host.SignInAsync(page, userName, StaffPassword);
         return page;
     }
 

@@ -126,14 +126,8 @@ public sealed class EarningRuleScreenTests
         }
     }
 
-    private static async Task SignInAsync(IPage page, BrowserHost host, string userName)
-    {
-        await page.GotoAsync(new Uri(host.Address, "/admin/sign-in").ToString());
-        await page.GetByLabel("User name").FillAsync(userName);
-        await page.GetByLabel("Password").FillAsync(StaffPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
-    }
+    private static Task SignInAsync(IPage page, BrowserHost host, string userName) =>
+        host.SignInAsync(page, userName, StaffPassword);
 
     private static ILocator Navigation(IPage page) => page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
 

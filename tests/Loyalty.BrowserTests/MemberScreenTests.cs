@@ -151,14 +151,8 @@ public sealed class MemberScreenTests
         return (await enrolled.Content.ReadFromJsonAsync<Enrolled>())!.Id;
     }
 
-    private static async Task SignInAsync(IPage page, BrowserHost host, string userName, string password = StaffPassword)
-    {
-        await page.GotoAsync(new Uri(host.Address, "/admin/sign-in").ToString());
-        await page.GetByLabel("User name").FillAsync(userName);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
-    }
+    private static Task SignInAsync(IPage page, BrowserHost host, string userName, string password = StaffPassword) =>
+        host.SignInAsync(page, userName, password);
 
     private static ILocator Navigation(IPage page) => page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
 

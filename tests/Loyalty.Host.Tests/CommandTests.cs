@@ -36,7 +36,7 @@ public sealed class CommandTests
         Assert.StartsWith("Usage: create-admin", result.Error, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunHostAsync(TestDatabase database, params string[] arguments)
+    internal static async Task<(int ExitCode, string Output, string Error)> RunHostAsync(TestDatabase database, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {

@@ -54,9 +54,10 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
     }
 
     /// <summary>The real host on <paramref name="database"/> as it is (for example, one filled by an earlier release); the host drops it when disposed.</summary>
-    public static LoyaltyHost StartOn(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="ownsDatabase">False leaves the database to the test, for a later host on it.</param>
+    public static LoyaltyHost StartOn(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, bool ownsDatabase = true)
     {
-        var host = new LoyaltyHost(database, settings ?? new Dictionary<string, string?>(), services: null, schedulerHeld: false);
+        var host = new LoyaltyHost(database, settings ?? new Dictionary<string, string?>(), services: null, schedulerHeld: false, ownsDatabase);
         _ = host.Server;
         return host;
     }

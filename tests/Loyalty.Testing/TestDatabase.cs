@@ -95,6 +95,45 @@ public sealed class TestDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes a copy of the database as a backup would (nothing may be connected to it), and gives what restores it:
+    /// the database then is as it was at the copy. SQLite copies the file, PostgreSQL a database made from it.
+    /// </summary>
+    public async Task<Func<Task>> BackUpAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        switch (Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource;
+                var copy = $"{file}.backup";
+                File.Copy(file, copy, overwrite: true);
+                return () =>
+                {
+                    File.Copy(copy, file, overwrite: true);
+                    File.Delete($"{file}-wal");
+                    File.Delete($"{file}-shm");
+                    File.Delete(copy);
+                    return Task.CompletedTask;
+                };
+
+            case DatabaseProvider.Postgres:
+                var database = new NpgsqlConnectionStringBuilder(ConnectionString);
+                var name = database.Database!;
+                var server = new NpgsqlConnectionStringBuilder(Required(PostgresVariable)).ConnectionString;
+                await ExecuteAsync(new NpgsqlConnection(server), $"CREATE DATABASE {name}_backup TEMPLATE {name}");
+                return async () =>
+                {
+                    NpgsqlConnection.ClearAllPools();
+                    await ExecuteAsync(new NpgsqlConnection(server), $"DROP DATABASE {name} WITH (FORCE)");
+                    await ExecuteAsync(new NpgsqlConnection(server), $"ALTER DATABASE {name}_backup RENAME TO {name}");
+                };
+
+            default:
+                throw new NotSupportedException($"Backing up {Provider} is not part of the tests.");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -29,6 +29,8 @@ internal static class AdminUi
         services.AddHttpClient(SelfApiClient, (provider, client) => client.BaseAddress = SelfAddress(provider))
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false });
         services.AddScoped<AdminApi>();
+        // Remembers which API-key forms already created their key (Administration/ApiKeys.razor).
+        services.AddMemoryCache();
         // A browser that is not signed in is sent to the sign-in page; /api answers 401 as before.
         services.PostConfigure<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme, options =>
         {

@@ -1,4 +1,5 @@
 using Loyalty.Administration.Contracts;
+using Loyalty.Consent.Contracts;
 using Loyalty.Host.Startup;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Persistence;
@@ -8,12 +9,13 @@ namespace Loyalty.Host.Commands;
 
 /// <summary>
 /// Command verbs: <c>migrate</c>, <c>create-admin --user-name NAME [--roles Admin,Support] [--password …]</c>, <c>seed-demo</c>,
-/// <c>check-ledger [--program CODE]</c>, <c>import --program CODE --kind members|transactions --file PATH [--format csv|ndjson]</c>.
+/// <c>check-ledger [--program CODE]</c>, <c>import --program CODE --kind members|transactions --file PATH [--format csv|ndjson]</c>,
+/// <c>replay-erasures [--journal PATH]</c>.
 /// They run against the configured database and exit; options are ordinary configuration keys.
 /// </summary>
 internal static class HostCommands
 {
-    private static readonly string[] Verbs = ["migrate", "create-admin", "seed-demo", "check-ledger", "import"];
+    private static readonly string[] Verbs = ["migrate", "create-admin", "seed-demo", "check-ledger", "import", "replay-erasures"];
 
     public static (string? Command, string[] HostArgs) Split(string[] args) =>
         args.Length > 0 && Verbs.Contains(args[0]) ? (args[0], args[1..]) : (null, args);
@@ -35,6 +37,8 @@ internal static class HostCommands
                 return await CheckLedgerAsync(app);
             case "import":
                 return await ImportAsync(app);
+            case "replay-erasures":
+                return await ReplayErasuresAsync(app);
             default:
                 return await CreateAdminAsync(app);
         }
@@ -55,6 +59,36 @@ internal static class HostCommands
             ? $"Ledger consistent{(program is null ? string.Empty : $" for program '{program}'")}."
             : $"{mismatches.Count} account(s) disagree with their ledger.");
         return mismatches.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>Exit 0 when every erasure of the journal is done in the database, 1 when one did not complete or the replay could not run.</summary>
+    private static async Task<int> ReplayErasuresAsync(WebApplication app)
+    {
+        if (DatabaseOptions.From(app.Configuration).MigrateOnStartup)
+        {
+            await DatabaseSetup.MigrateAsync(app.Services, app.Configuration);
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        ErasureReplayResult result;
+        try
+        {
+            result = await scope.ServiceProvider.GetRequiredService<IErasureReplay>().ReplayAsync(app.Configuration["journal"], CancellationToken.None);
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 1;
+        }
+
+        Console.WriteLine($"Erasure journal {result.JournalPath}: {result.Entries} erasures, {result.AlreadyDone} already done, {result.Replayed} erased again, " +
+                          $"{result.UnknownMembers} of members this database does not hold, {result.Failed} not completed.");
+        if (result.Failed > 0)
+        {
+            Console.WriteLine("The requests not completed are open in the DPO's queue; the retry job goes on with them.");
+        }
+
+        return result.Failed == 0 ? 0 : 1;
     }
 
     /// <summary>Exit 0 when the import completed (bad rows are reported, not fatal), 1 when it failed or could not start, 2 for usage.</summary>

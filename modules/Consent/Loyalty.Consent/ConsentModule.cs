@@ -46,6 +46,8 @@ public sealed class ConsentModule : LoyaltyModule
         services.AddScoped<RequestWork>();
         services.AddScoped<MemberExport>();
         services.AddScoped<MemberErasure>();
+        services.AddSingleton<ErasureJournal>();
+        services.AddScoped<IErasureReplay, ErasureReplay>();
         services.AddScoped<ConsentRecording>();
         services.AddScoped<IConsentGate, ConsentGate>();
         services.AddScoped<RetentionPolicies>();

@@ -22,4 +22,10 @@ internal sealed class ConsentOptions
     /// changing it makes every existing entry unrecognisable.
     /// </summary>
     public string? SuppressionSecret { get; set; }
+
+    /// <summary>
+    /// The erasure journal's file; empty means <c>erasure-journal.ndjson</c> in the data directory. Keep it out of
+    /// what a database restore brings back: after a restore, <c>replay-erasures</c> reads it.
+    /// </summary>
+    public string? ErasureJournal { get; set; }
 }

@@ -16,10 +16,12 @@ namespace Loyalty.Consent.Erasure;
 /// leaves the request where it was and the next run (the endpoint again, or the retry job) goes on from there:
 /// first the member's identifiers go on the suppression list (while they can still be read), then every module
 /// erases and its report is kept, then every recipient is told. Each module's erasure is idempotent, so a step
-/// that ran but was not recorded as done runs again harmlessly.
+/// that ran but was not recorded as done runs again harmlessly. An erasure a person asked for is written to the
+/// <see cref="ErasureJournal"/> first.
 /// </summary>
 internal sealed class MemberErasure(
-    ConsentDbContext db, IServiceProvider services, IMemberIdentities identities, SuppressionList suppression, AuditTrail audit, TimeProvider clock)
+    ConsentDbContext db, IServiceProvider services, IMemberIdentities identities, SuppressionList suppression, ErasureJournal journal, AuditTrail audit,
+    TimeProvider clock)
 {
     /// <summary>The name of the recipient step recorded when no recipient (no connected CRM) is registered.</summary>
     public const string NoRecipient = "no connected CRM";
@@ -32,6 +34,12 @@ internal sealed class MemberErasure(
         {
             // An erasure for a retention policy was not the person's wish: they may enrol again, so nothing is suppressed.
             var suppress = !Retention.RetentionErasure.IsRetention(request);
+            if (suppress)
+            {
+                // Before anything is erased, so that no erasure is missing from the journal when a backup is restored.
+                await journal.RecordAsync(new ErasureJournalEntry(request.Id, memberId, request.ReceivedAt, clock.GetUtcNow()), cancellationToken);
+            }
+
             if (suppress && await identities.FindAsync(memberId, cancellationToken) is { } identity)
             {
                 await suppression.AddAsync(identity, request.Id, cancellationToken);

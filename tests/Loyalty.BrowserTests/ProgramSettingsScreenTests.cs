@@ -1,0 +1,120 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Loyalty.Shared.Persistence;
+using Loyalty.Shared.Security;
+using Loyalty.Testing;
+using Microsoft.Playwright;
+
+namespace Loyalty.BrowserTests;
+
+/// <summary>The program settings screen at /admin/programs in a real browser: currencies, expiry policy and the tier ladder.</summary>
+public sealed class ProgramSettingsScreenTests
+{
+    private const string Program = "uip";
+    private const string StaffPassword = "another long staff password";
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_marketer_sees_the_settings_is_shown_a_refused_threshold_at_its_field_and_saves_the_tiers_after_confirming(DatabaseProvider provider)
+    {
+        await using var host = await BrowserHost.StartAsync(provider);
+        await SeedAsync(host);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB" })).NewPageAsync();
+        await SignInAsync(page, host, "browser-marketer");
+
+        await Navigation(page).GetByRole(AriaRole.Link, new() { Name = "Program settings" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Program settings", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Main)).ToContainTextAsync("EUR");
+        await Expect(page.GetByTestId("expiry-policy")).ToHaveTextAsync("Points expire 24 months after they were earned");
+        await Expect(page.GetByLabel("Code of tier 1")).ToHaveValueAsync(string.Empty);
+
+        // Gold ranks above silver with a lower threshold: the API refuses, and says so at gold's threshold.
+        await FillTierAsync(page, 1, "silver", "Silver", "1", "500", "1.25");
+        await FillTierAsync(page, 2, "gold", "Gold", "2", "400", "1.5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review tiers" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Replace the tier ladder with this one?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save tiers" }).ClickAsync();
+        await Expect(page.Locator("#tier-1-threshold-error")).ToContainTextAsync("its threshold must be higher than 500");
+        await Expect(page.GetByLabel("Threshold of tier 2")).ToHaveAttributeAsync("aria-describedby", "tier-1-threshold-error");
+        await Expect(page.GetByLabel("Threshold of tier 2")).ToHaveValueAsync("400");
+        await Expect(page.GetByLabel("Code of tier 2")).ToHaveValueAsync("gold");
+        using var marketer = await host.ApiKeyClientAsync(Roles.Marketer);
+        Assert.False((await marketer.GetAsync($"/api/members/programs/{Program}/tiers")).IsSuccessStatusCode);
+        await page.Locator("#tier-1-threshold-error").ScrollIntoViewIfNeededAsync();
+        await Screenshots.SaveAsync(page, "admin-program-tiers-refused");
+
+        await page.GetByLabel("Threshold of tier 2").FillAsync("1000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review tiers" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("2. Gold (gold): from 1000, points × 1.5");
+        await Expect(page.GetByLabel("Threshold of tier 2")).ToHaveCountAsync(0);
+        await Screenshots.SaveAsync(page, "admin-program-tiers-confirm");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save tiers" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The tier ladder was saved.");
+        await Expect(page.GetByLabel("Code of tier 2")).ToHaveValueAsync("gold");
+        await Expect(page.GetByLabel("Threshold of tier 2")).ToHaveValueAsync("1000");
+        await Expect(page.GetByLabel("Code of tier 3")).ToHaveValueAsync(string.Empty);
+        var ladder = await marketer.GetFromJsonAsync<JsonElement>($"/api/members/programs/{Program}/tiers");
+        var tiers = ladder.GetProperty("tiers").EnumerateArray().Select(t => (t.GetProperty("code").GetString(), t.GetProperty("threshold").GetInt64(), t.GetProperty("earningMultiplier").GetDecimal())).ToList();
+        Assert.Equal([("silver", 500L, 1.25m), ("gold", 1000L, 1.5m)], tiers);
+        await Screenshots.SaveAsync(page, "admin-program-settings", fullPage: true);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Support_staff_see_the_tiers_but_get_no_editor(DatabaseProvider provider)
+    {
+        await using var host = await BrowserHost.StartAsync(provider);
+        await SeedAsync(host);
+        using var admin = await host.ApiKeyClientAsync(Roles.Admin);
+        (await admin.PutAsJsonAsync($"/api/members/programs/{Program}/tiers", new
+        {
+            basis = "QualifyingPoints", window = "CalendarYear", maxLevelsDown = 1,
+            tiers = new[] { new { code = "silver", name = "Silver", rank = 1, threshold = 500 } },
+        })).EnsureSuccessStatusCode();
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB" })).NewPageAsync();
+        await SignInAsync(page, host, "browser-support");
+
+        await Navigation(page).GetByRole(AriaRole.Link, new() { Name = "Program settings" }).ClickAsync();
+        await Expect(page.GetByText("1. Silver (silver): from 500, points × 1")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Qualifies by Qualifying points, window: Calendar year")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Review tiers" })).ToHaveCountAsync(0);
+        await Expect(page.GetByLabel("Code of tier 1")).ToHaveCountAsync(0);
+    }
+
+    private static async Task FillTierAsync(IPage page, int row, string code, string name, string rank, string threshold, string multiplier)
+    {
+        await page.GetByLabel($"Code of tier {row}").FillAsync(code);
+        await page.GetByLabel($"Name of tier {row}").FillAsync(name);
+        await page.GetByLabel($"Rank of tier {row}").FillAsync(rank);
+        await page.GetByLabel($"Threshold of tier {row}").FillAsync(threshold);
+        await page.GetByLabel($"Multiplier of tier {row}").FillAsync(multiplier);
+    }
+
+    /// <summary>A program with rolling expiry, a marketer and a support user.</summary>
+    private static async Task SeedAsync(BrowserHost host)
+    {
+        using var admin = await host.ApiKeyClientAsync(Roles.Admin);
+        (await admin.PostAsJsonAsync("/api/members/programs", new
+        {
+            code = Program, name = "Program Screens", timeZone = "Europe/Berlin", currency = "EUR", expiryPolicy = "RollingMonths", expiryMonths = 24,
+        })).EnsureSuccessStatusCode();
+        foreach (var (name, role) in new[] { ("browser-marketer", Roles.Marketer), ("browser-support", Roles.Support) })
+        {
+            (await admin.PostAsJsonAsync("/api/admin/users", new { userName = name, password = StaffPassword, roles = new[] { role } })).EnsureSuccessStatusCode();
+        }
+    }
+
+    private static Task SignInAsync(IPage page, BrowserHost host, string userName) =>
+        host.SignInAsync(page, userName, StaffPassword);
+
+    private static ILocator Navigation(IPage page) => page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" });
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}
