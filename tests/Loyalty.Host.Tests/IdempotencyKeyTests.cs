@@ -310,7 +310,7 @@ public sealed class IdempotencyKeyTests
         Assert.Equal(["today-program"], await InModuleAsync(host, "members", db => db.IdempotencyRecords.Select(r => r.Key).ToListAsync()));
     }
 
-    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body, string key)
+    internal static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);

@@ -75,7 +75,7 @@ internal static class CampaignEndpoints
         campaigns.MapGet("/{id:guid}/statistics", Statistics).RequireAuthorization(Policies.ViewPrograms);
         campaigns.MapPost("/{id:guid}/preview", Preview).RequireAuthorization(Policies.ViewPrograms)
             .WithExample("Render the campaign for a member, issuing no voucher and sending nothing", new PreviewRequest(ExampleMember));
-        campaigns.MapPost("/{id:guid}/test-send", TestSend).RequireAuthorization(Policies.ManagePrograms)
+        campaigns.MapPost("/{id:guid}/test-send", TestSend).RequireAuthorization(Policies.ManagePrograms).WithIdempotencyKey<CampaignsDbContext>()
             .WithExample("Send the campaign rendered for a member to a test address", new TestSendRequest(ExampleMember, "marketing@shop.example"));
         campaigns.MapGet("/{id:guid}/messages", Messages).RequireAuthorization(Policies.SupportMembers);
         api.MapGet("/programs/{program}/messaging-settings", GetSettings).RequireAuthorization(Policies.ViewPrograms);
