@@ -18,7 +18,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddModules(builder.Configuration, LoyaltyModules.All);
 builder.Services.AddAuthorizationBuilder().AddLoyaltyPolicies();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = UnboundParameterProblem.Describe);
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new NulFreeStringConverter()));
 builder.Services.AddExceptionHandler<UnreadableRequestHandler>();

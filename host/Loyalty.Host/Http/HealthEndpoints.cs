@@ -31,7 +31,7 @@ internal static class HealthEndpoints
         return app;
     }
 
-    private sealed record HealthReportDto(string Status, IReadOnlyList<HealthCheckDto> Checks);
+    internal sealed record HealthReportDto(string Status, IReadOnlyList<HealthCheckDto> Checks);
 
-    private sealed record HealthCheckDto(string Name, string Status, string? Description, double DurationMs, IReadOnlyList<string> Tags);
+    internal sealed record HealthCheckDto(string Name, string Status, string? Description, double DurationMs, IReadOnlyList<string> Tags);
 }

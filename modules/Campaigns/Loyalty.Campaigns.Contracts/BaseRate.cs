@@ -14,16 +14,35 @@ public static class BaseRate
         var lines = purchase.Lines;
         if (program.BaseRateScope == PerLine && lines.Count > 0)
         {
-            var perLine = lines.Select(l => Points(program, l.AmountMinor)).ToList();
-            return new EarningDecision(perLine.Sum(), perLine);
+            var perLine = new long[lines.Count];
+            long sum = 0;
+            for (var i = 0; i < perLine.Length; i++)
+            {
+                perLine[i] = Points(program, lines[i].AmountMinor);
+                sum = checked(sum + perLine[i]);
+            }
+
+            return new EarningDecision(sum, perLine);
         }
 
         var total = Points(program, purchase.TotalMinor);
-        var lineAmounts = lines.Sum(l => l.AmountMinor);
-        var shares = lines.Select(l => lineAmounts == 0 ? 0 : total * l.AmountMinor / lineAmounts).ToList();
-        if (shares.Count > 0)
+        long lineAmounts = 0;
+        for (var i = 0; i < lines.Count; i++)
         {
-            shares[^1] += total - shares.Sum();
+            lineAmounts = checked(lineAmounts + lines[i].AmountMinor);
+        }
+
+        var shares = new long[lines.Count];
+        long shared = 0;
+        for (var i = 0; i < shares.Length; i++)
+        {
+            shares[i] = lineAmounts == 0 ? 0 : total * lines[i].AmountMinor / lineAmounts;
+            shared = checked(shared + shares[i]);
+        }
+
+        if (shares.Length > 0)
+        {
+            shares[^1] += total - shared;
         }
 
         return new EarningDecision(total, shares);

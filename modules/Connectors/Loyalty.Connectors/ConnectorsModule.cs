@@ -1,4 +1,5 @@
 using Loyalty.Connectors.Connections;
+using Loyalty.Connectors.Contracts;
 using Loyalty.Connectors.Integration;
 using Loyalty.Connectors.Jobs;
 using Loyalty.Connectors.Persistence;
@@ -42,6 +43,7 @@ public sealed class ConnectorsModule : LoyaltyModule
         services.AddSingleton<SyncMetrics>();
         services.AddScoped<IErasureRecipient, CrmConnectionsErasure>();
         services.AddScoped<IPersonalDataProvider, ConnectorsPersonalData>();
+        services.AddScoped<IMemberCrmLinks, MemberCrmLinks>();
         services.AddIntegrationEventHandler<MemberEnrolled, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();
         services.AddIntegrationEventHandler<MemberUpdated, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();
         services.AddIntegrationEventHandler<PointsAccrued, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();

@@ -50,6 +50,7 @@ public sealed class ConsentModule : LoyaltyModule
         services.AddScoped<IErasureReplay, ErasureReplay>();
         services.AddScoped<ConsentRecording>();
         services.AddScoped<IConsentGate, ConsentGate>();
+        services.AddScoped<IMemberConsents, MemberConsents>();
         services.AddScoped<RetentionPolicies>();
         services.AddScoped<IRetentionErasure, RetentionErasure>();
         services.AddScoped<IRetentionCategory, ExportArchiveRetention>();

@@ -1,4 +1,5 @@
 using Loyalty.Feedback.Analytics;
+using Loyalty.Feedback.Contracts;
 using Loyalty.Feedback.Answering;
 using Loyalty.Feedback.Distribution;
 using Loyalty.Feedback.Jobs;
@@ -33,6 +34,7 @@ public sealed class FeedbackModule : LoyaltyModule
         services.AddScoped<SurveyInvitations>();
         services.AddIntegrationEventHandler<PurchaseRecorded, ScheduleSurveysAfterPurchase, FeedbackDbContext>();
         services.AddScoped<IPersonalDataProvider, FeedbackPersonalData>();
+        services.AddScoped<IMemberSurveyAnswers, MemberSurveyAnswers>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)

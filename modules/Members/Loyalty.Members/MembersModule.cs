@@ -55,6 +55,7 @@ public sealed class MembersModule : LoyaltyModule
         services.AddScoped<IMemberSelection, MemberSelection>();
         services.AddScoped<IMessageRecipients, MessageRecipients>();
         services.AddScoped<TransactionRecorder>();
+        services.AddScoped<IMemberTransactions, MemberTransactions>();
         services.AddSingleton<TransactionMetrics>();
         // The fallback until earning rules decide; the Campaigns module's registration replaces it.
         services.TryAddScoped<IEarningEngine, BaseRateEarning>();

@@ -30,6 +30,7 @@ public sealed class RewardsModule : LoyaltyModule
         services.AddScoped<PartnerCodePool>();
         services.AddSingleton<VoucherCodeGuard>();
         services.AddScoped<IVoucherIssuer, VoucherIssuer>();
+        services.AddScoped<IMemberRewards, MemberRewardsView>();
         services.AddScoped<VoucherBatchGenerator>();
     }
 

@@ -44,3 +44,12 @@ internal static class ApiAnswerReading
     public static T? Read<T>(this ApiAnswer answer)
         where T : class => answer.Succeeded && answer.Body is { } body ? System.Text.Json.JsonSerializer.Deserialize<T>(body, Json) : null;
 }
+
+internal static class MemberScreens
+{
+    /// <summary>Names a table for screen readers; the heading above says the same to the eye.</summary>
+    public const string VisuallyHidden = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)";
+
+    public static string Money(long minor, string currency) =>
+        $"{(minor / (decimal)EarningRules.RuleScreens.MinorUnitsPerUnit(currency)).ToString("#,0.00", System.Globalization.CultureInfo.CurrentCulture)} {currency}";
+}

@@ -10,9 +10,12 @@ namespace Loyalty.Campaigns.EarningRules;
 /// </summary>
 internal sealed class CompiledRule
 {
-    private readonly Func<EarningContext, string?> _gate;
-    private readonly Func<EarningContext, EarningLine?, bool> _condition;
-    private readonly Func<EarningLine, bool> _excluded;
+    // Null where the rule has no window or audience, no conditions, no exclusions: most rules lack one of them.
+    private readonly Func<EarningContext, string?>? _gate;
+    private readonly Func<EarningContext, EarningLine?, bool>? _condition;
+    private readonly Func<EarningLine, bool>? _excluded;
+    private RuleOutcome? _notMatched;
+    private RuleOutcome? _notApplied;
 
     private CompiledRule(Guid ruleId, int version, RuleDefinition definition)
     {
@@ -30,6 +33,8 @@ internal sealed class CompiledRule
         RateScope = RateScopes.Parse(effects.PointsPerCurrencyUnit?.Scope) ?? EarningRules.RateScope.PerLine;
         Multiplier = effects.Multiplier;
         WholeMultiplier = effects.Multiplier is { } m && m == decimal.Truncate(m) ? (long)m : null;
+        MultiplierFactor = effects.Multiplier is { } factor ? new DecimalFactor(factor) : null;
+        RateFactor = Rate is { } rate ? new DecimalFactor(rate) : null;
         QualifyingPoints = effects.QualifyingPoints ?? 0;
         VoucherRewardId = effects.GrantVoucher?.RewardId;
         Cap = effects.CapPerTransaction;
@@ -44,9 +49,12 @@ internal sealed class CompiledRule
             .Where(c => c.Cap is not null).Select(c => new CountedCap(c.Period, c.Cap!.Value))];
         _gate = Gate(definition.Window, definition.Audience);
         Segments = definition.Audience?.Segments ?? [];
-        _condition = definition.Conditions is null ? (_, _) => true : Compile(definition.Conditions, History);
+        _condition = definition.Conditions is null ? null : Compile(definition.Conditions, History);
         LooksAtLines = definition.Conditions?.LooksAtLines() ?? false;
         _excluded = Excluded(definition.ExcludeLines);
+        ExclusiveReason = $"the exclusive rule '{Name}' applies alone";
+        BestOfReason = Group is null ? null : $"'{Name}' gives more in the group '{Group}'";
+        StopReason = $"'{Name}' stops further rules";
     }
 
     public Guid RuleId { get; }
@@ -76,6 +84,21 @@ internal sealed class CompiledRule
 
     /// <summary><see cref="Multiplier"/> when it is a whole number, for arithmetic without decimals.</summary>
     public long? WholeMultiplier { get; }
+
+    /// <summary><see cref="Multiplier"/> for arithmetic in whole numbers where the decimal one is exact.</summary>
+    public DecimalFactor? MultiplierFactor { get; }
+
+    /// <summary><see cref="Rate"/> for arithmetic in whole numbers where the decimal one is exact.</summary>
+    public DecimalFactor? RateFactor { get; }
+
+    /// <summary>Why the other matching rules do not apply when this exclusive rule does.</summary>
+    public string ExclusiveReason { get; }
+
+    /// <summary>Why the other rules of its best-of group do not apply when this one gives more; null outside a group.</summary>
+    public string? BestOfReason { get; }
+
+    /// <summary>Why the later rules do not apply after this one, when it stops evaluation.</summary>
+    public string StopReason { get; }
 
     /// <summary>Qualifying points the rule adds when it applies (0: none).</summary>
     public long QualifyingPoints { get; }
@@ -111,13 +134,37 @@ internal sealed class CompiledRule
     }
 
     /// <summary>Why the rule does not apply to this purchase and member at all (window, audience), or null.</summary>
-    public string? NotApplicable(EarningContext context) => _gate(context);
+    public string? NotApplicable(EarningContext context) => _gate?.Invoke(context);
 
-    public bool Holds(EarningContext context, EarningLine? line) => _condition(context, line);
+    public bool Holds(EarningContext context, EarningLine? line) => _condition?.Invoke(context, line) ?? true;
 
-    public bool Excludes(EarningLine line) => _excluded(line);
+    /// <summary>Whether the rule excludes any lines from earning (<see cref="Excludes"/> is false for every line otherwise).</summary>
+    public bool HasExclusions => _excluded is not null;
 
-    private static Func<EarningContext, string?> Gate(RuleWindow? window, RuleAudience? audience)
+    public bool Excludes(EarningLine line) => _excluded?.Invoke(line) ?? false;
+
+    /// <summary>
+    /// The outcome <c>notMatched</c> for this reason. The reasons are built when the rule is compiled, so the outcome
+    /// of the last one is kept and handed out again (outcomes are immutable) instead of a new one per evaluation.
+    /// </summary>
+    public RuleOutcome NotMatched(string reason) => Reuse(ref _notMatched, "notMatched", reason);
+
+    /// <summary>The outcome <c>notApplied</c> (another rule applies instead) for this reason, kept as <see cref="NotMatched"/>.</summary>
+    public RuleOutcome NotApplied(string reason) => Reuse(ref _notApplied, "notApplied", reason);
+
+    private RuleOutcome Reuse(ref RuleOutcome? last, string outcome, string reason)
+    {
+        var kept = Volatile.Read(ref last);
+        if (kept is null || !ReferenceEquals(kept.Reason, reason))
+        {
+            kept = new RuleOutcome(RuleId, Version, Name, outcome, reason, 0);
+            Volatile.Write(ref last, kept);
+        }
+
+        return kept;
+    }
+
+    private static Func<EarningContext, string?>? Gate(RuleWindow? window, RuleAudience? audience)
     {
         var checks = new List<Func<EarningContext, string?>>();
         if (window?.From is { } from)
@@ -172,6 +219,11 @@ internal sealed class CompiledRule
         {
             var reason = $"the member enrolled {withinDays} or more days before the purchase";
             checks.Add(c => c.DaysSinceEnrollment < withinDays ? null : reason);
+        }
+
+        if (checks.Count <= 1)
+        {
+            return checks.Count == 0 ? null : checks[0];
         }
 
         var all = checks.ToArray();
@@ -360,11 +412,11 @@ internal sealed class CompiledRule
         throw new ArgumentException("A condition with nothing set passed validation.", nameof(condition));
     }
 
-    private static Func<EarningLine, bool> Excluded(LineFilter? filter)
+    private static Func<EarningLine, bool>? Excluded(LineFilter? filter)
     {
         if (filter is null)
         {
-            return _ => false;
+            return null;
         }
 
         var skus = (filter.Skus ?? []).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
@@ -398,6 +450,9 @@ internal sealed class EarningContext(EarningRequest request, PurchaseHistory? hi
     private TimeZoneInfo? _zone;
     private int? _daysSinceEnrollment;
     private int? _age;
+    private DateTimeOffset? _yearStart;
+    private DateTimeOffset? _monthStart;
+    private (long[] Ticks, long[] Totals)? _recent;
 
     public EarningRequest Request { get; } = request;
 
@@ -410,46 +465,82 @@ internal sealed class EarningContext(EarningRequest request, PurchaseHistory? hi
     /// <summary>When the purchase occurred, in the program's time zone (an unknown zone throws, failing the rules that ask).</summary>
     public DateTime LocalTime => _localTime ??= TimeZoneInfo.ConvertTime(Request.Purchase.OccurredAt, Zone).DateTime;
 
-    private TimeZoneInfo Zone => _zone ??= TimeZoneInfo.FindSystemTimeZoneById(Request.Program.TimeZone);
+    private TimeZoneInfo Zone => _zone ??= FindZone(Request.Program.TimeZone);
 
-    /// <summary>Earlier purchases at most <paramref name="days"/> × 24 hours before this one.</summary>
-    public int EarlierWithinDays(int days)
+    /// <summary>The last zone found, by the id asked: <see cref="TimeZoneInfo.FindSystemTimeZoneById"/> takes a lock each time.</summary>
+    private static Tuple<string, TimeZoneInfo>? _lastZone;
+
+    private static TimeZoneInfo FindZone(string id)
     {
-        var since = Request.Purchase.OccurredAt.AddDays(-days);
-        var count = 0;
-        foreach (var purchase in History.Recent)
+        if (Volatile.Read(ref _lastZone) is { } last && string.Equals(last.Item1, id, StringComparison.Ordinal))
         {
-            count += purchase.OccurredAt >= since ? 1 : 0;
+            return last.Item2;
         }
 
-        return count;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+        Volatile.Write(ref _lastZone, Tuple.Create(id, zone));
+        return zone;
     }
+
+    /// <summary>Earlier purchases at most <paramref name="days"/> × 24 hours before this one.</summary>
+    public int EarlierWithinDays(int days) => EarlierSince(Request.Purchase.OccurredAt.AddDays(-days).UtcTicks);
 
     public long SpentWithinDays(int days)
     {
-        var since = Request.Purchase.OccurredAt.AddDays(-days);
+        var since = Request.Purchase.OccurredAt.AddDays(-days).UtcTicks;
+        var recent = Recent;
         long spent = 0;
-        foreach (var purchase in History.Recent)
+        for (var i = 0; i < recent.Ticks.Length; i++)
         {
-            spent += purchase.OccurredAt >= since ? purchase.TotalMinor : 0;
+            spent += recent.Ticks[i] >= since ? recent.Totals[i] : 0;
         }
 
         return spent;
     }
 
     /// <summary>Earlier purchases in this purchase's calendar year (or month), program time.</summary>
-    public int EarlierInSame(bool year)
+    public int EarlierInSame(bool year) => EarlierSince((year ? _yearStart ??= PeriodStart(true) : _monthStart ??= PeriodStart(false)).UtcTicks);
+
+    private int EarlierSince(long utcTicks)
     {
-        var start = year ? new DateTime(LocalTime.Year, 1, 1) : new DateTime(LocalTime.Year, LocalTime.Month, 1);
-        // Midnight can fall in a daylight-saving gap somewhere; the hour after it is the first of the period there.
-        var since = Zone.IsInvalidTime(start) ? TimeZoneInfo.ConvertTimeToUtc(start.AddHours(1), Zone) : TimeZoneInfo.ConvertTimeToUtc(start, Zone);
         var count = 0;
-        foreach (var purchase in History.Recent)
+        foreach (var ticks in Recent.Ticks)
         {
-            count += purchase.OccurredAt >= since ? 1 : 0;
+            count += ticks >= utcTicks ? 1 : 0;
         }
 
         return count;
+    }
+
+    /// <summary>The recent purchases' instants (UTC ticks, as DateTimeOffset compares them) and totals, read once.</summary>
+    private (long[] Ticks, long[] Totals) Recent
+    {
+        get
+        {
+            if (_recent is null)
+            {
+                var purchases = History.Recent;
+                var ticks = new long[purchases.Count];
+                var totals = new long[purchases.Count];
+                for (var i = 0; i < ticks.Length; i++)
+                {
+                    ticks[i] = purchases[i].OccurredAt.UtcTicks;
+                    totals[i] = purchases[i].TotalMinor;
+                }
+
+                _recent = (ticks, totals);
+            }
+
+            return _recent.Value;
+        }
+    }
+
+    /// <summary>When this purchase's calendar year (or month) began in program time, in UTC.</summary>
+    private DateTimeOffset PeriodStart(bool year)
+    {
+        var start = year ? new DateTime(LocalTime.Year, 1, 1) : new DateTime(LocalTime.Year, LocalTime.Month, 1);
+        // Midnight can fall in a daylight-saving gap somewhere; the hour after it is the first of the period there.
+        return Zone.IsInvalidTime(start) ? TimeZoneInfo.ConvertTimeToUtc(start.AddHours(1), Zone) : TimeZoneInfo.ConvertTimeToUtc(start, Zone);
     }
 
     /// <summary>Whole days from enrolment to the purchase.</summary>

@@ -13,13 +13,34 @@ internal sealed record RuleOutcome(Guid RuleId, int Version, string Name, string
 internal sealed record Evaluation(EarningDecision Decision, long BasePoints, decimal TierMultiplier, IReadOnlyList<RuleOutcome> Rules);
 
 /// <summary>
+/// The outcome of every rule, in the rules' order. An applied rule's outcome is made when it is first read: most
+/// purchases only need the decision (whose <see cref="AppliedRule"/>s carry the same figures), not the explanation.
+/// </summary>
+internal sealed class RuleOutcomes(IReadOnlyList<CompiledRule> rules, RuleOutcome?[] decided, long[] appliedPoints) : IReadOnlyList<RuleOutcome>
+{
+    public int Count => decided.Length;
+
+    /// <summary>A rule without a decided outcome applied and gave <c>appliedPoints[index]</c>.</summary>
+    public RuleOutcome this[int index] => decided[index] ??= new RuleOutcome(
+        rules[index].RuleId, rules[index].Version, rules[index].Name, "applied", null, appliedPoints[index], rules[index].QualifyingPoints, rules[index].VoucherRewardId);
+
+    public IEnumerator<RuleOutcome> GetEnumerator()
+    {
+        for (var i = 0; i < decided.Length; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>
 /// Decides a purchase's points from the base rate and the program's active rules, in the order docs/earning-rules.md
 /// documents. Works on whole points per line (a purchase without lines is one slot), so the lines always add up to the total.
 /// </summary>
 internal static partial class RuleEvaluator
 {
-    private const string Applied = "applied";
-
     /// <param name="rules">The program's active rules, in evaluation order (<see cref="Order"/>).</param>
     /// <param name="limits">
     /// At most this many points from a rule in this purchase, by rule id: what its counted caps still allow
@@ -42,25 +63,30 @@ internal static partial class RuleEvaluator
         var slotCount = hasLines ? lines.Count : 1;
         var amounts = new long[slotCount];
         var multiplied = new long[slotCount];
+        var tierFactor = new DecimalFactor(tier);
         if (hasLines)
         {
             for (var i = 0; i < slotCount; i++)
             {
                 amounts[i] = lines[i].AmountMinor;
-                multiplied[i] = Floor(baseRate.LinePoints[i] * tier);
+                multiplied[i] = tierFactor.FloorTimes(baseRate.LinePoints[i]);
             }
         }
         else
         {
             amounts[0] = request.Purchase.TotalMinor;
-            multiplied[0] = Floor(baseRate.Points * tier);
+            multiplied[0] = tierFactor.FloorTimes(baseRate.Points);
         }
 
         var state = new State(multiplied, new long[slotCount]);
         var context = new EarningContext(request, history, segments);
 
+        // Per rule: its outcome once decided (the explanation), whether it matched, and its qualifying slots
+        // (row r of a rules × slots table, one allocation for the whole evaluation).
         var outcomes = new RuleOutcome?[rules.Count];
-        var qualifying = new bool[rules.Count][];
+        var matched = new bool[rules.Count];
+        var qualifying = new bool[rules.Count * slotCount];
+        var notMatchedReason = hasLines ? "no line meets the rule's conditions" : "the rule's conditions do not hold";
         for (var r = 0; r < rules.Count; r++)
         {
             var rule = rules[r];
@@ -69,16 +95,16 @@ internal static partial class RuleEvaluator
                 var reason = rule.NotApplicable(context);
                 if (reason is null)
                 {
-                    if (QualifyingSlots(rule, context, lines, slotCount) is { } slots)
+                    if (QualifyingSlots(rule, context, lines, qualifying.AsSpan(r * slotCount, slotCount)))
                     {
-                        qualifying[r] = slots;
+                        matched[r] = true;
                         continue;
                     }
 
-                    reason = hasLines ? "no line meets the rule's conditions" : "the rule's conditions do not hold";
+                    reason = notMatchedReason;
                 }
 
-                outcomes[r] = Outcome(rule, "notMatched", reason, 0);
+                outcomes[r] = rule.NotMatched(reason);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -91,37 +117,41 @@ internal static partial class RuleEvaluator
         var exclusive = -1;
         for (var r = 0; r < rules.Count && exclusive < 0; r++)
         {
-            exclusive = qualifying[r] is not null && rules[r].Mode == StackingMode.Exclusive ? r : -1;
+            exclusive = matched[r] && rules[r].Mode == StackingMode.Exclusive ? r : -1;
         }
 
+        // Why a matching rule does not apply because another one does (precedence below: after a stop).
         string?[]? losers = null;
         if (exclusive >= 0)
         {
             losers = new string?[rules.Count];
-            var reason = $"the exclusive rule '{rules[exclusive].Name}' applies alone";
+            var reason = rules[exclusive].ExclusiveReason;
             for (var r = 0; r < rules.Count; r++)
             {
-                losers[r] = qualifying[r] is not null && r != exclusive ? reason : null;
+                losers[r] = matched[r] && r != exclusive ? reason : null;
             }
         }
         else
         {
             // Best-of: each member of a group is measured alone on the base, and only the one giving most applies
             // (the first in the order on a tie). A group is measured from its first matching rule in the order.
-            var measuredAlready = new bool[rules.Count];
+            bool[]? measuredAlready = null;
+            State? measuring = null;
             for (var first = 0; first < rules.Count; first++)
             {
-                if (qualifying[first] is null || rules[first].Mode != StackingMode.BestOf || measuredAlready[first])
+                if (!matched[first] || rules[first].Mode != StackingMode.BestOf || measuredAlready?[first] == true)
                 {
                     continue;
                 }
 
+                measuredAlready ??= new bool[rules.Count];
+                measuring ??= new State(new long[slotCount], new long[slotCount]);
                 var group = rules[first].Group!;
                 int best = -1, measured = 0;
                 long bestPoints = 0;
                 for (var r = first; r < rules.Count; r++)
                 {
-                    if (qualifying[r] is null || rules[r].Mode != StackingMode.BestOf || !string.Equals(rules[r].Group, group, StringComparison.Ordinal))
+                    if (!matched[r] || rules[r].Mode != StackingMode.BestOf || !string.Equals(rules[r].Group, group, StringComparison.Ordinal))
                     {
                         continue;
                     }
@@ -129,7 +159,8 @@ internal static partial class RuleEvaluator
                     measuredAlready[r] = true;
                     try
                     {
-                        var points = Apply(rules[r], qualifying[r], state.Copy(), amounts, request.Program, limits, scratch);
+                        state.CopyTo(measuring);
+                        var points = Apply(rules[r], qualifying.AsSpan(r * slotCount, slotCount), measuring, amounts, request.Program, limits, scratch);
                         measured++;
                         if (best < 0 || points > bestPoints)
                         {
@@ -147,10 +178,10 @@ internal static partial class RuleEvaluator
                     continue;
                 }
 
-                var reason = $"'{rules[best].Name}' gives more in the group '{group}'";
+                var reason = rules[best].BestOfReason!;
                 for (var r = first; r < rules.Count; r++)
                 {
-                    if (r != best && outcomes[r] is null && qualifying[r] is not null && rules[r].Mode == StackingMode.BestOf
+                    if (r != best && outcomes[r] is null && matched[r] && rules[r].Mode == StackingMode.BestOf
                         && string.Equals(rules[r].Group, group, StringComparison.Ordinal))
                     {
                         (losers ??= new string?[rules.Count])[r] = reason;
@@ -159,8 +190,10 @@ internal static partial class RuleEvaluator
             }
         }
 
-        string? stoppedBy = null;
+        CompiledRule? stoppedBy = null;
         long qualifyingBonus = 0;
+        long[]? appliedPoints = null;
+        var appliedCount = 0;
         for (var r = 0; r < rules.Count; r++)
         {
             if (outcomes[r] is not null)
@@ -171,20 +204,22 @@ internal static partial class RuleEvaluator
             var rule = rules[r];
             if (stoppedBy is not null)
             {
-                outcomes[r] = Outcome(rule, "notApplied", $"'{stoppedBy}' stops further rules", 0);
+                outcomes[r] = rule.NotApplied(stoppedBy.StopReason);
             }
             else if (losers?[r] is { } reason)
             {
-                outcomes[r] = Outcome(rule, "notApplied", reason, 0);
+                outcomes[r] = rule.NotApplied(reason);
             }
             else
             {
                 try
                 {
-                    var points = Apply(rule, qualifying[r], state, amounts, request.Program, limits, scratch);
-                    outcomes[r] = new RuleOutcome(rule.RuleId, rule.Version, rule.Name, Applied, null, points, rule.QualifyingPoints, rule.VoucherRewardId);
+                    var points = Apply(rule, qualifying.AsSpan(r * slotCount, slotCount), state, amounts, request.Program, limits, scratch);
+                    // Its outcome stays null: RuleOutcomes makes it from the points when it is read.
+                    (appliedPoints ??= new long[rules.Count])[r] = points;
+                    appliedCount++;
                     qualifyingBonus = checked(qualifyingBonus + rule.QualifyingPoints);
-                    stoppedBy = rule.StopsEvaluation ? rule.Name : null;
+                    stoppedBy = rule.StopsEvaluation ? rule : null;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -201,51 +236,51 @@ internal static partial class RuleEvaluator
             total += perSlot[i];
         }
 
-        var applied = new List<AppliedRule>();
-        var all = new RuleOutcome[rules.Count];
-        for (var r = 0; r < rules.Count; r++)
+        var applied = new AppliedRule[appliedCount];
+        for (int r = 0, a = 0; a < appliedCount; r++)
         {
-            var o = all[r] = outcomes[r]!;
-            if (o.Outcome == Applied)
+            if (outcomes[r] is null)
             {
-                applied.Add(new AppliedRule(o.RuleId, o.Version, o.Name, o.Points, o.QualifyingPoints, o.VoucherRewardId));
+                var rule = rules[r];
+                applied[a++] = new AppliedRule(rule.RuleId, rule.Version, rule.Name, appliedPoints![r], rule.QualifyingPoints, rule.VoucherRewardId);
             }
         }
 
         var decision = hasLines ? new EarningDecision(total, perSlot, applied, qualifyingBonus) : new EarningDecision(perSlot[0], [], applied, qualifyingBonus);
-        return new Evaluation(decision, baseRate.Points, tier, all);
+        return new Evaluation(decision, baseRate.Points, tier, new RuleOutcomes(rules, outcomes, appliedPoints ?? []));
     }
 
-    /// <summary>The slots the rule's conditions hold for and its exclusions spare, or null when there are none.</summary>
-    private static bool[]? QualifyingSlots(CompiledRule rule, EarningContext context, IReadOnlyList<EarningLine> lines, int slotCount)
+    /// <summary>Marks the slots the rule's conditions hold for and its exclusions spare; false when there are none.</summary>
+    private static bool QualifyingSlots(CompiledRule rule, EarningContext context, IReadOnlyList<EarningLine> lines, Span<bool> slots)
     {
         if (lines.Count == 0)
         {
-            return rule.Holds(context, null) ? [true] : null;
+            return slots[0] = rule.Holds(context, null);
         }
 
-        // Most rules do not match: the slots are only allocated for one that does.
-        bool[]? slots = null;
+        var any = false;
         bool? forEveryLine = null;
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            if (rule.Excludes(line))
+            if (rule.HasExclusions && rule.Excludes(line))
             {
                 continue;
             }
 
             if (rule.LooksAtLines ? rule.Holds(context, line) : forEveryLine ??= rule.Holds(context, line))
             {
-                (slots ??= new bool[slotCount])[i] = true;
+                slots[i] = any = true;
             }
             else if (forEveryLine == false)
             {
-                return null;
+                // A rule asked once per purchase does not hold: none of its slots qualify.
+                slots.Clear();
+                return false;
             }
         }
 
-        return slots;
+        return any;
     }
 
     /// <summary>
@@ -293,10 +328,10 @@ internal static partial class RuleEvaluator
     /// scales. A cap limits the rule's whole addition; capped points are a bonus too.
     /// </summary>
     private static long Apply(
-        CompiledRule rule, bool[] qualifying, State state, long[] amounts, EarningProgram program, IReadOnlyDictionary<Guid, long>? limits, long[] scratch)
+        CompiledRule rule, ReadOnlySpan<bool> qualifying, State state, long[] amounts, EarningProgram program, IReadOnlyDictionary<Guid, long>? limits, long[] scratch)
     {
         var n = amounts.Length;
-        scratch.AsSpan().Clear();
+        scratch.AsSpan(0, 2 * n).Clear();
         var multiplied = scratch.AsSpan(0, n);
         var bonus = scratch.AsSpan(n, n);
         var weights = scratch.AsSpan(2 * n, n);
@@ -313,11 +348,11 @@ internal static partial class RuleEvaluator
                 multiplied[i] = qualifying[i] ? checked((state.Multiplied[i] * whole) - state.Multiplied[i]) : 0;
             }
         }
-        else if (rule.Multiplier is { } multiplier)
+        else if (rule.MultiplierFactor is { } multiplier)
         {
             for (var i = 0; i < n; i++)
             {
-                multiplied[i] = qualifying[i] ? checked(Floor(state.Multiplied[i] * multiplier) - state.Multiplied[i]) : 0;
+                multiplied[i] = qualifying[i] ? checked(multiplier.FloorTimes(state.Multiplied[i]) - state.Multiplied[i]) : 0;
             }
         }
 
@@ -326,18 +361,19 @@ internal static partial class RuleEvaluator
             AddShare(bonus, fixedPoints, weights, qualifying);
         }
 
-        if (rule.Rate is { } rate)
+        if (rule.RateFactor is { } rate)
         {
+            var nearest = rule.Rounding == Rounding.Nearest;
             if (rule.RateScope == RateScope.PerLine)
             {
                 for (var i = 0; i < n; i++)
                 {
-                    bonus[i] = checked(bonus[i] + (qualifying[i] ? Round(rule.Rounding, (decimal)weights[i] / program.MinorUnitsPerUnit * rate) : 0));
+                    bonus[i] = checked(bonus[i] + (qualifying[i] ? rate.Per(weights[i], program.MinorUnitsPerUnit, nearest) : 0));
                 }
             }
             else
             {
-                AddShare(bonus, Round(rule.Rounding, (decimal)Sum(weights) / program.MinorUnitsPerUnit * rate), weights, qualifying);
+                AddShare(bonus, rate.Per(Sum(weights), program.MinorUnitsPerUnit, nearest), weights, qualifying);
             }
         }
 
@@ -361,9 +397,9 @@ internal static partial class RuleEvaluator
     }
 
     /// <summary>Adds whole points shared by weight, rounding down, the remainder to the last slot that takes part (as the base rate does).</summary>
-    private static void AddShare(Span<long> target, long total, ReadOnlySpan<long> weights, bool[] takingPart)
+    private static void AddShare(Span<long> target, long total, ReadOnlySpan<long> weights, ReadOnlySpan<bool> takingPart)
     {
-        var last = Array.LastIndexOf(takingPart, true);
+        var last = takingPart.LastIndexOf(true);
         if (last < 0)
         {
             return;
@@ -376,7 +412,18 @@ internal static partial class RuleEvaluator
             for (var i = 0; i < weights.Length; i++)
             {
                 // Whole numbers not below 0 divide exactly in 128 bits, as decimal does them at these magnitudes.
-                var share = total >= 0 && weights[i] >= 0 ? (long)((Int128)total * weights[i] / sum) : (long)decimal.Floor((decimal)total * weights[i] / sum);
+                long share;
+                if (total >= 0 && weights[i] >= 0)
+                {
+                    // The product mostly fits a long; where it does not, 128 bits.
+                    var high = Math.BigMul(total, weights[i], out long low);
+                    share = high == 0 && low >= 0 ? low / sum : (long)((Int128)total * weights[i] / sum);
+                }
+                else
+                {
+                    share = (long)decimal.Floor((decimal)total * weights[i] / sum);
+                }
+
                 target[i] = checked(target[i] + share);
                 shared += share;
             }
@@ -404,19 +451,11 @@ internal static partial class RuleEvaluator
         }
     }
 
-    private static long Floor(decimal value) => (long)decimal.Floor(value);
-
-    private static long Round(Rounding rounding, decimal value) =>
-        (long)(rounding == Rounding.Nearest ? decimal.Round(value, MidpointRounding.AwayFromZero) : decimal.Floor(value));
-
-    private static RuleOutcome Outcome(CompiledRule rule, string outcome, string? reason, long points) =>
-        new(rule.RuleId, rule.Version, rule.Name, outcome, reason, points);
-
     private static RuleOutcome Failed(CompiledRule rule, Exception e, ILogger logger)
     {
         // The exception's message may quote member data; only its type is logged.
         LogRuleFailed(logger, rule.RuleId, rule.Version, e.GetType().Name);
-        return Outcome(rule, "failed", $"the rule could not be evaluated ({e.GetType().Name}); it was skipped", 0);
+        return new RuleOutcome(rule.RuleId, rule.Version, rule.Name, "failed", $"the rule could not be evaluated ({e.GetType().Name}); it was skipped", 0);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Earning rule {RuleId} version {Version} failed with {ExceptionType} and was skipped.")]
@@ -425,6 +464,10 @@ internal static partial class RuleEvaluator
     /// <summary>Points per line, or per slot: the multiplied part (base × tier × rule multipliers) and the bonus no multiplier scales.</summary>
     private sealed record State(long[] Multiplied, long[] Bonus)
     {
-        public State Copy() => new([.. Multiplied], [.. Bonus]);
+        public void CopyTo(State other)
+        {
+            Multiplied.CopyTo(other.Multiplied, 0);
+            Bonus.CopyTo(other.Bonus, 0);
+        }
     }
 }

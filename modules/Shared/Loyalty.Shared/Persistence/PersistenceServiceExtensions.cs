@@ -1,6 +1,7 @@
 using Loyalty.Shared.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -68,10 +69,19 @@ public static class PersistenceServiceExtensions
     /// Every context may carry an <c>Idempotency-Key</c> claimed with its first save (<see cref="IdempotencyClaimMode"/>).
     /// A failed save is not an error in itself: the code that saved either handles it (a race lost to another request,
     /// answered from the winner's row) or lets it reach the exception handler, which logs it once.
+    /// <para>
+    /// EF Core keeps its built models and compiled queries in one memory cache per process (<see cref="EfCoreCache"/>),
+    /// not in the application's: a context options' memory cache is part of the key of EF's internal service provider,
+    /// so the application's own cache would make every host in a process (the tests start hundreds) build every
+    /// module's model again.
+    /// </para>
     /// </summary>
     private static DbContextOptionsBuilder ConfigureCommonOptions(this DbContextOptionsBuilder options) =>
         options.ConfigureWarnings(warnings => warnings.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)))
+            .UseMemoryCache(EfCoreCache)
             .AddInterceptors(IdempotencyClaimInterceptor.Instance);
+
+    private static readonly MemoryCache EfCoreCache = new(new MemoryCacheOptions());
 
     /// <summary>
     /// Npgsql prepares a statement on a connection once it has run there twice (auto-prepare), so the server parses
