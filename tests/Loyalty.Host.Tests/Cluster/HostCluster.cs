@@ -92,6 +92,39 @@ public sealed class HostCluster : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The schemas of the modules that have an outbox.</summary>
+    public async Task<List<string>> OutboxSchemasAsync() =>
+        [.. (await RowsAsync("SELECT table_schema FROM information_schema.tables WHERE table_name = 'OutboxMessages' ORDER BY 1")).Select(r => r[0]!)];
+
+    /// <summary>
+    /// Waits until every module's outbox is delivered. The nodes work off a backlog one message at a time, so the wait
+    /// lasts while the backlog shrinks; it fails, showing the rows, when it stops shrinking for 30 s or after 2 minutes.
+    /// </summary>
+    /// <returns>How many messages were undelivered when the wait began.</returns>
+    public async Task<long> WaitForOutboxesAsync(string context)
+    {
+        var undelivered = string.Join(" UNION ALL ", (await OutboxSchemasAsync()).Select(schema =>
+            $"SELECT '{schema}', \"Id\", \"EventType\", \"Status\", \"Attempts\", \"NextAttemptAt\", \"LockedUntil\", \"LockedBy\", \"LastError\" FROM {schema}.\"OutboxMessages\" WHERE \"Status\" <> 'Delivered'"));
+        var backlog = await ScalarAsync($"SELECT COUNT(*) FROM ({undelivered}) u");
+        var drain = System.Diagnostics.Stopwatch.StartNew();
+        for (var (left, progress) = (backlog, System.Diagnostics.Stopwatch.StartNew()); left > 0; await Task.Delay(500))
+        {
+            var now = await ScalarAsync($"SELECT COUNT(*) FROM ({undelivered}) u");
+            if (now < left)
+            {
+                (left, progress) = (now, System.Diagnostics.Stopwatch.StartNew());
+            }
+            else if (now > 0 && (progress.Elapsed > TimeSpan.FromSeconds(30) || drain.Elapsed > TimeSpan.FromMinutes(2)))
+            {
+                var rows = await RowsAsync($"{undelivered} LIMIT 20");
+                Assert.Fail($"{now} outbox messages were not delivered ({context}, at {DateTimeOffset.UtcNow:O}):\n"
+                    + string.Join('\n', rows.Select(r => string.Join(" | ", r))));
+            }
+        }
+
+        return backlog;
+    }
+
     /// <summary>Rows of the database as strings.</summary>
     public async Task<List<string?[]>> RowsAsync(string sql)
     {
@@ -123,6 +156,13 @@ public sealed class HostCluster : IAsyncDisposable
 
         await _database.DisposeAsync();
         Directory.Delete(_imports, recursive: true);
+    }
+
+    /// <summary>A new API key with <paramref name="role"/>, created through the bootstrap admin's sign-in on the first node.</summary>
+    public async Task<string> CreateKeyAsync(string role)
+    {
+        using var admin = await SignedInAdminAsync(Nodes[0]);
+        return await CreateKeyAsync(admin.Client, role);
     }
 
     private static async Task<string> CreateKeyAsync(HttpClient admin, string role)
