@@ -18,7 +18,7 @@ internal static class JobScheduling
         services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = SchedulerName);
-            UseStore(quartz, database, clustered: true, provision: false);
+            UseStore(quartz, database, clustered: true, provision: false, ClusterTiming.From(configuration));
             quartz.AddModuleJobs(modules);
             // In the operators' report (GET /api/admin/health), not in /health/ready: a node whose scheduler stopped
             // still serves the API, while the other nodes of a cluster run its jobs.
@@ -46,7 +46,7 @@ internal static class JobScheduling
         services.AddQuartz(quartz =>
         {
             quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = $"{SchedulerName}-migrate");
-            UseStore(quartz, database, clustered: false, provision: true);
+            UseStore(quartz, database, clustered: false, provision: true, ClusterTiming.From(configuration));
         });
         await using var provider = services.BuildServiceProvider();
         var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler(cancellationToken);
@@ -54,7 +54,7 @@ internal static class JobScheduling
         await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
     }
 
-    private static void UseStore(IQuartzBuilder quartz, DatabaseOptions database, bool clustered, bool provision)
+    private static void UseStore(IQuartzBuilder quartz, DatabaseOptions database, bool clustered, bool provision, ClusterTiming timing)
     {
         if (database.Provider == DatabaseProvider.Sqlite)
         {
@@ -75,7 +75,18 @@ internal static class JobScheduling
 
             if (clustered)
             {
-                store.UseClustering(_ => { });
+                store.UseClustering(cluster =>
+                {
+                    if (timing.CheckinInterval is { } interval)
+                    {
+                        cluster.CheckinInterval = interval;
+                    }
+
+                    if (timing.CheckinMisfireThreshold is { } threshold)
+                    {
+                        cluster.CheckinMisfireThreshold = threshold;
+                    }
+                });
             }
 
             if (provision)
@@ -83,5 +94,17 @@ internal static class JobScheduling
                 store.ProvisionSchema();
             }
         });
+    }
+
+    /// <summary>
+    /// How often a node checks in to the cluster (<c>Jobs:ClusterCheckinInterval</c>) and how long past a missed
+    /// check-in the others wait before they take its firings over (<c>Jobs:ClusterCheckinMisfireThreshold</c>); unset,
+    /// Quartz's defaults apply.
+    /// </summary>
+    private sealed record ClusterTiming(TimeSpan? CheckinInterval, TimeSpan? CheckinMisfireThreshold)
+    {
+        public static ClusterTiming From(IConfiguration configuration) => new(
+            configuration.GetValue<TimeSpan?>("Jobs:ClusterCheckinInterval"),
+            configuration.GetValue<TimeSpan?>("Jobs:ClusterCheckinMisfireThreshold"));
     }
 }

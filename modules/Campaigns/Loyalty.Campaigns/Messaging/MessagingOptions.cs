@@ -22,6 +22,12 @@ internal sealed class MessagingOptions
     /// <summary>Messages handed over per round before the campaign's claim is extended and its progress saved.</summary>
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// How long a node's claim of a campaign it sends lasts; it is extended after each round. A campaign whose sending
+    /// node died is continued by another node once the claim ran out, so it must outlast the slowest round.
+    /// </summary>
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(5);
+
     public SmtpOptions Smtp { get; set; } = new();
 
     public WebhookOptions Webhook { get; set; } = new();

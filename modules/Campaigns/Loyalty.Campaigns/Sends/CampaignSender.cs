@@ -22,8 +22,6 @@ internal sealed class CampaignSender(
     CampaignsDbContext db, ILoyaltyPrograms programs, IMessageRecipients members, ISegmentMembership segments, IServiceProvider services, IVoucherIssuer vouchers, ChannelSessions channels,
     MessageLinks links, IOptions<MessagingOptions> options, TimeProvider clock, ILogger<CampaignSender> logger)
 {
-    public static readonly TimeSpan ClaimDuration = TimeSpan.FromMinutes(5);
-
     private static readonly string Node = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
     /// <summary>Sends every due campaign until it is done, in quiet hours, cancelled, or <paramref name="stop"/> is requested.</summary>
@@ -130,7 +128,7 @@ internal sealed class CampaignSender(
                 && ((c.Status == CampaignStatus.Scheduled && c.ScheduledAt <= now) || c.Status == CampaignStatus.Sending
                     || (c.Status == CampaignStatus.Active && c.Trigger != null)))
             .ExecuteUpdateAsync(set => set
-                .SetProperty(c => c.LockedUntil, now + ClaimDuration)
+                .SetProperty(c => c.LockedUntil, now + options.Value.ClaimDuration)
                 .SetProperty(c => c.LockedBy, Node)
                 // A triggered campaign stays active while it sends what its events queued.
                 .SetProperty(c => c.Status, c => c.Trigger != null ? c.Status : CampaignStatus.Sending)
@@ -139,7 +137,7 @@ internal sealed class CampaignSender(
 
     private Task<int> ExtendClaimAsync(Guid id)
     {
-        var until = clock.GetUtcNow() + ClaimDuration;
+        var until = clock.GetUtcNow() + options.Value.ClaimDuration;
         return db.Campaigns.Where(c => c.Id == id && c.LockedBy == Node).ExecuteUpdateAsync(set => set.SetProperty(c => c.LockedUntil, until));
     }
 
