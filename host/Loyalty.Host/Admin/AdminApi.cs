@@ -46,6 +46,16 @@ internal sealed class AdminApi(IHttpClientFactory clients, IHttpContextAccessor 
         return new ApiAnswer(response.StatusCode, content, response.Headers.ETag?.Tag);
     }
 
+    /// <summary>Sends <paramref name="content"/> as it is (a file of codes); the answer as for <see cref="SendAsync(HttpMethod, string, object?, string?, string?)"/>.</summary>
+    public async Task<ApiAnswer> SendContentAsync(HttpMethod method, string path, HttpContent content)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(method, path) { Content = content });
+        var body = response.Content.Headers.ContentLength is 0 || response.Content.Headers.ContentType is null
+            ? (JsonElement?)null
+            : await response.Content.ReadFromJsonAsync<JsonElement>(Json, Aborted);
+        return new ApiAnswer(response.StatusCode, body);
+    }
+
     private CancellationToken Aborted => httpContextAccessor.HttpContext?.RequestAborted ?? CancellationToken.None;
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
