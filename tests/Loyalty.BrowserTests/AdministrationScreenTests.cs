@@ -145,6 +145,49 @@ public sealed class AdministrationScreenTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_admin_changes_a_users_roles_the_users_open_session_follows_and_the_last_admin_keeps_the_admin_role(DatabaseProvider provider)
+    {
+        await using var host = await BrowserHost.StartAsync(provider);
+        await SeedAsync(host);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var marketer = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB" })).NewPageAsync();
+        await SignInAsync(marketer, host, "browser-marketer");
+        await Expect(Navigation(marketer).GetByRole(AriaRole.Link, new() { Name = "GDPR requests" })).ToHaveCountAsync(0);
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB" })).NewPageAsync();
+        await SignInAsync(page, host, BrowserHost.AdminUserName, BrowserHost.AdminPassword);
+        await Navigation(page).GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
+
+        // The only admin taking the admin role from themselves: the API refuses, and says so at the roles.
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Roles of {BrowserHost.AdminUserName}" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Change the roles of {BrowserHost.AdminUserName}" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#edit-role-Admin")).ToBeCheckedAsync();
+        await page.Locator("#edit-role-Admin").UncheckAsync();
+        await page.Locator("#edit-role-Marketer").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save roles" }).ClickAsync();
+        await Expect(page.Locator("#edit-roles-error")).ToContainTextAsync("No other enabled user is an admin");
+        await Expect(page.Locator("#edit-role-Marketer")).ToBeCheckedAsync();
+        await Screenshots.SaveAsync(page, "admin-administration-roles-refused");
+        var users = page.GetByRole(AriaRole.Table, new() { Name = "Users" });
+        await Expect(users.GetByRole(AriaRole.Row, new() { Name = BrowserHost.AdminUserName })).Not.ToContainTextAsync("Marketer");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Roles of browser-marketer" }).ClickAsync();
+        await Expect(page.Locator("#edit-role-Marketer")).ToBeCheckedAsync();
+        await page.Locator("#edit-role-DataProtectionOfficer").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save roles" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The roles were saved");
+        await Expect(users.GetByRole(AriaRole.Row, new() { Name = "browser-marketer" })).ToContainTextAsync("Data protection officer");
+
+        // The marketer's open session gets the new role with the next page.
+        await marketer.ReloadAsync();
+        await Expect(Navigation(marketer).GetByRole(AriaRole.Link, new() { Name = "GDPR requests" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Table, new() { Name = "Audit log" })).ToContainTextAsync("admin.user.roles-changed");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_marketer_sees_no_administration_entry_and_the_server_refuses_the_screens(DatabaseProvider provider)
     {
         await using var host = await BrowserHost.StartAsync(provider);

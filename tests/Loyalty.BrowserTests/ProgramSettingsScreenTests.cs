@@ -85,7 +85,59 @@ public sealed class ProgramSettingsScreenTests
         await Expect(page.GetByText("1. Silver (silver): from 500, points × 1")).ToBeVisibleAsync();
         await Expect(page.GetByText("Qualifies by Qualifying points, window: Calendar year")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Review tiers" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save base rate" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save expiry policy" })).ToHaveCountAsync(0);
         await Expect(page.GetByLabel("Code of tier 1")).ToHaveCountAsync(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_marketer_changes_the_base_rate_and_the_expiry_policy_sees_a_refusal_at_its_field_and_a_concurrent_change_is_not_overwritten(DatabaseProvider provider)
+    {
+        await using var host = await BrowserHost.StartAsync(provider);
+        await SeedAsync(host);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB" })).NewPageAsync();
+        await SignInAsync(page, host, "browser-marketer");
+        await page.GotoAsync(new Uri(host.Address, $"/admin/programs?program={Program}").ToString());
+
+        // A rate of 0 is refused by the API, at the rate's field, with the input kept.
+        await page.GetByLabel("Points per unit of EUR").FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save base rate" }).ClickAsync();
+        await Expect(page.Locator("#base-rate-points-error")).ToContainTextAsync("Give a rate above 0");
+        await Expect(page.GetByLabel("Points per unit of EUR")).ToHaveAttributeAsync("aria-describedby", "base-rate-points-error");
+        await Expect(page.GetByLabel("Points per unit of EUR")).ToHaveValueAsync("0");
+        await page.GetByLabel("Points per unit of EUR").FillAsync("2.5");
+        await page.GetByLabel("Earned on").SelectOptionAsync("PerTransaction");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save base rate" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The base rate was saved.");
+        await Expect(page.GetByTestId("base-rate")).ToContainTextAsync("2.5");
+
+        await page.GetByLabel("Expiry policy").SelectOptionAsync("RollingMonths");
+        await page.GetByLabel("Months (rolling expiry)").FillAsync("36");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save expiry policy" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("points earned before keep their expiry date");
+        await Expect(page.GetByTestId("expiry-policy")).ToHaveTextAsync("Points expire 36 months after they were earned");
+        await Screenshots.SaveAsync(page, "admin-program-currencies-expiry");
+
+        using var admin = await host.ApiKeyClientAsync(Roles.Admin);
+        var program = await admin.GetFromJsonAsync<JsonElement>($"/api/members/programs/{Program}");
+        Assert.Equal((2.5m, "PerTransaction", "RollingMonths", 36),
+            (program.GetProperty("pointsPerCurrencyUnit").GetDecimal(), program.GetProperty("baseRateScope").GetString(), program.GetProperty("expiryPolicy").GetString(), program.GetProperty("expiryMonths").GetInt32()));
+
+        // Someone else changes the expiry while the page is open: saving from the page is refused, and it shows the change.
+        var etag = (await admin.GetAsync($"/api/members/programs/{Program}")).Headers.ETag!.Tag;
+        using var change = new HttpRequestMessage(HttpMethod.Put, $"/api/members/programs/{Program}/expiry") { Content = JsonContent.Create(new { expiryPolicy = "EndOfFollowingYear" }) };
+        change.Headers.TryAddWithoutValidation("If-Match", etag);
+        (await admin.SendAsync(change)).EnsureSuccessStatusCode();
+        await page.GetByLabel("Expiry policy").SelectOptionAsync("Never");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save expiry policy" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert).First).ToContainTextAsync("Someone changed the program's settings");
+        await Expect(page.GetByTestId("expiry-policy")).ToHaveTextAsync("Points expire at the end of the year after the one they were earned in");
+        program = await admin.GetFromJsonAsync<JsonElement>($"/api/members/programs/{Program}");
+        Assert.Equal("EndOfFollowingYear", program.GetProperty("expiryPolicy").GetString());
     }
 
     private static async Task FillTierAsync(IPage page, int row, string code, string name, string rank, string threshold, string multiplier)

@@ -21,7 +21,7 @@ internal sealed class AdminApi(IHttpClientFactory clients, IHttpContextAccessor 
     }
 
     /// <summary>Sends a change; the answer carries the API's problem (with its field errors) when it was refused.</summary>
-    public async Task<ApiAnswer> SendAsync(HttpMethod method, string path, object? body = null, string? idempotencyKey = null)
+    public async Task<ApiAnswer> SendAsync(HttpMethod method, string path, object? body = null, string? idempotencyKey = null, string? ifMatch = null)
     {
         var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -34,11 +34,26 @@ internal sealed class AdminApi(IHttpClientFactory clients, IHttpContextAccessor 
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
         using var response = await SendAsync(request);
         var content = response.Content.Headers.ContentLength is 0 || response.Content.Headers.ContentType is null
             ? (JsonElement?)null
             : await response.Content.ReadFromJsonAsync<JsonElement>(Json, Aborted);
-        return new ApiAnswer(response.StatusCode, content);
+        return new ApiAnswer(response.StatusCode, content, response.Headers.ETag?.Tag);
+    }
+
+    /// <summary>Sends <paramref name="content"/> as it is (a file of codes); the answer as for <see cref="SendAsync(HttpMethod, string, object?, string?, string?)"/>.</summary>
+    public async Task<ApiAnswer> SendContentAsync(HttpMethod method, string path, HttpContent content)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(method, path) { Content = content });
+        var body = response.Content.Headers.ContentLength is 0 || response.Content.Headers.ContentType is null
+            ? (JsonElement?)null
+            : await response.Content.ReadFromJsonAsync<JsonElement>(Json, Aborted);
+        return new ApiAnswer(response.StatusCode, body);
     }
 
     private CancellationToken Aborted => httpContextAccessor.HttpContext?.RequestAborted ?? CancellationToken.None;
@@ -58,8 +73,8 @@ internal sealed class AdminApi(IHttpClientFactory clients, IHttpContextAccessor 
     }
 }
 
-/// <summary>What the API answered to a change: its status and JSON body (a problem+json when refused).</summary>
-public sealed record ApiAnswer(HttpStatusCode Status, JsonElement? Body)
+/// <summary>What the API answered to a change: its status and JSON body (a problem+json when refused), and the resource's ETag if it sent one.</summary>
+public sealed record ApiAnswer(HttpStatusCode Status, JsonElement? Body, string? ETag = null)
 {
     public bool Succeeded => (int)Status is >= 200 and < 300;
 

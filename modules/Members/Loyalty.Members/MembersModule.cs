@@ -90,6 +90,7 @@ public sealed class MembersModule : LoyaltyModule
     public override void MapEndpoints(RouteGroupBuilder api)
     {
         api.MapProgramEndpoints();
+        api.MapProgramSettingsEndpoints();
         api.MapMemberEndpoints();
         api.MapLedgerEndpoints();
         api.MapTransactionEndpoints();

@@ -27,6 +27,15 @@ internal sealed class RoleChoice
 
     public bool Integrator { get; set; }
 
+    public static RoleChoice From(IReadOnlyCollection<string> roles) => new()
+    {
+        Admin = roles.Contains(Roles.Admin),
+        Marketer = roles.Contains(Roles.Marketer),
+        Support = roles.Contains(Roles.Support),
+        DataProtectionOfficer = roles.Contains(Roles.DataProtectionOfficer),
+        Integrator = roles.Contains(Roles.Integrator),
+    };
+
     public List<string> Selected() =>
     [
         .. new[] { (Admin, Roles.Admin), (Marketer, Roles.Marketer), (Support, Roles.Support), (DataProtectionOfficer, Roles.DataProtectionOfficer), (Integrator, Roles.Integrator) }

@@ -52,6 +52,15 @@ internal static class SignInEndpoints
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+
+        // Roles changed since the cookie was issued: the session goes on with the roles the account has now.
+        var roles = context.Principal!.FindAll(ClaimTypes.Role).Select(c => c.Value).Order(StringComparer.Ordinal);
+        if (!roles.SequenceEqual(user.Roles.Order(StringComparer.Ordinal), StringComparer.Ordinal))
+        {
+            context.ReplacePrincipal(Principal(user));
+            context.ShouldRenew = true;
         }
     }
 
@@ -135,7 +144,10 @@ internal static class SignInEndpoints
     private static string SessionStamp(AdminUser user) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(user.PasswordHash)))[..16];
 
-    private static Task IssueCookieAsync(HttpContext http, AdminUser user)
+    private static Task IssueCookieAsync(HttpContext http, AdminUser user) =>
+        http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(user));
+
+    private static ClaimsPrincipal Principal(AdminUser user)
     {
         var claims = new List<Claim>
         {
@@ -145,9 +157,7 @@ internal static class SignInEndpoints
             new(SessionStampClaim, SessionStamp(user)),
         };
         claims.AddRange(user.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
-        return http.SignInAsync(
-            CookieAuthenticationDefaults.AuthenticationScheme,
-            new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
     }
 
     private static async Task<NoContent> SignOut(HttpContext http)

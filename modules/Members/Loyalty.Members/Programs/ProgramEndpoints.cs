@@ -86,11 +86,18 @@ internal static partial class ProgramEndpoints
         return TypedResults.Ok(programs.Where(p => ProgramScope.Allows(user, p.Code)).Select(p => p.ToDto()).ToList());
     }
 
+    /// <summary>The program with its ETag, for If-Match on changes of its settings.</summary>
     private static async Task<Results<Ok<LoyaltyProgramDto>, NotFound>> GetProgram(
-        string program, MembersDbContext db, CancellationToken cancellationToken)
+        string program, HttpContext http, MembersDbContext db, CancellationToken cancellationToken)
     {
         var found = await db.Programs.AsNoTracking().SingleOrDefaultAsync(p => p.Code == program, cancellationToken);
-        return found is null ? TypedResults.NotFound() : TypedResults.Ok(found.ToDto());
+        if (found is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.ETag = ProgramSettingsEndpoints.ETag(found);
+        return TypedResults.Ok(found.ToDto());
     }
 
     /// <summary>Idempotent on the program code: repeating the same request returns the program already created.</summary>

@@ -16,26 +16,37 @@ internal static class ProgramLookup
 }
 
 /// <summary>
-/// Programs by code for the paths every purchase takes, read once per node: a program does not change once created
-/// (its settings have no update endpoint), so a copy kept here is never stale. Codes not found are not kept.
+/// Programs by code for the paths every purchase takes. A program's base rate and expiry policy can change
+/// (<see cref="ProgramSettingsEndpoints"/>): the node that changes them forgets its copy at once, other nodes keep
+/// theirs for at most <see cref="Lifetime"/>. Codes not found are not kept.
 /// </summary>
-internal sealed class ProgramCache
+internal sealed class ProgramCache(TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<string, LoyaltyProgram> _programs = new(StringComparer.Ordinal);
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, (LoyaltyProgram Program, long ReadAt)> _programs = new(StringComparer.Ordinal);
 
     public async Task<LoyaltyProgram?> FindAsync(MembersDbContext db, string code, CancellationToken cancellationToken)
     {
-        if (_programs.TryGetValue(code, out var program))
+        // Elapsed time on the monotonic clock: a test's or an operator's change of the wall clock does not keep a copy alive.
+        if (_programs.TryGetValue(code, out var kept) && clock.GetElapsedTime(kept.ReadAt) < Lifetime)
         {
-            return program;
+            return kept.Program;
         }
 
-        program = await db.FindProgramAsync(code, cancellationToken);
+        var readAt = clock.GetTimestamp();
+        var program = await db.FindProgramAsync(code, cancellationToken);
         if (program is not null)
         {
-            _programs[code] = program;
+            _programs[code] = (program, readAt);
+        }
+        else
+        {
+            _programs.TryRemove(code, out _);
         }
 
         return program;
     }
+
+    public void Forget(string code) => _programs.TryRemove(code, out _);
 }

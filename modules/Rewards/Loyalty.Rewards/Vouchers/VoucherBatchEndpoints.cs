@@ -21,6 +21,8 @@ internal static class VoucherBatchEndpoints
         batches.MapPost("/", Create)
             .WithExample("Queue the generation of up to 1,000,000 bearer codes for a campaign (idempotent on code)", new CreateVoucherBatchRequest(
                 "spring-2027", 100_000, "discountVoucher", null, 10m, 3000, null, null, 1, new("SPRING-", 12, null, true, true)));
+        batches.MapGet("/", List)
+            .WithSummary("The program's voucher batches, newest first (at most 100), with their progress");
         batches.MapGet("/{id:guid}", Get).WithName("GetVoucherBatch")
             .WithSummary("A voucher batch's status and progress");
         batches.MapGet("/{id:guid}/codes", Codes)
@@ -102,6 +104,13 @@ internal static class VoucherBatchEndpoints
         return existing.Status == VoucherBatchStatus.Completed
             ? TypedResults.Ok(VoucherBatchDto.From(existing))
             : TypedResults.AcceptedAtRoute(VoucherBatchDto.From(existing), "GetVoucherBatch", new { program = existing.ProgramCode, id = existing.Id });
+    }
+
+    private static async Task<Ok<List<VoucherBatchDto>>> List(string program, RewardsDbContext db, CancellationToken cancellationToken)
+    {
+        // Ids are version 7 GUIDs, in the order the batches were created.
+        var batches = await db.VoucherBatches.AsNoTracking().Where(b => b.ProgramCode == program).OrderByDescending(b => b.Id).Take(100).ToListAsync(cancellationToken);
+        return TypedResults.Ok(batches.ConvertAll(VoucherBatchDto.From));
     }
 
     private static async Task<Results<Ok<VoucherBatchDto>, ProblemHttpResult>> Get(string program, Guid id, RewardsDbContext db, CancellationToken cancellationToken) =>
