@@ -154,7 +154,10 @@ public sealed partial class EngagementSegmentTests
             var stored = segment.GetProperty("engagement");
             foreach (var condition in JsonSerializer.SerializeToElement(engagement, JsonSerializerOptions.Web).EnumerateObject())
             {
-                Assert.Equal(condition.Value.GetRawText(), stored.GetProperty(condition.Name).GetRawText());
+                foreach (var bound in condition.Value.EnumerateObject())
+                {
+                    Assert.Equal(bound.Value.GetRawText(), stored.GetProperty(condition.Name).GetProperty(bound.Name).GetRawText());
+                }
             }
             var members = (await api.Admin.GetFromJsonAsync<JsonElement>($"{_path}/{code}/members")).GetProperty("items").EnumerateArray()
                 .Select(m => m.GetProperty("memberId").GetGuid());
