@@ -14,6 +14,8 @@ public sealed class SegmentScreenTests
     public const string Program = "seg-screens";
     public const string StaffPassword = "another long staff password";
 
+    private static readonly string[] German = ["de"];
+
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_marketer_builds_a_segment_sees_a_refused_condition_at_the_field_counts_it_saves_it_and_sees_its_members(DatabaseProvider provider)
@@ -74,6 +76,40 @@ public sealed class SegmentScreenTests
         await Expect(list).ToContainTextAsync("German speakers");
         await Expect(list.GetByRole(AriaRole.Row).Nth(1).GetByRole(AriaRole.Cell).Nth(3)).ToHaveTextAsync("2");
         await Screenshots.SaveAsync(page, "admin-segments");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Saving_a_segment_on_the_screen_keeps_its_conditions_on_engagement_and_scores_set_through_the_api(DatabaseProvider provider)
+    {
+        await using var host = await BrowserHost.StartAsync(provider);
+        await SeedAsync(host);
+        using var marketer = await host.ApiKeyClientAsync(Roles.Marketer);
+        var segments = $"/api/campaigns/programs/{Program}/segments";
+        (await marketer.PostAsJsonAsync(segments, new
+        {
+            code = "engaged", name = "Engaged", conditions = new { locale = German },
+            scores = new { churnRisk = new { max = 50 } },
+            engagement = new { emailsOpened = new { withinDays = 90, min = 1 }, daysSinceLastEngagement = new { max = 30 } },
+        })).EnsureSuccessStatusCode();
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB" })).NewPageAsync();
+        await SignInAsync(page, host, "browser-marketer");
+
+        await page.GotoAsync(new Uri(host.Address, $"/admin/segments/{Program}/engaged/edit").ToString());
+        await page.GetByLabel("Name").FillAsync("Engaged German speakers");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Count" }).ClickAsync();
+        await Expect(page.GetByTestId("segment-count")).ToHaveTextAsync("The conditions select 0 members now.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The segment was saved");
+
+        var saved = await marketer.GetFromJsonAsync<System.Text.Json.JsonElement>($"{segments}/engaged");
+        Assert.Equal("Engaged German speakers", saved.GetProperty("name").GetString());
+        Assert.Equal(30, saved.GetProperty("engagement").GetProperty("daysSinceLastEngagement").GetProperty("max").GetInt32());
+        Assert.Equal(90, saved.GetProperty("engagement").GetProperty("emailsOpened").GetProperty("withinDays").GetInt32());
+        Assert.Equal(50, saved.GetProperty("scores").GetProperty("churnRisk").GetProperty("max").GetInt32());
     }
 
     /// <summary>Runs the segment job at once (rather than at its next minute) and reloads the page until the evaluation is done.</summary>

@@ -35,6 +35,7 @@ public sealed class FeedbackModule : LoyaltyModule
         services.AddIntegrationEventHandler<PurchaseRecorded, ScheduleSurveysAfterPurchase, FeedbackDbContext>();
         services.AddScoped<IPersonalDataProvider, FeedbackPersonalData>();
         services.AddScoped<IMemberSurveyAnswers, MemberSurveyAnswers>();
+        services.AddScoped<ISurveyParticipation, SurveyParticipationQuery>();
     }
 
     public override void AddJobs(IQuartzBuilder quartz)

@@ -9,7 +9,7 @@ public sealed record SegmentEvaluationView(
 
 public sealed record SegmentView(
     Guid Id, string Program, string Code, string Name, string Kind, bool Marketing, JsonElement? Conditions, int MemberCount, SegmentEvaluationView Evaluation,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, JsonElement? Scores = null, JsonElement? Engagement = null);
 
 public sealed record SegmentMemberView(Guid MemberId, DateTimeOffset Since);
 

@@ -48,6 +48,9 @@ internal sealed class Segment
     /// <summary>The conditions on scores as JSON (<see cref="Scores.ScoreConditions"/>), for a rule segment; null without.</summary>
     public string? Scores { get; set; }
 
+    /// <summary>The conditions on engagement as JSON (<see cref="EngagementConditions"/>), for a rule segment; null without.</summary>
+    public string? Engagement { get; set; }
+
     /// <summary>Whether the segment is for marketing: then members who objected or are restricted are left out.</summary>
     public bool Marketing { get; set; }
 
@@ -84,6 +87,8 @@ internal sealed class Segment
     public MemberCondition? ParseConditions() => Conditions is null ? null : JsonSerializer.Deserialize<MemberCondition>(Conditions, Json);
 
     public Scores.ScoreConditions? ParseScores() => Scores is null ? null : JsonSerializer.Deserialize<Scores.ScoreConditions>(Scores, Json);
+
+    public EngagementConditions? ParseEngagement() => Engagement is null ? null : JsonSerializer.Deserialize<EngagementConditions>(Engagement, Json);
 
     public static void Configure(ModelBuilder modelBuilder)
     {

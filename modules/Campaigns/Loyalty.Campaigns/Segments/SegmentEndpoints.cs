@@ -2,6 +2,7 @@ using System.Text.Json;
 using Loyalty.Campaigns.Persistence;
 using Loyalty.Campaigns.Scores;
 using Loyalty.Consent.Contracts;
+using Loyalty.Feedback.Contracts;
 using Loyalty.Members.Contracts;
 using Loyalty.Shared.Auditing;
 using Loyalty.Shared.Http;
@@ -21,13 +22,13 @@ internal sealed record EvaluationDto(
 
 internal sealed record SegmentDto(
     Guid Id, string Program, string Code, string Name, string Kind, bool Marketing, MemberCondition? Conditions, int MemberCount, EvaluationDto Evaluation,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ScoreConditions? Scores)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ScoreConditions? Scores, EngagementConditions? Engagement)
 {
     public static SegmentDto From(Segment s) => new(
         s.Id, s.Program, s.Code, s.Name, s.Kind.ToString().ToLowerInvariant(), s.Marketing, s.ParseConditions(), s.MemberCount,
         new EvaluationDto(s.State.ToString().ToLowerInvariant(), s.QueuedAt, s.StartedAt, s.EvaluatedAt, s.Processed, s.Total,
             s.Total == 0 ? (s.State == EvaluationState.Done ? 100 : 0) : (int)(s.Processed * 100L / s.Total), s.Entered, s.Left, s.FailureReason),
-        s.CreatedAt, s.UpdatedAt, s.ParseScores());
+        s.CreatedAt, s.UpdatedAt, s.ParseScores(), s.ParseEngagement());
 }
 
 internal sealed record PreviewDto(int Count);
@@ -176,7 +177,8 @@ internal static class SegmentEndpoints
     }
 
     private static async Task<Results<Ok<PreviewDto>, ValidationProblem, ProblemHttpResult>> Preview(
-        string program, PreviewRequest request, IMemberSelection selection, [FromServices] IConsentGate consent, CampaignsDbContext db, CancellationToken cancellationToken)
+        string program, PreviewRequest request, IMemberSelection selection, [FromServices] IConsentGate consent, [FromServices] ISurveyParticipation surveys,
+        CampaignsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors().Check(request.Conditions is not null, "conditions", "Give the conditions to count.");
         if (request.Conditions is not null)
@@ -185,6 +187,7 @@ internal static class SegmentEndpoints
         }
 
         request.Scores?.Validate(errors);
+        request.Engagement?.Validate(errors);
 
         if (!errors.IsEmpty)
         {
@@ -198,17 +201,29 @@ internal static class SegmentEndpoints
 
         IReadOnlyCollection<Guid> excluded = request.Marketing ?? true ? await consent.ExcludedFromAsync(programId, ProcessingUse.Marketing, cancellationToken) : [];
         var query = new MemberSelectionQuery(program, request.Conditions!, excluded);
-        if (request.Scores is not { } scores)
+        if (request.Scores is null && request.Engagement is null)
         {
             return TypedResults.Ok(new PreviewDto(await selection.CountAsync(query, cancellationToken)));
         }
 
-        // Scores are Campaigns' and the member conditions Members': counted page by page rather than in one query.
+        // Scores and engagement are Campaigns' and the member conditions Members': counted page by page rather than in one query.
         var count = 0;
+        var now = clock.GetUtcNow();
         for (Guid? after = null; ;)
         {
             var page = await selection.MemberIdsAsync(query, after, SegmentEvaluator.PageSize, cancellationToken);
-            count += (await scores.FilterAsync(db, program, page, cancellationToken)).Count;
+            IReadOnlyList<Guid> belonging = page;
+            if (request.Scores is { } scores)
+            {
+                belonging = await scores.FilterAsync(db, program, belonging, cancellationToken);
+            }
+
+            if (request.Engagement is { } engagement && belonging.Count > 0)
+            {
+                belonging = await engagement.FilterAsync(db, surveys, program, belonging, now, cancellationToken);
+            }
+
+            count += belonging.Count;
             if (page.Count < SegmentEvaluator.PageSize)
             {
                 return TypedResults.Ok(new PreviewDto(count));
@@ -298,6 +313,7 @@ internal static class SegmentEndpoints
         segment.Kind = request.Conditions is null ? SegmentKind.Static : SegmentKind.Rule;
         segment.Conditions = request.Conditions is null ? null : JsonSerializer.Serialize(request.Conditions, Segment.Json);
         segment.Scores = request.Scores is null ? null : JsonSerializer.Serialize(request.Scores, Segment.Json);
+        segment.Engagement = request.Engagement is null ? null : JsonSerializer.Serialize(request.Engagement, Segment.Json);
         segment.Marketing = request.Marketing ?? true;
         segment.UpdatedAt = now;
         segment.State = EvaluationState.Queued;
@@ -306,7 +322,7 @@ internal static class SegmentEndpoints
 
     /// <summary>Ids and settings only: the list's emails are personal data and are neither stored nor audited.</summary>
     private static object Details(Segment segment, int listSize) =>
-        new { segment.Program, segment.Code, kind = segment.Kind.ToString().ToLowerInvariant(), segment.Marketing, conditions = segment.ParseConditions(), scores = segment.ParseScores(), listSize };
+        new { segment.Program, segment.Code, kind = segment.Kind.ToString().ToLowerInvariant(), segment.Marketing, conditions = segment.ParseConditions(), scores = segment.ParseScores(), engagement = segment.ParseEngagement(), listSize };
 
     private static async Task<(IReadOnlyList<Guid> MemberIds, ValidationErrors? Errors)> ResolveAsync(
         string program, SegmentRequest request, IMemberSelection selection, CancellationToken cancellationToken)

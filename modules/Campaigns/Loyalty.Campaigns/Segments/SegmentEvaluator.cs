@@ -1,5 +1,6 @@
 using Loyalty.Campaigns.Persistence;
 using Loyalty.Consent.Contracts;
+using Loyalty.Feedback.Contracts;
 using Loyalty.Members.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace Loyalty.Campaigns.Segments;
 /// who is already in stays with their original entry, so no history is written twice.
 /// </summary>
 internal sealed partial class SegmentEvaluator(
-    CampaignsDbContext db, IMemberSelection selection, IConsentGate consent, TimeProvider clock, ILogger<SegmentEvaluator> logger)
+    CampaignsDbContext db, IMemberSelection selection, IConsentGate consent, ISurveyParticipation surveys, TimeProvider clock, ILogger<SegmentEvaluator> logger)
 {
     public const int PageSize = 5_000;
 
@@ -83,8 +84,9 @@ internal sealed partial class SegmentEvaluator(
             ? await consent.ExcludedFromAsync(programId, ProcessingUse.Marketing, cancellationToken)
             : [];
         var (total, page) = await SourceAsync(segment, excluded, cancellationToken);
-        // Conditions on scores narrow each page Members answers; the total and progress count the pages read.
+        // Conditions on scores and engagement narrow each page Members answers; the total and progress count the pages read.
         var scores = segment.Kind == SegmentKind.Rule ? segment.ParseScores() : null;
+        var engagement = segment.Kind == SegmentKind.Rule ? segment.ParseEngagement() : null;
         await db.Segments.Where(s => s.Id == segmentId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Total, total), cancellationToken);
 
         var current = (await db.SegmentMembers.AsNoTracking().Where(m => m.SegmentId == segmentId).Select(m => m.MemberId).ToListAsync(cancellationToken))
@@ -101,6 +103,11 @@ internal sealed partial class SegmentEvaluator(
 
             var now = clock.GetUtcNow();
             var belonging = scores is null ? ids : await scores.FilterAsync(db, segment.Program, ids, cancellationToken);
+            if (engagement is not null && belonging.Count > 0)
+            {
+                belonging = await engagement.FilterAsync(db, surveys, segment.Program, belonging, now, cancellationToken);
+            }
+
             var newcomers = belonging.Where(id => !current.Remove(id)).ToList();
             processed += ids.Count;
             await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))

@@ -11,7 +11,8 @@ namespace Loyalty.Campaigns.Segments;
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record SegmentRequest(
-    string? Code, string? Name, bool? Marketing = null, MemberCondition? Conditions = null, SegmentList? Members = null, ScoreConditions? Scores = null)
+    string? Code, string? Name, bool? Marketing = null, MemberCondition? Conditions = null, SegmentList? Members = null, ScoreConditions? Scores = null,
+    EngagementConditions? Engagement = null)
 {
     public const int MaxListSize = 100_000;
 
@@ -30,6 +31,12 @@ internal sealed record SegmentRequest(
         {
             errors.Check(Conditions is not null, "scores", "Only a rule segment takes conditions on scores; give conditions too.");
             Scores.Validate(errors);
+        }
+
+        if (Engagement is not null)
+        {
+            errors.Check(Conditions is not null, "engagement", "Only a rule segment takes conditions on engagement; give conditions too.");
+            Engagement.Validate(errors);
         }
 
         if (Members is not null)
@@ -51,7 +58,7 @@ internal sealed record SegmentList(IReadOnlyList<Guid>? Ids = null, IReadOnlyLis
 
 /// <summary>A count preview of conditions, writing nothing.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record PreviewRequest(MemberCondition? Conditions, bool? Marketing = null, ScoreConditions? Scores = null);
+internal sealed record PreviewRequest(MemberCondition? Conditions, bool? Marketing = null, ScoreConditions? Scores = null, EngagementConditions? Engagement = null);
 
 /// <summary>Checks a condition tree, naming each invalid part by its path (<c>conditions.all[1].purchases.min</c>).</summary>
 internal static class SegmentConditions

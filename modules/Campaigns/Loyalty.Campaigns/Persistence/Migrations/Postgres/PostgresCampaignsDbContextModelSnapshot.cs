@@ -620,6 +620,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Engagement")
+                        .HasColumnType("text");
+
                     b.Property<int>("Entered")
                         .HasColumnType("integer");
 

@@ -620,6 +620,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("Engagement")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<int>("Entered")
                         .HasColumnType("int");
 

@@ -614,6 +614,9 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Engagement")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Entered")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,30 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    internal partial class SegmentEngagement : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Engagement",
+                schema: "campaigns",
+                table: "Segments",
+                type: "nvarchar(max)",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Engagement",
+                schema: "campaigns",
+                table: "Segments");
+        }
+    }
+}
