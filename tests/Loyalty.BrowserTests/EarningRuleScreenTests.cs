@@ -56,6 +56,16 @@ public sealed class EarningRuleScreenTests
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The rule is active");
         await Expect(page.GetByTestId("rule-status")).ToContainTextAsync("Active");
 
+        // The seeded purchase of yesterday, 50 EUR of shoes, replayed: the rule doubles the base of 50. Nothing is written.
+        await page.GetByLabel("Days back (1-90)").FillAsync("7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run dry run" }).ClickAsync();
+        await Expect(page.GetByTestId("dry-run-result")).ToHaveTextAsync("This rule would have given 50 points (members: 1, purchases: 1; 1 purchases of the last 7 days replayed).");
+        await Screenshots.SaveAsync(page, "admin-rule-dry-run", fullPage: true);
+        await page.GetByLabel("Days back (1-90)").FillAsync("91");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run dry run" }).ClickAsync();
+        await Expect(page.Locator("#dry-run-days-error")).ToContainTextAsync("90");
+        await Expect(page.GetByTestId("dry-run-result")).ToHaveCountAsync(0);
+
         // 50 EUR of shoes at 1 point per euro, doubled, and 10 EUR of socks at the base rate: 110 points.
         await page.GetByRole(AriaRole.Link, new() { Name = "Simulate a purchase" }).ClickAsync();
         await page.GetByLabel("SKU, line 1").FillAsync("runner-42");
@@ -124,6 +134,17 @@ public sealed class EarningRuleScreenTests
         {
             (await admin.PostAsJsonAsync("/api/admin/users", new { userName = name, password = StaffPassword, roles = new[] { role } })).EnsureSuccessStatusCode();
         }
+
+        using var integrator = await host.ApiKeyClientAsync(Roles.Integrator);
+        var enrolled = await integrator.PostAsJsonAsync($"/api/members/programs/{Program}/members", new { email = "ada@example.com", externalId = "uir-1", channel = "web" });
+        Assert.True(enrolled.IsSuccessStatusCode, await enrolled.Content.ReadAsStringAsync());
+        var member = (await enrolled.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        var bought = await integrator.PostAsJsonAsync($"/api/members/programs/{Program}/transactions", new
+        {
+            externalId = "T-1", memberId = member, occurredAt = host.Clock.GetUtcNow().AddDays(-1), currency = "EUR", total = 5000, channel = "pos",
+            lines = new[] { new { sku = "runner-42", category = "shoes", quantity = 1, unitPrice = 5000 } },
+        });
+        Assert.True(bought.IsSuccessStatusCode, await bought.Content.ReadAsStringAsync());
     }
 
     private static Task SignInAsync(IPage page, BrowserHost host, string userName) =>

@@ -5,6 +5,9 @@ using Loyalty.Members.Contracts;
 namespace Loyalty.Host.Admin.EarningRules;
 
 // What the Campaigns API answers, as far as the screens show it; a definition stays JSON, as the API stores it.
+/// <summary>What <c>POST …/earning-rules/dry-run</c> answers, as far as the rule page shows it.</summary>
+internal sealed record DryRunView(int Days, long Points, int Members, int Purchases, int PurchasesScanned, int MaxPurchases, bool Complete, int Failed);
+
 internal sealed record RuleView(Guid Id, string Program, string Status, int Version, string Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, JsonElement Definition, IReadOnlyList<RuleVersionView>? Versions)
 {
     public int Priority => Definition.TryGetProperty("priority", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : 0;
