@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 
@@ -82,6 +83,12 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        // Its log goes where the hosts of Loyalty.Host.Tests write theirs: CI searches them all for personal data.
+        if (LogFileProvider.Folder is { } logFolder)
+        {
+            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(_ => new LogFileProvider(logFolder)));
         }
 
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));

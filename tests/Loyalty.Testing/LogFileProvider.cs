@@ -1,14 +1,14 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Loyalty.Host.Tests;
+namespace Loyalty.Testing;
 
 /// <summary>
 /// Writes every log entry of a test host, exception text included, to a file in the folder named by
 /// <c>LOYALTY_TEST_LOG_DIR</c>. CI sets it and then searches the files for personal data (docs/architecture.md,
 /// "Personal data"): a log line with an email address or a phone number fails the run.
 /// </summary>
-internal sealed class LogFileProvider : ILoggerProvider
+public sealed class LogFileProvider : ILoggerProvider
 {
     public const string FolderVariable = "LOYALTY_TEST_LOG_DIR";
 
