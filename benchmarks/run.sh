@@ -4,7 +4,7 @@
 #   benchmarks/run.sh accrual --rules 50                       # the same with the 50 earning rules of Rules/fifty-rules.json active
 #   benchmarks/run.sh import                                   # bulk import: 1,000,000 purchases for 100,000 members
 #   benchmarks/run.sh import --members 2000 --transactions 10000 --provider Postgres   # a quick look
-#   benchmarks/run.sh segments                                 # segment evaluation: 1,000,000 members vs hand-written SQL
+#   benchmarks/run.sh segments --sample 2000                   # segment evaluation: 1,000,000 members (2,000 imported, copied in SQL) vs hand-written SQL
 #   benchmarks/run.sh rules                                    # earning rules in memory (BenchmarkDotNet, one core)
 #   benchmarks/run.sh gdpr --members 100000                   # export of a member with 10,000 purchases, erasure, vs hand-written SQL
 #   benchmarks/run.sh send [EMAILS]                            # campaign emails rendered and sent to aiosmtpd (default 100,000), vs
