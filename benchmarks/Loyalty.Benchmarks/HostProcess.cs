@@ -88,7 +88,8 @@ public sealed class HostProcess : IAsyncDisposable
     private async Task WaitUntilReadyAsync()
     {
         using var client = new HttpClient { BaseAddress = Address };
-        for (var i = 0; i < 600; i++)
+        // A busy machine (other builds on the two cores) can take more than a minute to start the host.
+        for (var i = 0; i < 1_800; i++)
         {
             if (_process.HasExited)
             {
@@ -110,7 +111,7 @@ public sealed class HostProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("The host was not ready within 60 s.");
+        throw new TimeoutException("The host was not ready within 3 minutes.");
     }
 
     private static int FreePort()

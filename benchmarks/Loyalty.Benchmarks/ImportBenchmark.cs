@@ -130,7 +130,8 @@ public static class ImportBenchmark
         }
     }
 
-    internal static async Task WriteTransactionsAsync(string path, int members, int transactions, string prefix)
+    /// <param name="evenly">Spread the purchases evenly over the 30 days up to now instead of one a second from 30 days ago.</param>
+    internal static async Task WriteTransactionsAsync(string path, int members, int transactions, string prefix, bool evenly = false)
     {
         var random = new Random(42);
         var start = DateTimeOffset.UtcNow.AddDays(-30);
@@ -139,7 +140,7 @@ public static class ImportBenchmark
         {
             var first = random.Next(100, 50_000);
             var second = random.Next(100, 50_000);
-            var at = start.AddSeconds(i % 2_000_000).ToString("O", CultureInfo.InvariantCulture);
+            var at = (evenly ? start.AddDays(30.0 * i / (transactions + 1)) : start.AddSeconds(i % 2_000_000)).ToString("O", CultureInfo.InvariantCulture);
             await writer.WriteLineAsync(
                 $$"""{"externalId":"{{prefix}}{{i}}","type":"purchase","memberExternalId":"m{{random.Next(1, members + 1)}}","occurredAt":"{{at}}","channel":"pos","store":"s1","currency":"EUR","total":{{first + second}},"lines":[{"sku":"latte","category":"coffee","quantity":1,"unitPrice":{{first}}},{"sku":"cake","category":"bakery","quantity":1,"unitPrice":{{second}}}]}""");
         }

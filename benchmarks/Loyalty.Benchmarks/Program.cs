@@ -4,7 +4,7 @@ using Loyalty.Benchmarks;
 // dotnet run -c Release --project benchmarks/Loyalty.Benchmarks -- accrual [--provider Sqlite,Postgres] [--seconds 20] [--members 2000] [--clients 16,64] [--warm-up 30] [--rules 0|50]
 //                                                            -- import [--provider Sqlite,Postgres] [--members 100000] [--transactions 1000000]
 //                                                            -- vouchers [--provider Sqlite,Postgres] [--codes 100000] [--rate 200] [--seconds 20]
-//                                                            -- segments [--provider Sqlite,Postgres] [--members 1000000]
+//                                                            -- segments [--provider Sqlite,Postgres] [--members 1000000] [--sample 1000000]
 //                                                            -- gdpr [--provider Sqlite,Postgres] [--members 100000]
 // benchmarks/run.sh builds the host in Release first and runs every benchmark on both databases.
 var scenario = args.FirstOrDefault() ?? "accrual";
@@ -37,7 +37,8 @@ foreach (var provider in providers)
             hostDll, provider, int.Parse(Option("members", "100000"), CultureInfo.InvariantCulture), int.Parse(Option("transactions", "1000000"), CultureInfo.InvariantCulture)),
         "vouchers" => await VoucherBenchmark.RunAsync(
             hostDll, provider, int.Parse(Option("codes", "100000"), CultureInfo.InvariantCulture), double.Parse(Option("rate", "200"), CultureInfo.InvariantCulture), seconds),
-        "segments" => await SegmentBenchmark.RunAsync(hostDll, provider, int.Parse(Option("members", "1000000"), CultureInfo.InvariantCulture)),
+        "segments" => await SegmentBenchmark.RunAsync(
+            hostDll, provider, int.Parse(Option("members", "1000000"), CultureInfo.InvariantCulture), int.Parse(Option("sample", Option("members", "1000000")), CultureInfo.InvariantCulture)),
         "gdpr" => await GdprBenchmark.RunAsync(hostDll, provider, int.Parse(Option("members", "100000"), CultureInfo.InvariantCulture)),
         _ => throw new ArgumentException($"Unknown benchmark '{scenario}'; use accrual, import, vouchers, segments or gdpr."),
     };

@@ -331,9 +331,11 @@ internal sealed class CampaignSender(
         var content = campaign.ContentFor(recipient.Locale);
         var template = templates[content.Locale];
         var unsubscribe = links.Unsubscribe(messageId);
-        (string Code, DateTimeOffset? ExpiresAt)? voucher = campaign.VoucherTemplateId is null ? null : ("CODE", null);
+        (string Code, DateTimeOffset? ExpiresAt)? placeholder = campaign.VoucherTemplateId is null ? null : ("CODE", null);
         // Rendered before a voucher is issued, so a template that cannot render for this member costs no voucher.
-        if (Render(template, MessageTemplate.Model(program, recipient, voucher, unsubscribe), content.Locale).Error is { } early)
+        // Without a voucher this is the message itself; with one it is rendered again with the issued code.
+        var rendered = Render(template, MessageTemplate.Model(program, recipient, placeholder, unsubscribe), content.Locale);
+        if (rendered.Error is { } early)
         {
             return Decision.Not(MessageStatus.Skipped, early);
         }
@@ -348,13 +350,11 @@ internal sealed class CampaignSender(
                 return Decision.Not(MessageStatus.Skipped, $"The voucher could not be issued ({issue.Outcome}).");
             }
 
-            voucher = (issue.Code, issue.ExpiresAt);
-        }
-
-        var rendered = Render(template, MessageTemplate.Model(program, recipient, voucher, unsubscribe), content.Locale);
-        if (rendered.Error is { } error)
-        {
-            return Decision.Not(MessageStatus.Skipped, error);
+            rendered = Render(template, MessageTemplate.Model(program, recipient, (issue.Code, issue.ExpiresAt), unsubscribe), content.Locale);
+            if (rendered.Error is { } error)
+            {
+                return Decision.Not(MessageStatus.Skipped, error);
+            }
         }
 
         var body = rendered.Body!;
