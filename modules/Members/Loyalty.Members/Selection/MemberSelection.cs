@@ -22,19 +22,26 @@ internal sealed class MemberSelection(MembersDbContext db, TimeProvider clock) :
     public async Task<Guid?> ProgramIdAsync(string programCode, CancellationToken cancellationToken) =>
         (await db.FindProgramAsync(programCode, cancellationToken))?.Id;
 
+    /// <summary>
+    /// A selection over a million members takes longer than the drivers' default of 30 s (measured: 30 s and more on
+    /// PostgreSQL, docs/benchmarks.md "Segment evaluation"), and the caller is a job or a preview that waits for it.
+    /// </summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(10);
+
     public async Task<int> CountAsync(MemberSelectionQuery query, CancellationToken cancellationToken) =>
-        await (await SelectAsync(query, cancellationToken)).CountAsync(cancellationToken);
+        await WithLongTimeoutAsync(async () => await (await SelectAsync(query, cancellationToken)).CountAsync(cancellationToken));
 
-    public async Task<IReadOnlyList<Guid>> MemberIdsAsync(MemberSelectionQuery query, Guid? after, int limit, CancellationToken cancellationToken)
-    {
-        var members = await SelectAsync(query, cancellationToken);
-        if (after is { } last)
+    public async Task<IReadOnlyList<Guid>> MemberIdsAsync(MemberSelectionQuery query, Guid? after, int limit, CancellationToken cancellationToken) =>
+        await WithLongTimeoutAsync(async () =>
         {
-            members = members.Where(m => m.Id.CompareTo(last) > 0);
-        }
+            var members = await SelectAsync(query, cancellationToken);
+            if (after is { } last)
+            {
+                members = members.Where(m => m.Id.CompareTo(last) > 0);
+            }
 
-        return await members.OrderBy(m => m.Id).Select(m => m.Id).Take(limit).ToListAsync(cancellationToken);
-    }
+            return (IReadOnlyList<Guid>)await members.OrderBy(m => m.Id).Select(m => m.Id).Take(limit).ToListAsync(cancellationToken);
+        });
 
     public async Task<MemberList> ResolveAsync(
         string programCode, IReadOnlyCollection<Guid> memberIds, IReadOnlyCollection<string> emails, CancellationToken cancellationToken)
@@ -97,6 +104,21 @@ internal sealed class MemberSelection(MembersDbContext db, TimeProvider clock) :
         }
 
         return new MemberList(ids, unknownIds, unknownEmails);
+    }
+
+    /// <summary>Runs <paramref name="query"/> with <see cref="CommandTimeout"/>; the context's other commands keep theirs.</summary>
+    private async Task<T> WithLongTimeoutAsync<T>(Func<Task<T>> query)
+    {
+        var before = db.Database.GetCommandTimeout();
+        db.Database.SetCommandTimeout(CommandTimeout);
+        try
+        {
+            return await query();
+        }
+        finally
+        {
+            db.Database.SetCommandTimeout(before);
+        }
     }
 
     private async Task<IQueryable<Member>> SelectAsync(MemberSelectionQuery query, CancellationToken cancellationToken)
