@@ -82,7 +82,9 @@ public sealed class CampaignScreenTests
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The campaign is scheduled.");
         await Expect(page.GetByTestId("campaign-status")).ToContainTextAsync("Scheduled");
 
-        // Sent by the send job: Ada consented, Bert did not; Cleo is not in the segment.
+        // Sent by the send job: Ada consented, Bert did not; Cleo is not in the segment. The page follows the send by
+        // reloading itself (the test does not reload it) and stops once it is sent.
+        await Expect(page.GetByTestId("send-under-way")).ToContainTextAsync("this page refreshes itself");
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         for (var i = 0; i < 60 && !(await page.GetByTestId("campaign-status").InnerTextAsync()).Contains("Sent", StringComparison.Ordinal); i++)
         {
@@ -92,8 +94,9 @@ public sealed class CampaignScreenTests
             }
 
             await Task.Delay(500);
-            await page.ReloadAsync();
         }
+
+        await Expect(page.GetByTestId("send-under-way")).ToHaveCountAsync(0);
 
         await Expect(page.GetByTestId("campaign-status")).ToContainTextAsync("Status: Sent");
         await Expect(page.GetByTestId("figure-audience")).ToHaveTextAsync("2");
