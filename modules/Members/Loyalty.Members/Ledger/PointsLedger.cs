@@ -31,15 +31,14 @@ internal sealed class PointsLedger(MembersDbContext db, CurrentActor actor, Time
     }
 
     /// <summary>An account added to the context but not saved yet, or else a new one.</summary>
-    private PointsAccount LocalOrNewAccount(LoyaltyProgram program, Guid memberId, string currency)
-    {
-        var account = db.PointsAccounts.Local.SingleOrDefault(a => a.MemberId == memberId && a.Currency == currency);
-        if (account is null)
-        {
-            account = new PointsAccount { Id = Guid.CreateVersion7(clock.GetUtcNow()), ProgramId = program.Id, MemberId = memberId, Currency = currency };
-            db.PointsAccounts.Add(account);
-        }
+    private PointsAccount LocalOrNewAccount(LoyaltyProgram program, Guid memberId, string currency) =>
+        db.PointsAccounts.Local.SingleOrDefault(a => a.MemberId == memberId && a.Currency == currency) ?? OpenAccount(program, memberId, currency);
 
+    /// <summary>A new, empty account, added to the context; for a caller that knows the member has none in this currency.</summary>
+    public PointsAccount OpenAccount(LoyaltyProgram program, Guid memberId, string currency)
+    {
+        var account = new PointsAccount { Id = Guid.CreateVersion7(clock.GetUtcNow()), ProgramId = program.Id, MemberId = memberId, Currency = currency };
+        db.PointsAccounts.Add(account);
         return account;
     }
 

@@ -148,7 +148,7 @@ internal sealed class TransactionRecorder(
         /// <summary>Members without a value are left out (it is 0).</summary>
         public required Dictionary<Guid, long> QualifyingValues { get; init; }
 
-        /// <summary>Members the one-by-one path wrote for: their tier and qualifying value are read again before the next purchase.</summary>
+        /// <summary>Members the one-by-one path wrote for: their accounts, tier and qualifying value are read again before the next purchase.</summary>
         public HashSet<Guid> Stale { get; } = [];
 
         public Member? MemberFor(TransactionRequest request)
@@ -212,7 +212,7 @@ internal sealed class TransactionRecorder(
     {
         if (batch.Stale.Remove(member.Id))
         {
-            await ReadTierAgainAsync(program, batch, member.Id, cancellationToken);
+            await ReadMemberAgainAsync(program, batch, member.Id, cancellationToken);
         }
 
         var transaction = NewTransaction(program, member.Id, request, hash);
@@ -220,10 +220,7 @@ internal sealed class TransactionRecorder(
         AnnouncePurchase(program, transaction);
         if (transaction.Points != 0 || transaction.QualifyingBonus != 0)
         {
-            Credit(
-                program, transaction,
-                await BatchAccountAsync(program, batch, member.Id, program.PointsCurrency, cancellationToken),
-                await BatchAccountAsync(program, batch, member.Id, program.QualifyingCurrency, cancellationToken));
+            Credit(program, transaction, BatchAccount(program, batch, member.Id, program.PointsCurrency), BatchAccount(program, batch, member.Id, program.QualifyingCurrency));
         }
 
         db.Transactions.Add(transaction);
@@ -243,19 +240,28 @@ internal sealed class TransactionRecorder(
         return new TransactionOutcome.Recorded(transaction, IsNew: true);
     }
 
-    private async Task<PointsAccount> BatchAccountAsync(LoyaltyProgram program, Batch batch, Guid memberId, string currency, CancellationToken cancellationToken)
+    /// <summary>
+    /// The batch holds every account its members had when it was loaded, and those the one-by-one path opened since
+    /// (<see cref="ReadMemberAgainAsync"/> picks them up): one it lacks does not exist yet, with no query to ask.
+    /// </summary>
+    private PointsAccount BatchAccount(LoyaltyProgram program, Batch batch, Guid memberId, string currency)
     {
         if (!batch.Accounts.TryGetValue((memberId, currency), out var account))
         {
-            account = await ledger.AccountAsync(program, memberId, currency, cancellationToken);
+            account = ledger.OpenAccount(program, memberId, currency);
             batch.Accounts[(memberId, currency)] = account;
         }
 
         return account;
     }
 
-    private async Task ReadTierAgainAsync(LoyaltyProgram program, Batch batch, Guid memberId, CancellationToken cancellationToken)
+    private async Task ReadMemberAgainAsync(LoyaltyProgram program, Batch batch, Guid memberId, CancellationToken cancellationToken)
     {
+        foreach (var account in db.PointsAccounts.Local.Where(a => a.MemberId == memberId))
+        {
+            batch.Accounts[(memberId, account.Currency)] = account;
+        }
+
         batch.Tiers.Remove(memberId);
         if (await db.MemberTiers.SingleOrDefaultAsync(s => s.MemberId == memberId, cancellationToken) is { } tier)
         {
