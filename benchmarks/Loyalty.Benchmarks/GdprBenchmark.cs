@@ -34,6 +34,8 @@ public static class GdprBenchmark
             {
                 ["Modules__Consent__SuppressionSecret"] = "a benchmark suppression secret of at least 32 characters",
                 ["Modules__Consent__ExportDirectory"] = Path.Combine(folder.FullName, "exports"),
+                // Deleted with the rest; by default the journal would stay in the data folder of the checkout.
+                ["Modules__Consent__ErasureJournal"] = Path.Combine(folder.FullName, "erasure-journal.ndjson"),
             };
             await using (var setup = await HostProcess.StartAsync(hostDll, database, settings))
             {
