@@ -70,7 +70,9 @@ internal sealed class MemberExport(
                 step.Attempts++;
                 try
                 {
-                    await using var entry = zip.CreateEntry($"{provider.Module}.json", CompressionLevel.Optimal).Open();
+                    // Fastest: a long history's JSON deflates about three times quicker than with Optimal, to an archive
+                    // about a fifth larger; the export is waited for, the archive is downloaded once.
+                    await using var entry = new EntryStream(zip.CreateEntry($"{provider.Module}.json", CompressionLevel.Fastest).Open());
                     await using var writer = new Utf8JsonWriter(entry, new JsonWriterOptions { Indented = true });
                     await provider.ExportAsync(memberId, writer, cancellationToken);
                     await writer.FlushAsync(cancellationToken);
