@@ -42,6 +42,8 @@ internal sealed class ReferralCode
             code.Property(c => c.Code).HasMaxLength(Length);
             code.HasIndex(c => new { c.Program, c.Code }).IsUnique();
             code.HasIndex(c => new { c.Program, c.MemberId }).IsUnique();
+            // Export and erasure find a member's code by member alone.
+            code.HasIndex(c => c.MemberId);
         });
         modelBuilder.Entity<Referral>(referral =>
         {
@@ -53,6 +55,9 @@ internal sealed class ReferralCode
             // One referral per referred member: a member joins once.
             referral.HasIndex(r => new { r.Program, r.ReferredId }).IsUnique();
             referral.HasIndex(r => new { r.Program, r.ReferrerId, r.CreatedAt });
+            // Export finds a member's referrals, made and received, by member alone.
+            referral.HasIndex(r => r.ReferrerId);
+            referral.HasIndex(r => r.ReferredId);
         });
     }
 }

@@ -36,5 +36,7 @@ internal sealed class CampaignOutcome
         outcome.Property(o => o.Program).HasMaxLength(50);
         outcome.Property(o => o.Kind).HasConversion<string>().HasMaxLength(20);
         outcome.HasIndex(o => new { o.Program, o.MemberId, o.Kind, o.OccurredAt });
+        // Export finds a member's outcomes by member alone.
+        outcome.HasIndex(o => o.MemberId);
     });
 }

@@ -76,6 +76,8 @@ internal sealed class SyncSetup
             record.HasKey(r => new { r.ConnectionId, r.MemberId });
             record.Property(r => r.CrmId).HasMaxLength(200);
             record.HasIndex(r => new { r.ConnectionId, r.CrmId }).IsUnique();
+            // Erasure and export find a member's records in every connection.
+            record.HasIndex(r => r.MemberId);
         });
         modelBuilder.Entity<OutboundChange>(change =>
         {

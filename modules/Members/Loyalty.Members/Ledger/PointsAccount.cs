@@ -91,6 +91,8 @@ internal sealed class LedgerEntry
         entry.Property(e => e.Actor).HasMaxLength(200);
         entry.HasIndex(e => new { e.AccountId, e.CreatedAt });
         entry.HasIndex(e => new { e.ReferenceType, e.ReferenceId });
+        // A member's entries are read by member (export, merge history): a merge moves accounts, not entries.
+        entry.HasIndex(e => e.MemberId);
     });
 }
 

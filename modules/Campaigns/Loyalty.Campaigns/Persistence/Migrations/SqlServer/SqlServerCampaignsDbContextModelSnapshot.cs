@@ -399,6 +399,10 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ReferredId");
+
+                    b.HasIndex("ReferrerId");
+
                     b.HasIndex("Program", "ReferredId")
                         .IsUnique();
 
@@ -430,6 +434,8 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(50)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MemberId");
 
                     b.HasIndex("Program", "Code")
                         .IsUnique();
@@ -1001,6 +1007,8 @@ namespace Loyalty.Campaigns.Persistence.Migrations.SqlServer
                         .HasColumnType("nvarchar(50)");
 
                     b.HasKey("EventId");
+
+                    b.HasIndex("MemberId");
 
                     b.HasIndex("Program", "MemberId", "Kind", "OccurredAt");
 

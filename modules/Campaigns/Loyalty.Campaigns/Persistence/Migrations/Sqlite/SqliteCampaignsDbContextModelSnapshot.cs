@@ -393,6 +393,10 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ReferredId");
+
+                    b.HasIndex("ReferrerId");
+
                     b.HasIndex("Program", "ReferredId")
                         .IsUnique();
 
@@ -424,6 +428,8 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MemberId");
 
                     b.HasIndex("Program", "Code")
                         .IsUnique();
@@ -995,6 +1001,8 @@ namespace Loyalty.Campaigns.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("EventId");
+
+                    b.HasIndex("MemberId");
 
                     b.HasIndex("Program", "MemberId", "Kind", "OccurredAt");
 

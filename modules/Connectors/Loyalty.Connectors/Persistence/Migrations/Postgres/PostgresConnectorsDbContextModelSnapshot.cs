@@ -388,6 +388,8 @@ namespace Loyalty.Connectors.Persistence.Migrations.Postgres
 
                     b.HasKey("ConnectionId", "MemberId");
 
+                    b.HasIndex("MemberId");
+
                     b.HasIndex("ConnectionId", "CrmId")
                         .IsUnique();
 

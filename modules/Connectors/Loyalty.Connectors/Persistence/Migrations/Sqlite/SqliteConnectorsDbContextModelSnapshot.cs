@@ -382,6 +382,8 @@ namespace Loyalty.Connectors.Persistence.Migrations.Sqlite
 
                     b.HasKey("ConnectionId", "MemberId");
 
+                    b.HasIndex("MemberId");
+
                     b.HasIndex("ConnectionId", "CrmId")
                         .IsUnique();
 

@@ -343,6 +343,8 @@ namespace Loyalty.Members.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("MemberId");
+
                     b.HasIndex("AccountId", "CreatedAt");
 
                     b.HasIndex("ReferenceType", "ReferenceId");

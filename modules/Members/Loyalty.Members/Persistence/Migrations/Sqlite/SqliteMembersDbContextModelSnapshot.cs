@@ -336,6 +336,8 @@ namespace Loyalty.Members.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("MemberId");
+
                     b.HasIndex("AccountId", "CreatedAt");
 
                     b.HasIndex("ReferenceType", "ReferenceId");
