@@ -65,6 +65,52 @@ public sealed class ProgramSettingsScreenTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_settings_form_posted_without_its_antiforgery_token_is_refused_and_changes_nothing(DatabaseProvider provider)
+    {
+        await using var host = await BrowserHost.StartAsync(provider);
+        await SeedAsync(host);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB" });
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, host, "browser-marketer");
+        var url = new Uri(host.Address, $"/admin/programs?program={Program}").ToString();
+        await page.GotoAsync(url);
+
+        // The base rate form's own fields, as the browser would post them, with a new rate: once without the token
+        // (as a page of another site would post it, with the signed-in person's cookie), once with it.
+        var fields = await page.Locator("#base-rate-points").EvaluateAsync<Dictionary<string, string>>(
+            "input => Object.fromEntries(new FormData(input.form))");
+        Assert.Contains("__RequestVerificationToken", fields.Keys);
+        fields["Rate.Points"] = "7";
+        async Task<IAPIResponse> PostAsync(bool withToken)
+        {
+            var form = context.APIRequest.CreateFormData();
+            foreach (var (name, value) in fields.Where(f => withToken || f.Key != "__RequestVerificationToken"))
+            {
+                form.Set(name, value);
+            }
+
+            return await context.APIRequest.PostAsync(url, new() { Form = form });
+        }
+
+        using var admin = await host.ApiKeyClientAsync(Roles.Admin);
+        async Task<decimal> RateAsync() =>
+            (await admin.GetFromJsonAsync<JsonElement>($"/api/members/programs/{Program}")).GetProperty("pointsPerCurrencyUnit").GetDecimal();
+        var before = await RateAsync();
+
+        var forged = await PostAsync(withToken: false);
+        Assert.Equal(400, forged.Status);
+        Assert.Equal(before, await RateAsync());
+
+        var genuine = await PostAsync(withToken: true);
+        Assert.True(genuine.Ok, $"{genuine.Status}: {await genuine.TextAsync()}");
+        Assert.Equal(7m, await RateAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Support_staff_see_the_tiers_but_get_no_editor(DatabaseProvider provider)
     {
         await using var host = await BrowserHost.StartAsync(provider);

@@ -47,6 +47,11 @@ public sealed class JobFailoverTests(ITestOutputHelper output)
             await ConsentTests.SetUpPurposeAsync(dpo, program);
         }
 
+        // The nodes run on the real clock: without this, the program's quiet hours (21:00 to 08:00 in Berlin by
+        // default) would hold the send whenever the test runs in the evening.
+        (await admin[0].PutAsJsonAsync($"/api/campaigns/programs/{program}/messaging-settings",
+            new { capMessages = 3, capDays = 7, quietFrom = (string?)null, quietUntil = (string?)null })).EnsureSuccessStatusCode();
+
         // Every firing the nodes run from now on, sampled from Quartz's fired-trigger rows.
         var fired = new ConcurrentDictionary<(string EntryId, string State), Fired>();
         var killed = false;
