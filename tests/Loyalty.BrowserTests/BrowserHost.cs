@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 
@@ -86,10 +85,7 @@ public sealed class BrowserHost : WebApplicationFactory<Program>
         }
 
         // Its log goes where the hosts of Loyalty.Host.Tests write theirs: CI searches them all for personal data.
-        if (LogFileProvider.Folder is { } logFolder)
-        {
-            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(_ => new LogFileProvider(logFolder)));
-        }
+        builder.ConfigureServices(LogFileProvider.AddWhenConfigured);
 
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }

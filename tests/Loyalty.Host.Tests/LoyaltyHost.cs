@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Quartz;
 
@@ -110,10 +109,7 @@ public sealed class LoyaltyHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        if (LogFileProvider.Folder is { } logFolder)
-        {
-            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(_ => new LogFileProvider(logFolder)));
-        }
+        builder.ConfigureServices(LogFileProvider.AddWhenConfigured);
 
         builder.ConfigureServices(services =>
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Loyalty.Testing;
@@ -25,6 +26,15 @@ public sealed class LogFileProvider : ILoggerProvider
 
     /// <summary>The folder named by the variable, or null when it is not set.</summary>
     public static string? Folder => Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } folder ? folder : null;
+
+    /// <summary>A test host's services: its log goes to a file of its own in <see cref="Folder"/>, when that is set.</summary>
+    public static void AddWhenConfigured(IServiceCollection services)
+    {
+        if (Folder is { } folder)
+        {
+            services.AddSingleton<ILoggerProvider>(_ => new LogFileProvider(folder));
+        }
+    }
 
     public ILogger CreateLogger(string categoryName) => _loggers.GetOrAdd(categoryName, name => new FileLogger(name, this));
 
