@@ -37,7 +37,7 @@ public static class PersistenceServiceExtensions
                 services.AddDbContextPool<TContext, TSqlite>((sp, options) => options.UseSqlite(
                     ConnectionString(sp, database),
                     sqlite => sqlite.MigrationsHistoryTable($"{schema}_{historyTable}"))
-                    .AddInterceptors(SqliteBusyTimeout.Instance)
+                    .AddInterceptors(SqliteBusyTimeout.Instance, SqliteWriteGate.Instance)
                     .ConfigureCommonOptions());
                 break;
             case DatabaseProvider.Postgres:
