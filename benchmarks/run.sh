@@ -2,6 +2,7 @@
 # Runs the benchmarks on SQLite and PostgreSQL and prints their figures as Markdown (docs/benchmarks.md explains them).
 #   benchmarks/run.sh accrual                                  # online accrual: 20 s per load run, 2,000 members
 #   benchmarks/run.sh accrual --rules 50                       # the same with the 50 earning rules of Rules/fifty-rules.json active
+#   benchmarks/run.sh accrual --nodes 2                        # the same load on one node, then on two host processes on one PostgreSQL (issue 11)
 #   benchmarks/run.sh import                                   # bulk import: 1,000,000 purchases for 100,000 members
 #   benchmarks/run.sh import --members 2000 --transactions 10000 --provider Postgres   # a quick look
 #   benchmarks/run.sh segments --sample 2000                   # segment evaluation: 1,000,000 members (2,000 imported, copied in SQL) vs hand-written SQL

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -31,7 +32,7 @@ public static class AccrualBenchmark
         {
             using var client = await host.ApiKeyClientAsync(clientCounts.Max() + 8, "Admin", "Integrator");
             seeded = await SetUpAsync(client, members, rules);
-            load = new AccrualLoad(client, Program, members, duplicateShare: 0.1, new CpuMeter(host.ProcessId));
+            load = new AccrualLoad([client], Program, members, duplicateShare: 0.1, new CpuMeter(host.ProcessId));
             // Long enough for the runtime's tiered compilation to finish optimising the request path, as on a host that has run for a while.
             await load.ClosedLoopAsync("warm-up", 16, warmUp);
             foreach (var clients in clientCounts)
@@ -46,13 +47,7 @@ public static class AccrualBenchmark
             peakMiB = host.PeakMemoryMiB();
         }
 
-        // Every purchase answered 201 has exactly one accrual in the points ledger, and no reference has two.
-        var entries = database.Table("members", "LedgerEntries");
-        var accounts = database.Table("members", "PointsAccounts");
-        var accruals = await database.ScalarAsync(
-            $"SELECT COUNT(*) FROM {entries} e JOIN {accounts} a ON a.\"Id\" = e.\"AccountId\" WHERE a.\"Currency\" = 'points' AND e.\"Type\" = 'Accrual' AND e.\"ReferenceType\" = 'transaction'");
-        var doubled = await database.ScalarAsync(
-            $"SELECT COUNT(*) FROM (SELECT e.\"ReferenceId\" FROM {entries} e JOIN {accounts} a ON a.\"Id\" = e.\"AccountId\" WHERE a.\"Currency\" = 'points' AND e.\"ReferenceType\" = 'transaction' GROUP BY e.\"ReferenceId\" HAVING COUNT(*) > 1) d");
+        var (accruals, doubled) = await CountAccrualsAsync(database);
 
         var anchors = new List<double>();
         foreach (var clients in clientCounts)
@@ -80,6 +75,101 @@ public static class AccrualBenchmark
         return report.ToString();
     }
 
+    /// <summary>
+    /// The same load against one node, then against <paramref name="nodes"/> host processes on the same PostgreSQL
+    /// database, the requests taking turns between them (issue 11). Each configuration warms up, runs closed loops at
+    /// each client count, and an open loop at half the one node's highest rate, so the latencies compare at equal load.
+    /// The other nodes start only after the one-node runs, so that they take no CPU from them.
+    /// </summary>
+    public static async Task<string> RunNodesAsync(string hostDll, int nodes, int members, TimeSpan duration, TimeSpan warmUp, int[] clientCounts)
+    {
+        await using var database = await BenchDatabase.CreateAsync("Postgres");
+        var hosts = new List<HostProcess>();
+        try
+        {
+            hosts.Add(await HostProcess.StartAsync(hostDll, database));
+            var connections = clientCounts.Max() + 8;
+            var key = await hosts[0].CreateApiKeyAsync("Admin", "Integrator");
+            var clients = new List<HttpClient> { hosts[0].Client(key, connections) };
+            var seeded = await SetUpAsync(clients[0], members, rules: 0);
+            var one = new AccrualLoad(clients, Program, members, duplicateShare: 0.1, new CpuMeter(hosts[0].ProcessId));
+            var oneNode = await ClosedLoopsAsync(one, "1 node", clientCounts, duration, warmUp);
+            var rate = oneNode.Max(r => r.RequestsPerSecond) / 2;
+            oneNode.Add(await OpenLoopAsync(one, "1 node", rate, duration));
+
+            for (var i = 1; i < nodes; i++)
+            {
+                hosts.Add(await HostProcess.StartAsync(hostDll, database));
+                clients.Add(hosts[i].Client(key, connections));
+            }
+
+            var several = new AccrualLoad(clients, Program, members, duplicateShare: 0.1, new CpuMeter([.. hosts.Select(h => h.ProcessId)]));
+            var severalNodes = await ClosedLoopsAsync(several, $"{nodes} nodes", clientCounts, duration, warmUp);
+            severalNodes.Add(await OpenLoopAsync(several, $"{nodes} nodes", rate, duration));
+            var (accruals, doubled) = await CountAccrualsAsync(database);
+
+            var report = new StringBuilder();
+            report.AppendLine(FormattableString.Invariant(
+                $"### Online accrual over HTTP, 1 node and {nodes} nodes on one PostgreSQL ({members:N0} members, {duration.TotalSeconds:F0} s per run, 10 % repeated requests)"));
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"| run | requests/s | p50 ms | p99 ms | errors | host CPU ms/request (all nodes) | database CPU ms/request | requests/s, {nodes} nodes / 1 node |");
+            report.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            for (var i = 0; i < oneNode.Count; i++)
+            {
+                foreach (var r in new[] { oneNode[i], severalNodes[i] })
+                {
+                    var ratio = r == severalNodes[i] ? FormattableString.Invariant($"{severalNodes[i].RequestsPerSecond / oneNode[i].RequestsPerSecond:F2}") : "";
+                    report.AppendLine(FormattableString.Invariant($"| {r.Name} | {r.RequestsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.Errors} | {r.HostCpuMs:F2} | {r.DatabaseCpuMs:F2} | {ratio} |"));
+                }
+            }
+
+            report.AppendLine();
+            report.AppendLine(FormattableString.Invariant(
+                $"Purchases recorded: {seeded + one.Recorded + several.Recorded:N0}; accruals in the ledger: {accruals:N0}; references credited twice: {doubled}; repeats answered with another transaction: {one.WrongReplays + several.WrongReplays}. Host peak memory: {string.Join(", ", hosts.Select(h => $"{h.PeakMemoryMiB()} MiB"))}."));
+            return report.ToString();
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>A warm-up, then a closed loop at each client count.</summary>
+    private static async Task<List<LoadResult>> ClosedLoopsAsync(AccrualLoad load, string name, int[] clientCounts, TimeSpan duration, TimeSpan warmUp)
+    {
+        await load.ClosedLoopAsync("warm-up", 16, warmUp);
+        var results = new List<LoadResult>();
+        foreach (var clients in clientCounts)
+        {
+            results.Add(await load.ClosedLoopAsync($"{name}, closed loop, {clients} clients", clients, duration));
+            Console.Error.WriteLine($"  {results[^1]}");
+        }
+
+        return results;
+    }
+
+    private static async Task<LoadResult> OpenLoopAsync(AccrualLoad load, string name, double rate, TimeSpan duration)
+    {
+        var result = await load.OpenLoopAsync($"{name}, open loop at {rate:F0}/s", rate, 64, duration);
+        Console.Error.WriteLine($"  {result}");
+        return result;
+    }
+
+    /// <summary>Every purchase answered 201 has exactly one accrual in the points ledger, and no reference has two.</summary>
+    private static async Task<(long Accruals, long Doubled)> CountAccrualsAsync(BenchDatabase database)
+    {
+        var entries = database.Table("members", "LedgerEntries");
+        var accounts = database.Table("members", "PointsAccounts");
+        var accruals = await database.ScalarAsync(
+            $"SELECT COUNT(*) FROM {entries} e JOIN {accounts} a ON a.\"Id\" = e.\"AccountId\" WHERE a.\"Currency\" = 'points' AND e.\"Type\" = 'Accrual' AND e.\"ReferenceType\" = 'transaction'");
+        var doubled = await database.ScalarAsync(
+            $"SELECT COUNT(*) FROM (SELECT e.\"ReferenceId\" FROM {entries} e JOIN {accounts} a ON a.\"Id\" = e.\"AccountId\" WHERE a.\"Currency\" = 'points' AND e.\"ReferenceType\" = 'transaction' GROUP BY e.\"ReferenceId\" HAVING COUNT(*) > 1) d");
+        return (accruals, doubled);
+    }
+
     /// <summary>Creates the program, its active rules and its members, with one purchase each; returns how many purchases that recorded.</summary>
     private static async Task<long> SetUpAsync(HttpClient client, int members, int rules)
     {
@@ -100,7 +190,7 @@ public static class AccrualBenchmark
         })));
 
         // Purchases for random members open most points accounts first, as in a program that has run for a while.
-        var seed = new AccrualLoad(client, Program, members, duplicateShare: 0);
+        var seed = new AccrualLoad([client], Program, members, duplicateShare: 0);
         await seed.ClosedLoopAsync("accounts", 16, TimeSpan.FromSeconds(Math.Max(5, members / 400)));
         return seed.Recorded;
     }

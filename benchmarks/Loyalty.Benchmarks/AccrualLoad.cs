@@ -17,11 +17,14 @@ public sealed record LoadResult(string Name, int Clients, double RequestsPerSeco
 
 /// <summary>
 /// POSTs purchases with an Idempotency-Key, as a till or shop does. A share of the requests repeat one sent before
-/// (a till retrying after a timeout): those must answer the first transaction, and credit nothing.
+/// (a till retrying after a timeout): those must answer the first transaction, and credit nothing. With clients of
+/// several nodes, the requests take turns between them, as behind a round-robin load balancer, and a repeat goes to
+/// whichever node's turn it is.
 /// </summary>
-public sealed class AccrualLoad(HttpClient client, string program, int members, double duplicateShare, CpuMeter? cpu = null)
+public sealed class AccrualLoad(IReadOnlyList<HttpClient> nodes, string program, int members, double duplicateShare, CpuMeter? cpu = null)
 {
     private readonly List<SentPurchase> _sent = [];
+    private long _turn;
     private long _recorded;
     private long _wrongReplays;
 
@@ -119,7 +122,7 @@ public sealed class AccrualLoad(HttpClient client, string program, int members, 
         request.Headers.Add("Idempotency-Key", key);
         try
         {
-            using var response = await client.SendAsync(request);
+            using var response = await nodes[(int)(Interlocked.Increment(ref _turn) % nodes.Count)].SendAsync(request);
             var answer = await response.Content.ReadAsStringAsync();
             if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK))
             {

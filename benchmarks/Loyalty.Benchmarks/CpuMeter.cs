@@ -3,16 +3,17 @@ using System.Globalization;
 namespace Loyalty.Benchmarks;
 
 /// <summary>
-/// CPU time (user + system) spent by the host process and by all PostgreSQL server processes, read from /proc.
-/// Per request it tells where the work goes, and unlike throughput it hardly changes when other work shares the machine.
+/// CPU time (user + system) spent by the host processes (one per node) and by all PostgreSQL server processes, read
+/// from /proc. Per request it tells where the work goes, and unlike throughput it hardly changes when other work shares
+/// the machine.
 /// </summary>
-public sealed class CpuMeter(int hostProcessId)
+public sealed class CpuMeter(params int[] hostProcessIds)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on Linux
 
     public readonly record struct Reading(TimeSpan Host, TimeSpan Database);
 
-    public Reading Read() => new(CpuOf(hostProcessId), DatabaseCpu());
+    public Reading Read() => new(hostProcessIds.Aggregate(TimeSpan.Zero, (sum, id) => sum + CpuOf(id)), DatabaseCpu());
 
     private static TimeSpan DatabaseCpu()
     {

@@ -55,19 +55,28 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>A client with an API key of <paramref name="roles"/>, made by the bootstrap admin.</summary>
-    public async Task<HttpClient> ApiKeyClientAsync(int connections, params string[] roles)
+    public async Task<HttpClient> ApiKeyClientAsync(int connections, params string[] roles) =>
+        Client(await CreateApiKeyAsync(roles), connections);
+
+    /// <summary>A new API key of <paramref name="roles"/>, made by the bootstrap admin; it works on every node of the database.</summary>
+    public async Task<string> CreateApiKeyAsync(params string[] roles)
     {
         using var admin = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = Address };
         (await admin.PostAsJsonAsync("/api/admin/auth/sign-in", new { userName = AdminUserName, password = AdminPassword })).EnsureSuccessStatusCode();
         var created = await admin.PostAsJsonAsync("/api/admin/api-keys", new { name = $"bench-{Guid.NewGuid():N}", roles });
         created.EnsureSuccessStatusCode();
-        var key = (await created.Content.ReadFromJsonAsync<CreatedKey>())!.Key;
+        return (await created.Content.ReadFromJsonAsync<CreatedKey>())!.Key;
+    }
+
+    /// <summary>A client of this host with <paramref name="apiKey"/>, keeping up to <paramref name="connections"/> open.</summary>
+    public HttpClient Client(string apiKey, int connections)
+    {
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
             BaseAddress = Address,
             Timeout = TimeSpan.FromSeconds(60),
         };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", apiKey);
         return client;
     }
 

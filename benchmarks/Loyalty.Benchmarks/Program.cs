@@ -2,6 +2,7 @@ using System.Globalization;
 using Loyalty.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/Loyalty.Benchmarks -- accrual [--provider Sqlite,Postgres] [--seconds 20] [--members 2000] [--clients 16,64] [--warm-up 30] [--rules 0|50]
+//                                                            -- accrual --nodes 2 --provider Postgres [--seconds 20] [--members 2000] [--clients 16,64] [--warm-up 30]
 //                                                            -- import [--provider Sqlite,Postgres] [--members 100000] [--transactions 1000000]
 //                                                            -- vouchers [--provider Sqlite,Postgres] [--codes 100000] [--rate 200] [--seconds 20]
 //                                                            -- segments [--provider Sqlite,Postgres] [--members 1000000] [--sample 1000000]
@@ -22,7 +23,8 @@ if (!File.Exists(hostDll))
     return 2;
 }
 
-var providers = Option("provider", "Sqlite,Postgres").Split(',');
+// Several nodes share one server database: PostgreSQL.
+var providers = Option("provider", Option("nodes", "1") == "1" ? "Sqlite,Postgres" : "Postgres").Split(',');
 var seconds = TimeSpan.FromSeconds(int.Parse(Option("seconds", "20"), CultureInfo.InvariantCulture));
 var members = int.Parse(Option("members", "2000"), CultureInfo.InvariantCulture);
 var warmUp = TimeSpan.FromSeconds(int.Parse(Option("warm-up", "30"), CultureInfo.InvariantCulture));
@@ -32,6 +34,10 @@ foreach (var provider in providers)
     Console.Error.WriteLine($"{scenario} on {provider}…");
     var report = scenario switch
     {
+        "accrual" when int.Parse(Option("nodes", "1"), CultureInfo.InvariantCulture) is > 1 and var nodes =>
+            provider == "Postgres"
+                ? await AccrualBenchmark.RunNodesAsync(hostDll, nodes, members, seconds, warmUp, clients)
+                : throw new ArgumentException("--nodes needs --provider Postgres: several nodes share one server database."),
         "accrual" => await AccrualBenchmark.RunAsync(hostDll, provider, members, seconds, warmUp, clients, int.Parse(Option("rules", "0"), CultureInfo.InvariantCulture)),
         "import" => await ImportBenchmark.RunAsync(
             hostDll, provider, int.Parse(Option("members", "100000"), CultureInfo.InvariantCulture), int.Parse(Option("transactions", "1000000"), CultureInfo.InvariantCulture)),

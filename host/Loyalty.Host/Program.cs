@@ -22,6 +22,7 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new NulFreeStringConverter()));
 builder.Services.AddExceptionHandler<UnreadableRequestHandler>();
+builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
 builder.Services.AddLoyaltyOpenApi();
 builder.Services.AddLoyaltyReverseProxy(builder.Configuration);
 builder.Services.AddLoyaltyRateLimiting(builder.Configuration);

@@ -72,15 +72,7 @@ public sealed class TestDatabase : IAsyncDisposable
                 });
 
             case DatabaseProvider.Postgres:
-                var postgres = new NpgsqlConnectionStringBuilder(Required(PostgresVariable));
-                await ExecuteAsync(new NpgsqlConnection(postgres.ConnectionString), $"CREATE DATABASE {name}");
-                var server = postgres.ConnectionString;
-                postgres.Database = name;
-                // A burst of concurrent requests then waits for a pooled connection instead of going past the server's
-                // max_connections (100 by default), which every test run on the machine shares.
-                postgres.MaxPoolSize = Math.Min(postgres.MaxPoolSize, 30);
-                return new TestDatabase(provider, postgres.ConnectionString, () =>
-                    ExecuteAsync(new NpgsqlConnection(server), $"DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                return await CreatePostgresAsync(Required(PostgresVariable));
 
             case DatabaseProvider.SqlServer:
                 var sqlServer = new SqlConnectionStringBuilder(Required(SqlServerVariable));
@@ -93,6 +85,19 @@ public sealed class TestDatabase : IAsyncDisposable
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, null);
         }
+    }
+
+    /// <summary>A fresh database on the PostgreSQL server that <paramref name="server"/> connects to, dropped afterwards.</summary>
+    public static async Task<TestDatabase> CreatePostgresAsync(string server)
+    {
+        var name = $"loyalty_test_{Guid.NewGuid():N}";
+        await ExecuteAsync(new NpgsqlConnection(server), $"CREATE DATABASE {name}");
+        var postgres = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        // A burst of concurrent requests then waits for a pooled connection instead of going past the server's
+        // max_connections (100 by default), which every test run on the machine shares.
+        postgres.MaxPoolSize = Math.Min(postgres.MaxPoolSize, 30);
+        return new TestDatabase(DatabaseProvider.Postgres, postgres.ConnectionString, () =>
+            ExecuteAsync(new NpgsqlConnection(server), $"DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     }
 
     /// <summary>

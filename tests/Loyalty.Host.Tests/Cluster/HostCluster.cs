@@ -52,9 +52,10 @@ public sealed class HostCluster : IAsyncDisposable
     /// <summary>An integration's API key (enrolments, purchases, redemptions).</summary>
     public string IntegratorKey { get; private set; } = string.Empty;
 
-    public static async Task<HostCluster> StartAsync(int nodes, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Starts <paramref name="nodes"/> on a fresh database of the test server, or of <paramref name="server"/> when given.</summary>
+    public static async Task<HostCluster> StartAsync(int nodes, IReadOnlyDictionary<string, string>? settings = null, string? server = null)
     {
-        var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var database = server is null ? await TestDatabase.CreateAsync(DatabaseProvider.Postgres) : await TestDatabase.CreatePostgresAsync(server);
         var cluster = new HostCluster(database, nodes, settings ?? new Dictionary<string, string>());
         try
         {
