@@ -118,19 +118,19 @@ public sealed class CampaignScreenTests
     }
 
     /// <summary>The segment of the German-speaking members, evaluated; the email purpose published and granted by <paramref name="consenting"/> only.</summary>
-    private static async Task SeedSegmentAndConsentAsync(BrowserHost host, Guid consenting)
+    internal static async Task SeedSegmentAndConsentAsync(BrowserHost host, Guid consenting, string program = Program)
     {
         using var dpo = await host.ApiKeyClientAsync(Roles.DataProtectionOfficer);
         using var integrator = await host.ApiKeyClientAsync(Roles.Integrator);
         using var marketer = await host.ApiKeyClientAsync(Roles.Marketer);
-        var purposes = $"/api/consent/programs/{Program}/purposes";
+        var purposes = $"/api/consent/programs/{program}/purposes";
         (await dpo.PostAsJsonAsync(purposes, new { key = ConsentPurposes.EmailMarketing, name = "Newsletter by email", description = "Our newsletter and offers by email." })).EnsureSuccessStatusCode();
         (await dpo.PostAsJsonAsync($"{purposes}/{ConsentPurposes.EmailMarketing}/versions", new { texts = new Dictionary<string, string> { ["en"] = "Yes, send me the newsletter.", ["de"] = "Ja, schickt mir den Newsletter." } })).EnsureSuccessStatusCode();
-        var granted = await integrator.PostAsJsonAsync($"/api/consent/programs/{Program}/members/{consenting}/consents",
+        var granted = await integrator.PostAsJsonAsync($"/api/consent/programs/{program}/members/{consenting}/consents",
             new { purpose = ConsentPurposes.EmailMarketing, channel = "email", textVersion = 1, locale = "de", source = "webForm", formId = "newsletter-signup" });
         Assert.True(granted.IsSuccessStatusCode, await granted.Content.ReadAsStringAsync());
 
-        var segments = $"/api/campaigns/programs/{Program}/segments";
+        var segments = $"/api/campaigns/programs/{program}/segments";
         (await marketer.PostAsJsonAsync(segments, new { code = "german", name = "German speakers", marketing = false, conditions = new { locale = German } })).EnsureSuccessStatusCode();
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
         for (var i = 0; i < 60; i++)

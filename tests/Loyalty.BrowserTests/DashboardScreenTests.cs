@@ -1,8 +1,12 @@
 using System.Net.Http.Json;
+using Loyalty.Consent.Contracts;
+using Loyalty.Host.Tests.Campaigns;
 using Loyalty.Shared.Persistence;
 using Loyalty.Shared.Security;
 using Loyalty.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Quartz;
 
 namespace Loyalty.BrowserTests;
 
@@ -74,6 +78,51 @@ public sealed class DashboardScreenTests
         await Expect(page.GetByTestId("health-overall")).ToContainTextAsync("Overall:");
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_dashboard_shows_the_most_redeemed_rewards_of_the_chosen_days_and_the_results_of_a_sent_campaign(DatabaseProvider provider)
+    {
+        const string program = "dashres";
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var host = await BrowserHost.StartAsync(provider, smtp.Settings);
+        var members = await SegmentScreenTests.SeedAsync(host, program, "Dashboard Results");
+        await CampaignScreenTests.SeedSegmentAndConsentAsync(host, members["ada"], program);
+        await SeedRedemptionsAsync(host, program, members);
+        await SendCampaignAsync(host, program);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB", ViewportSize = new() { Width = 1280, Height = 1000 } })).NewPageAsync();
+        await SegmentScreenTests.SignInAsync(page, host, "browser-marketer");
+
+        // The last 30 days by default: the espresso cup three times (100 points each), the tote bag once; Cleo's refused redemption does not count.
+        var top = page.GetByRole(AriaRole.Table, new() { Name = "Top rewards" });
+        await Expect(top.GetByRole(AriaRole.Row)).ToHaveCountAsync(3);
+        await Expect(top.GetByRole(AriaRole.Row).Nth(1)).ToContainTextAsync("Espresso cup");
+        await Expect(top.GetByRole(AriaRole.Row).Nth(1)).ToContainTextAsync("3");
+        await Expect(top.GetByRole(AriaRole.Row).Nth(1)).ToContainTextAsync("300");
+        await Expect(top.GetByRole(AriaRole.Row).Nth(2)).ToContainTextAsync("Tote bag");
+        await Expect(top.GetByRole(AriaRole.Row).Nth(2)).ToContainTextAsync("250");
+
+        // The segment of two: Ada consented and was sent the message, Bert did not consent.
+        var campaigns = page.GetByRole(AriaRole.Table, new() { Name = "Campaign results" });
+        await Expect(campaigns.GetByRole(AriaRole.Row)).ToHaveCountAsync(2);
+        var row = campaigns.GetByRole(AriaRole.Row).Nth(1);
+        await Expect(row).ToContainTextAsync("Herbst");
+        await Expect(row.GetByRole(AriaRole.Cell)).ToHaveTextAsync(["Herbst (completed)", "2026-11-02", "2", "1", "1", "0", "0", "0", "0"]);
+        await Screenshots.SaveAsync(page, "admin-dashboard-results", fullPage: true);
+
+        // A month without redemptions, then a reversed period, refused at the field.
+        await page.GetByLabel("From").FillAsync("2026-10-01");
+        await page.GetByLabel("To").FillAsync("2026-10-31");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show period" }).ClickAsync();
+        await Expect(page.GetByText("No reward was redeemed in these days.")).ToBeVisibleAsync();
+        Assert.Contains("from=2026-10-01", page.Url, StringComparison.Ordinal);
+        await page.GetByLabel("From").FillAsync("2026-11-05");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show period" }).ClickAsync();
+        await Expect(page.Locator("#top-from-error")).ToHaveTextAsync("Give a From date on or before the To date.");
+    }
+
     /// <summary>Three members (two earned 100 and 50 points today, one spent 20), one open access request, a DPO and a support user.</summary>
     private static async Task SeedAsync(BrowserHost host)
     {
@@ -105,6 +154,66 @@ public sealed class DashboardScreenTests
         }
     }
 
+    /// <summary>Ada redeems the espresso cup twice, Bert once and the tote bag once; Cleo's redemption is refused (no points).</summary>
+    private static async Task SeedRedemptionsAsync(BrowserHost host, string program, Dictionary<string, Guid> members)
+    {
+        using var admin = await host.ApiKeyClientAsync(Roles.Admin);
+        using var integrator = await host.ApiKeyClientAsync(Roles.Integrator);
+        foreach (var name in new[] { "ada", "bert" })
+        {
+            (await admin.PostAsJsonAsync($"/api/members/programs/{program}/members/{members[name]}/adjustments", new { points = 1_000, reason = "seed" })).EnsureSuccessStatusCode();
+        }
+
+        async Task<Guid> RewardAsync(string name, long points)
+        {
+            var created = await admin.PostAsJsonAsync($"/api/rewards/programs/{program}/rewards", new { name, kind = "freeProductVoucher", pointsCost = points, productSku = name });
+            created.EnsureSuccessStatusCode();
+            return (await created.Content.ReadFromJsonAsync<Member>())!.Id;
+        }
+
+        var cup = await RewardAsync("Espresso cup", 100);
+        var bag = await RewardAsync("Tote bag", 250);
+        foreach (var (member, reward, reference) in new[] { ("ada", cup, "r-1"), ("ada", cup, "r-2"), ("bert", cup, "r-3"), ("bert", bag, "r-4") })
+        {
+            (await integrator.PostAsJsonAsync($"/api/rewards/programs/{program}/members/{members[member]}/redemptions", new { rewardId = reward, externalId = reference })).EnsureSuccessStatusCode();
+        }
+
+        var refused = await integrator.PostAsJsonAsync($"/api/rewards/programs/{program}/members/{members["cleo"]}/redemptions", new { rewardId = bag, externalId = "r-5" });
+        Assert.False(refused.IsSuccessStatusCode);
+    }
+
+    /// <summary>The campaign "Herbst" to the German speakers, scheduled now and sent by the send job.</summary>
+    private static async Task SendCampaignAsync(BrowserHost host, string program)
+    {
+        using var marketer = await host.ApiKeyClientAsync(Roles.Marketer);
+        var campaigns = $"/api/campaigns/programs/{program}/campaigns";
+        var created = await marketer.PostAsJsonAsync(campaigns, new
+        {
+            name = "Herbst", channel = "email", purpose = ConsentPurposes.EmailMarketing, consentChannel = "email", defaultLocale = "de", segment = "german",
+            contents = new[] { new { locale = "de", subject = "Hallo {{ member.first_name }}", body = "<p>Hallo</p><p><a href=\"{{ unsubscribe_url }}\">Abmelden</a></p>" } },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<Member>())!.Id;
+        (await marketer.PostAsJsonAsync($"{campaigns}/{id}/schedule", new { at = host.Clock.GetUtcNow() })).EnsureSuccessStatusCode();
+        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        for (var i = 0; i < 60; i++)
+        {
+            if (i % 10 == 0)
+            {
+                await scheduler.TriggerJob(new JobKey("SendCampaignsJob", "campaigns"));
+            }
+
+            if ((await marketer.GetFromJsonAsync<CampaignState>($"{campaigns}/{id}"))!.Status == "completed")
+            {
+                return;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Fail("The campaign was not sent.");
+    }
+
     private static async Task<IPage> SignInAsync(IBrowser browser, BrowserHost host, string userName)
     {
         var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB", ViewportSize = new() { Width = 1280, Height = 1000 } })).NewPageAsync();
@@ -115,4 +224,6 @@ public sealed class DashboardScreenTests
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private sealed record Member(Guid Id);
+
+    private sealed record CampaignState(string Status);
 }

@@ -233,6 +233,72 @@ public sealed class GdprScreenTests
         await Screenshots.SaveAsync(page, "admin-gdpr-purposes");
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_DPO_creates_a_purpose_and_publishes_text_versions_after_confirming_with_the_API_reasons_at_the_fields(DatabaseProvider provider)
+    {
+        await using var host = await BrowserHost.StartAsync(provider);
+        await SeedAsync(host);
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await SignInAsync(browser, host);
+        await page.GotoAsync(new Uri(host.Address, "/admin/gdpr/purposes").ToString());
+        await Expect(page.GetByText("Create a purpose first.")).ToBeVisibleAsync();
+
+        // A key in capitals and no description: the API's reasons at both fields, the name kept.
+        await page.GetByLabel("Key (lower-case words joined by hyphens)").FillAsync("Email Marketing");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Newsletter by email");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create purpose" }).ClickAsync();
+        await Expect(page.Locator("#purpose-key-error")).ToContainTextAsync("lower-case words joined by hyphens");
+        await Expect(page.Locator("#purpose-description-error")).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Name", new() { Exact = true })).ToHaveValueAsync("Newsletter by email");
+        await page.GetByLabel("Key (lower-case words joined by hyphens)").FillAsync("email-marketing");
+        await page.GetByLabel("Description").FillAsync("Our newsletter and offers by email.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create purpose" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The purpose email-marketing was created.");
+        var row = page.GetByRole(AriaRole.Table, new() { Name = "Consent purposes" }).GetByRole(AriaRole.Row, new() { Name = "email-marketing" });
+        await Expect(row.GetByRole(AriaRole.Cell).Nth(2)).ToHaveTextAsync("0");
+
+        // A language tag the API refuses: shown at that text after the confirmation, nothing published, the input kept.
+        await page.GetByLabel("Consent text 1").FillAsync("Yes, send me the newsletter.");
+        await page.GetByLabel("Language 2").FillAsync("de_DE!");
+        await page.GetByLabel("Consent text 2").FillAsync("Ja, schickt mir den Newsletter.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review version…" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Publish version 1 of “Newsletter by email”?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish now" }).ClickAsync();
+        await Expect(page.Locator("#text-1-error")).ToHaveTextAsync("Not a language tag such as en or de-AT.");
+        await Expect(page.GetByLabel("Consent text 1")).ToHaveValueAsync("Yes, send me the newsletter.");
+        await Expect(row.GetByRole(AriaRole.Cell).Nth(2)).ToHaveTextAsync("0");
+
+        // Cancel on the confirmation publishes nothing.
+        await page.GetByLabel("Language 2").FillAsync("de");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review version…" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(row.GetByRole(AriaRole.Cell).Nth(2)).ToHaveTextAsync("0");
+
+        await page.GetByLabel("Consent text 1").FillAsync("Yes, send me the newsletter.");
+        await page.GetByLabel("Consent text 2").FillAsync("Ja, schickt mir den Newsletter.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review version…" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("It is a material change");
+        await Screenshots.SaveAsync(page, "admin-gdpr-version-confirm");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish now" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("A new text version of email-marketing was published.");
+        await Expect(row.GetByRole(AriaRole.Cell).Nth(2)).ToContainTextAsync("1");
+        await Expect(row).ToContainTextAsync("de: Ja, schickt mir den Newsletter.");
+
+        // A wording fix that is not a material change: version 2, consents to version 1 keep counting.
+        await page.GetByLabel("Consent text 1").FillAsync("Yes, please send me the newsletter.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Review version…" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("It is not a material change");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Publish now" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("A new text version of email-marketing was published.");
+        await Expect(row.GetByRole(AriaRole.Cell).Nth(2)).ToContainTextAsync("2");
+        await Expect(row.GetByRole(AriaRole.Cell).Nth(3)).ToHaveTextAsync("1");
+        await Expect(row).ToContainTextAsync("en: Yes, please send me the newsletter.");
+        await Screenshots.SaveAsync(page, "admin-gdpr-purposes-edit", fullPage: true);
+    }
+
     /// <summary>A program, a member with a purchase, a DPO and a support user; answers the member's id.</summary>
     private static async Task<Guid> SeedAsync(BrowserHost host)
     {

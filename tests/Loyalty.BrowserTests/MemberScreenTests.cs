@@ -108,6 +108,84 @@ public sealed class MemberScreenTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task The_ledger_filters_by_entry_type_and_program_days_and_keeps_the_filter_while_paging(DatabaseProvider provider)
+    {
+        await using var host = await BrowserHost.StartAsync(provider);
+        var memberId = await SeedAsync(host);
+        using var support = await host.ApiKeyClientAsync(Roles.Support);
+        using var integrator = await host.ApiKeyClientAsync(Roles.Integrator);
+        async Task AdjustAsync(string reason)
+        {
+            (await support.PostAsJsonAsync($"/api/members/programs/{Program}/members/{memberId}/adjustments", new { points = 10, reason })).EnsureSuccessStatusCode();
+            host.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // 25 corrections on 2 November; one at 23:30 on the 3rd and one at 00:30 on the 4th in Berlin (22:30 and 23:30 UTC), and a redemption on the 4th.
+        for (var i = 1; i <= 25; i++)
+        {
+            await AdjustAsync($"Correction {i}");
+        }
+
+        host.Clock.Advance(new DateTimeOffset(2026, 11, 3, 22, 30, 0, TimeSpan.Zero) - host.Clock.GetUtcNow());
+        await AdjustAsync("Late on the third");
+        host.Clock.Advance(TimeSpan.FromHours(1));
+        await AdjustAsync("Early on the fourth");
+        (await integrator.PostAsJsonAsync($"/api/members/programs/{Program}/members/{memberId}/redemptions", new { points = 5, reference = "R-1" })).EnsureSuccessStatusCode();
+
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB" })).NewPageAsync();
+        await SignInAsync(page, host, "browser-support");
+        await page.GotoAsync(new Uri(host.Address, $"/admin/members/{Program}/{memberId}").ToString());
+        var ledger = page.GetByRole(AriaRole.Table, new() { Name = "Ledger" });
+        await Expect(ledger).ToContainTextAsync("Redemption");
+
+        // Adjustments of 2 November: 25, paged 20 and 5 with the filter kept.
+        await page.GetByLabel("Entry type").SelectOptionAsync("Adjustment");
+        await page.GetByLabel("From (program time)").FillAsync("2026-11-02");
+        await page.GetByLabel("To (program time)").FillAsync("2026-11-02");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter ledger" }).ClickAsync();
+        await Expect(ledger.GetByRole(AriaRole.Row)).ToHaveCountAsync(21);
+        await Expect(ledger).ToContainTextAsync("Correction 25");
+        await Expect(ledger).Not.ToContainTextAsync("Late on the third");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Older entries" }).ClickAsync();
+        await Expect(ledger.GetByRole(AriaRole.Row)).ToHaveCountAsync(6);
+        await Expect(ledger).ToContainTextAsync("Correction 1");
+        await Expect(page.GetByLabel("Entry type")).ToHaveValueAsync("Adjustment");
+        Assert.Contains("entryType=Adjustment", page.Url, StringComparison.Ordinal);
+        Assert.DoesNotContain("grace", page.Url, StringComparison.OrdinalIgnoreCase);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Newest entries" }).ClickAsync();
+        await Expect(ledger.GetByRole(AriaRole.Row)).ToHaveCountAsync(21);
+        await Expect(ledger).Not.ToContainTextAsync("Early on the fourth");
+
+        // The 3rd of November is Berlin's day: 23:30 there is in, 00:30 on the 4th is not.
+        await page.GetByLabel("Entry type").SelectOptionAsync(string.Empty);
+        await page.GetByLabel("From (program time)").FillAsync("2026-11-03");
+        await page.GetByLabel("To (program time)").FillAsync("2026-11-03");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter ledger" }).ClickAsync();
+        await Expect(ledger.GetByRole(AriaRole.Row)).ToHaveCountAsync(2);
+        await Expect(ledger).ToContainTextAsync("Late on the third");
+
+        await page.GetByLabel("Entry type").SelectOptionAsync("Redemption");
+        await page.GetByLabel("From (program time)").FillAsync("2026-11-04");
+        await page.GetByLabel("To (program time)").FillAsync(string.Empty);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter ledger" }).ClickAsync();
+        await Expect(ledger.GetByRole(AriaRole.Row)).ToHaveCountAsync(2);
+        await Expect(ledger).ToContainTextAsync("-5");
+        await Screenshots.SaveAsync(page, "admin-member-ledger-filter");
+
+        // A reversed period: the API refuses it, and its reason is shown at From.
+        await page.GetByLabel("From (program time)").FillAsync("2026-11-05");
+        await page.GetByLabel("To (program time)").FillAsync("2026-11-04");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter ledger" }).ClickAsync();
+        await Expect(page.Locator("#ledger-from-error")).ToHaveTextAsync("Give a from before to.");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Clear filters" }).ClickAsync();
+        await Expect(ledger).ToContainTextAsync("Early on the fourth");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task A_marketer_sees_no_members_entry_and_the_server_refuses_the_screens(DatabaseProvider provider)
     {
         await using var host = await BrowserHost.StartAsync(provider);

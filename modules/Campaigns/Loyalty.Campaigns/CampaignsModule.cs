@@ -56,6 +56,7 @@ public sealed class CampaignsModule : LoyaltyModule
         services.AddScoped<IRetentionCategory, DeliveryLogRetention>();
         services.AddScoped<SegmentEvaluator>();
         services.AddScoped<ISegmentMembership, SegmentMembership>();
+        services.AddScoped<ICampaignResults, CampaignResultsView>();
         services.Configure<MessagingOptions>(configuration.GetSection(MessagingOptions.Section));
         services.AddHttpClient(ChannelSessions.WebhookClient);
         services.AddSingleton<MessageLinks>();

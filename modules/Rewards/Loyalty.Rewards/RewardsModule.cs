@@ -31,6 +31,7 @@ public sealed class RewardsModule : LoyaltyModule
         services.AddSingleton<VoucherCodeGuard>();
         services.AddScoped<IVoucherIssuer, VoucherIssuer>();
         services.AddScoped<IMemberRewards, MemberRewardsView>();
+        services.AddScoped<IRewardFigures, RewardFiguresView>();
         services.AddScoped<VoucherBatchGenerator>();
     }
 

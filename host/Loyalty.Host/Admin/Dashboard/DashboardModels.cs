@@ -1,7 +1,7 @@
 namespace Loyalty.Host.Admin.Dashboard;
 
 // What the API answers, as far as the dashboard shows it (JSON names as the API writes them).
-internal sealed record DashboardProgram(string Code, string Name);
+internal sealed record DashboardProgram(string Code, string Name, string TimeZone);
 
 internal sealed record TierCount(string? Tier, int Members);
 

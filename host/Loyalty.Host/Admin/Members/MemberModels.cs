@@ -34,6 +34,8 @@ internal sealed record LedgerEntryItem(Guid Id, string Currency, string Type, lo
 
 internal sealed record LedgerPageItem(IReadOnlyList<LedgerEntryItem> Items, Guid? Next);
 
+internal sealed record ProgramZone(string TimeZone);
+
 internal sealed record TierProgressItem(string? Tier, string? TierName, DateTimeOffset? Since, long QualifyingValue, string? NextTier, long? ToNextTier);
 
 internal static class ApiAnswerReading

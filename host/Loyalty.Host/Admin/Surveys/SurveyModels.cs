@@ -49,24 +49,6 @@ internal static class SurveyScreens
     public static T? As<T>(this ApiAnswer answer) where T : class =>
         answer.Succeeded && answer.Body is { } body ? body.Deserialize<T>(Json) : null;
 
-    /// <summary>The program's local date as the instant its midnight starts (the API counts periods in the program's time zone too).</summary>
-    public static DateTimeOffset? StartOf(DateOnly? date, LoyaltyProgramDto program)
-    {
-        if (date is not { } day)
-        {
-            return null;
-        }
-
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        while (zone.IsInvalidTime(local))
-        {
-            local = local.AddHours(1);
-        }
-
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
-    }
-
     public static DateTimeOffset InZone(DateTimeOffset instant, LoyaltyProgramDto program) =>
         TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone));
 

@@ -287,6 +287,12 @@ internal static class CampaignEndpoints
             return TypedResults.NotFound();
         }
 
+        return TypedResults.Ok(await StatisticsAsync(db, campaign, cancellationToken));
+    }
+
+    internal static async Task<CampaignStatisticsDto> StatisticsAsync(CampaignsDbContext db, Campaign campaign, CancellationToken cancellationToken)
+    {
+        var (program, id) = (campaign.Program, campaign.Id);
         var outcomes = db.CampaignOutcomes;
         var rows = await db.CampaignMessages.AsNoTracking()
             .Where(m => m.CampaignId == id && (m.Status == MessageStatus.Sent || m.Status == MessageStatus.HeldOut))
@@ -309,7 +315,7 @@ internal static class CampaignEndpoints
                 vouchers, group.Count == 0 ? 0 : Math.Round((decimal)vouchers / group.Count, 4), group.Count(r => r.Vouchers > 0));
         }
 
-        return TypedResults.Ok(new CampaignStatisticsDto(campaign.HoldOutPercent, Of(MessageStatus.Sent), Of(MessageStatus.HeldOut)));
+        return new CampaignStatisticsDto(campaign.HoldOutPercent, Of(MessageStatus.Sent), Of(MessageStatus.HeldOut));
     }
 
     private static async Task<Results<Ok<CampaignDto>, NotFound, ProblemHttpResult>> Cancel(
@@ -574,7 +580,7 @@ internal static class CampaignEndpoints
         return (content.Locale, subject, body, error);
     }
 
-    private static async Task<CampaignProgressDto> ProgressAsync(CampaignsDbContext db, Campaign campaign, CancellationToken cancellationToken)
+    internal static async Task<CampaignProgressDto> ProgressAsync(CampaignsDbContext db, Campaign campaign, CancellationToken cancellationToken)
     {
         var messages = db.CampaignMessages.AsNoTracking().Where(m => m.CampaignId == campaign.Id);
         var counts = await messages.GroupBy(m => m.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
@@ -594,5 +600,5 @@ internal static class CampaignEndpoints
         c.VoucherTemplateId, c.TrackOpens, c.TrackClicks, c.Segment, Name(c.Status), c.ScheduledAt, c.CreatedAt, c.StartedAt, c.CompletedAt, progress,
         c.Recurrence, c.NextOccurrenceAt, c.ParentId, c.Trigger is { } t ? Name(t) : null, c.TriggerDays, c.HoldOutPercent, c.TriggerThreshold);
 
-    private static string Name<T>(T value) where T : struct, Enum => value.ToString() is var s ? char.ToLowerInvariant(s[0]) + s[1..] : "";
+    internal static string Name<T>(T value) where T : struct, Enum => value.ToString() is var s ? char.ToLowerInvariant(s[0]) + s[1..] : "";
 }

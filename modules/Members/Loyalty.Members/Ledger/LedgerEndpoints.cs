@@ -74,13 +74,20 @@ internal static class LedgerEndpoints
     }
 
     /// <summary>The member's entries, newest first, a cursor page at a time.</summary>
+    /// <summary>Entries newest first, optionally of one <c>type</c> and created in [<c>from</c>, <c>to</c>); <c>before</c> pages within the same filter.</summary>
     private static async Task<Results<Ok<LedgerPage>, ProblemHttpResult, NotFound, ValidationProblem>> History(
-        string program, Guid memberId, Guid? before, int? limit, MembersDbContext db, CancellationToken cancellationToken)
+        string program, Guid memberId, Guid? before, int? limit, string? type, DateTimeOffset? from, DateTimeOffset? to, MembersDbContext db,
+        CancellationToken cancellationToken)
     {
         var size = limit ?? 50;
-        if (size is < 1 or > MemberEndpoints.MaxPageSize)
+        LedgerEntryType? entryType = type is not null && !type.Any(char.IsDigit) && Enum.TryParse<LedgerEntryType>(type, true, out var parsed) ? parsed : null;
+        var errors = new ValidationErrors()
+            .Check(size is >= 1 and <= MemberEndpoints.MaxPageSize, "limit", $"Give a page size between 1 and {MemberEndpoints.MaxPageSize}.")
+            .Check(type is null || entryType is not null, "type", $"Give one of {string.Join(", ", Enum.GetNames<LedgerEntryType>())}.")
+            .Check(from is null || to is null || from < to, "from", "Give a from before to.");
+        if (!errors.IsEmpty)
         {
-            return new ValidationErrors().Check(false, "limit", $"Give a page size between 1 and {MemberEndpoints.MaxPageSize}.").ToProblem();
+            return errors.ToProblem();
         }
 
         var (loyaltyProgram, member) = await MemberEndpoints.LoadAsync(db, program, memberId, tracked: false, cancellationToken);
@@ -101,6 +108,21 @@ internal static class LedgerEndpoints
         if (before is not null)
         {
             query = query.Where(e => e.entry.Id.CompareTo(before.Value) < 0);
+        }
+
+        if (entryType is not null)
+        {
+            query = query.Where(e => e.entry.Type == entryType);
+        }
+
+        if (from is not null)
+        {
+            query = query.Where(e => e.entry.CreatedAt >= from);
+        }
+
+        if (to is not null)
+        {
+            query = query.Where(e => e.entry.CreatedAt < to);
         }
 
         var page = await query.OrderByDescending(e => e.entry.Id).Take(size + 1).ToListAsync(cancellationToken);
