@@ -39,6 +39,7 @@ public sealed partial class SalesforceConnectorFactory : IConnectorFactory
             PrivateKeyPem = configuration.Get("privateKeyPem"),
             JwtAudience = configuration.Get("jwtAudience"),
             RefreshToken = configuration.Get("refreshToken"),
+            RefreshTokenRotated = (token, cancellationToken) => context.SaveSecretAsync("refreshToken", token, cancellationToken),
             MaxRetries = (int)(configuration.GetInt64("maxRetries") ?? 3),
             AttemptTimeout = TimeSpan.FromSeconds(configuration.GetInt64("attemptTimeoutSeconds") ?? 100),
             BulkThreshold = (int)Math.Clamp(configuration.GetInt64("bulkThreshold") ?? 2000, 0, int.MaxValue),

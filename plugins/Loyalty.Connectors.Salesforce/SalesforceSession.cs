@@ -75,9 +75,14 @@ internal sealed class SalesforceSession(HttpClient http, SalesforceSettings sett
                 $"Salesforce refused the {settings.AuthFlow} sign-in ({(int)response.StatusCode} {error ?? "no error code"}: {description ?? "no description"})");
         }
 
-        if (answer.TryGetProperty("refresh_token", out var rotated) && rotated.GetString() is { Length: > 0 } next)
+        if (answer.TryGetProperty("refresh_token", out var rotated) && rotated.GetString() is { Length: > 0 } next && next != _refreshToken)
         {
             _refreshToken = next;
+            if (settings.RefreshTokenRotated is { } save)
+            {
+                // The old token no longer works: the next run must start from this one.
+                await save(next, cancellationToken);
+            }
         }
 
         return new SalesforceToken(

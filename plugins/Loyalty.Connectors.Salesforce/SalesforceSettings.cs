@@ -34,6 +34,9 @@ internal sealed record SalesforceSettings
     /// <summary>Secret; refresh token flow.</summary>
     public string? RefreshToken { get; init; }
 
+    /// <summary>Told the new refresh token when the token endpoint rotated it, so the host stores it for the next run.</summary>
+    public Func<string, CancellationToken, Task>? RefreshTokenRotated { get; init; }
+
     /// <summary>Retries of a request after a timeout, a 5xx or UNABLE_TO_LOCK_ROW, and of records a collection could not lock.</summary>
     public int MaxRetries { get; init; } = 3;
 

@@ -44,6 +44,8 @@ public sealed class ConnectorContext
 {
     private readonly Func<HttpClient> _createHttpClient;
 
+    private readonly Func<string, string, CancellationToken, Task>? _saveSecret;
+
     public ConnectorContext(
         string connectionId,
         ConnectorConfiguration configuration,
@@ -56,6 +58,19 @@ public sealed class ConnectorContext
         _createHttpClient = createHttpClient;
         Logger = logger;
         TimeProvider = timeProvider;
+    }
+
+    /// <param name="saveSecret">Stores a changed secret of the connection (name, new value); see <see cref="SaveSecretAsync"/>.</param>
+    public ConnectorContext(
+        string connectionId,
+        ConnectorConfiguration configuration,
+        Func<HttpClient> createHttpClient,
+        Microsoft.Extensions.Logging.ILogger logger,
+        TimeProvider timeProvider,
+        Func<string, string, CancellationToken, Task> saveSecret)
+        : this(connectionId, configuration, createHttpClient, logger, timeProvider)
+    {
+        _saveSecret = saveSecret;
     }
 
     /// <summary>The host's id of the connection, stable across runs.</summary>
@@ -74,6 +89,15 @@ public sealed class ConnectorContext
     /// Create clients through this instead of <c>new HttpClient()</c>; disposing them is fine.
     /// </summary>
     public HttpClient CreateHttpClient() => _createHttpClient();
+
+    /// <summary>
+    /// Replaces the stored value of one of the connection's secret settings (as the manifest marks them), encrypted
+    /// like the others, so the connector's next instance is configured with it: for a credential the CRM itself
+    /// replaces, such as a rotated OAuth refresh token. SDK 1.1. A context built without a store (a test kit's)
+    /// stores nothing: the connector keeps using the value it holds.
+    /// </summary>
+    public Task SaveSecretAsync(string name, string value, CancellationToken cancellationToken) =>
+        _saveSecret is null ? Task.CompletedTask : _saveSecret(name, value, cancellationToken);
 }
 
 public sealed record ConnectionCheck(bool Succeeded, string? Message = null)

@@ -9,7 +9,7 @@ public static class SdkContract
 {
     public const int Major = 1;
 
-    public const int Minor = 0;
+    public const int Minor = 1;
 
     public static Version Version { get; } = new(Major, Minor);
 

@@ -32,6 +32,9 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
     private readonly Dictionary<string, FakeContact> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<FakeContact>> _byExternalId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _sessions = new(StringComparer.Ordinal);
+
+    // The refresh tokens accepted now: with rotation, each refresh replaces the one used.
+    private readonly ConcurrentDictionary<string, bool> _refreshTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (JsonObject[] Rows, int BatchSize)> _cursors = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeFault> _faults = new();
     private readonly ConcurrentDictionary<string, bool> _lockOnNextWrite = new(StringComparer.OrdinalIgnoreCase);
@@ -48,6 +51,10 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
     private FakeSalesforce(FakeSalesforceOptions options, WebApplication app)
     {
         _options = options;
+        foreach (var token in options.RefreshTokens)
+        {
+            _refreshTokens[token] = true;
+        }
         _app = app;
         _random = new Random(options.RandomSeed);
         _started = Now();
@@ -162,6 +169,9 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
 
     /// <summary>Invalidates every session issued so far, as when sessions time out.</summary>
     public void ExpireAllSessions() => _sessions.Clear();
+
+    /// <summary>The refresh tokens the token endpoint accepts now (with rotation, the latest one issued).</summary>
+    public IReadOnlyCollection<string> RefreshTokens => [.. _refreshTokens.Keys];
 
     /// <summary>The next collection upsert of this external id fails for that record only with UNABLE_TO_LOCK_ROW.</summary>
     public void LockOnNextWrite(string externalId) => _lockOnNextWrite[externalId] = true;
@@ -282,7 +292,7 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
             "client_credentials" => form["client_id"] == _options.ClientId && form["client_secret"] == _options.ClientSecret
                 ? null : ("invalid_client", "invalid client credentials"),
             "urn:ietf:params:oauth:grant-type:jwt-bearer" => ValidateAssertion((string?)form["assertion"]),
-            "refresh_token" => form["client_id"] == _options.ClientId && _options.RefreshTokens.Contains((string?)form["refresh_token"])
+            "refresh_token" => form["client_id"] == _options.ClientId && (string?)form["refresh_token"] is { } used && _refreshTokens.ContainsKey(used)
                 ? null : ("invalid_grant", "expired access/refresh token"),
             _ => ("unsupported_grant_type", "grant type not supported"),
         };
@@ -293,10 +303,17 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
 
         var token = $"{OrgId[..15]}!{Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))}";
         _sessions[token] = true;
+        string? rotated = null;
+        if (grant == "refresh_token" && _options.RotateRefreshTokens && _refreshTokens.TryRemove((string)form["refresh_token"]!, out _))
+        {
+            rotated = $"5Aep861{Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))}";
+            _refreshTokens[rotated] = true;
+        }
+
         var id = $"{LoginUrl}/id/{OrgId}/{UserId}";
         var issuedAt = Now().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_options.ClientSecret), Encoding.UTF8.GetBytes(id + issuedAt)));
-        return Json(200, new JsonObject
+        var answer = new JsonObject
         {
             ["access_token"] = token,
             ["instance_url"] = LoginUrl,
@@ -304,7 +321,13 @@ public sealed partial class FakeSalesforce : IAsyncDisposable
             ["token_type"] = "Bearer",
             ["issued_at"] = issuedAt,
             ["signature"] = signature,
-        });
+        };
+        if (rotated is not null)
+        {
+            answer["refresh_token"] = rotated;
+        }
+
+        return Json(200, answer);
     }
 
     private (string, string)? ValidateAssertion(string? assertion)

@@ -20,6 +20,9 @@ public sealed class FakeSalesforceOptions
     /// <summary>The refresh tokens the token endpoint accepts.</summary>
     public IReadOnlyCollection<string> RefreshTokens { get; init; } = [];
 
+    /// <summary>Refresh token rotation: each refresh answers a new refresh token and invalidates the one used.</summary>
+    public bool RotateRefreshTokens { get; init; }
+
     /// <summary>Most records one query page holds; Salesforce may return fewer than asked for (at most 2,000).</summary>
     public int QueryPageSize { get; init; } = 2000;
 

@@ -42,6 +42,7 @@ public sealed class ConnectorsModule : LoyaltyModule
         services.AddScoped<SyncRunner>();
         services.AddSingleton<SyncMetrics>();
         services.AddScoped<IErasureRecipient, CrmConnectionsErasure>();
+        services.AddScoped<IRestrictionRecipient, CrmConnectionsRestriction>();
         services.AddScoped<IPersonalDataProvider, ConnectorsPersonalData>();
         services.AddScoped<IMemberCrmLinks, MemberCrmLinks>();
         services.AddIntegrationEventHandler<MemberEnrolled, QueueOutboundChangeOnMemberEvents, ConnectorsDbContext>();

@@ -46,6 +46,7 @@ public sealed class ConsentModule : LoyaltyModule
         services.AddScoped<RequestWork>();
         services.AddScoped<MemberExport>();
         services.AddScoped<MemberErasure>();
+        services.AddScoped<Restrictions.RestrictionPropagation>();
         services.AddSingleton<ErasureJournal>();
         services.AddScoped<IErasureReplay, ErasureReplay>();
         services.AddScoped<ConsentRecording>();

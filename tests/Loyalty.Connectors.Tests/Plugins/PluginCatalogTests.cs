@@ -34,7 +34,7 @@ public sealed class PluginCatalogTests : IDisposable
 
         var plugin = Assert.Single(catalog.Plugins);
         Assert.False(plugin.IsLoaded);
-        Assert.Equal("refused: the plugin was built for connector SDK 2.x, this host runs SDK 1.0; rebuild the plugin against SDK 1.x", plugin.Error);
+        Assert.Equal("refused: the plugin was built for connector SDK 2.x, this host runs SDK 1.1; rebuild the plugin against SDK 1.x", plugin.Error);
     }
 
     [Fact]

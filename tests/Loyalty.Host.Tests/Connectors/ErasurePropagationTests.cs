@@ -9,6 +9,7 @@ using Loyalty.Shared.Security;
 using Loyalty.Testing;
 using Loyalty.Testing.Salesforce;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Loyalty.Host.Tests.Connectors;
 
@@ -68,6 +69,48 @@ public sealed class ErasurePropagationTests : IDisposable
         // A repeat asks no CRM again: both are recorded as done.
         (await dpo.PostAsync($"/api/consent/requests/{request}/erasure", null)).EnsureSuccessStatusCode();
         Assert.Single(salesforce.Contacts);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task An_erased_persons_contact_edited_or_re_created_in_Salesforce_is_skipped_by_the_inbound_sync_and_brings_no_member_back(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider, new Dictionary<string, string?>
+        {
+            ["Modules:Consent:SuppressionSecret"] = "a suppression secret of at least thirty-two characters",
+        }, services => services.AddFakeLogging(), schedulerHeld: true);
+        await using var salesforce = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { TimeProvider = host.Clock });
+        var api = await MembersApi.CreateAsync(host);
+        var dpo = await host.ApiKeyClientAsync(Roles.DataProtectionOfficer);
+        var contact = salesforce.Seed(new JsonObject { ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com" });
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var sf = await ConnectAsync(api, "crm-sf", "salesforce", new Dictionary<string, string> { ["loginUrl"] = salesforce.LoginUrl, ["clientId"] = "fake-client-id", ["clientSecret"] = "fake-client-secret" },
+            "Contact", "Loyalty_Id__c", "Loyalty_Points__c", "anonymise");
+        Assert.Equal(1, (await SalesforceSyncTests.RunAsync(host, api.Admin, sf)).Inbound.Created);
+        var ada = (await api.Admin.GetFromJsonAsync<JsonElement>($"{api.Members}?email=ada%40example.com")).GetProperty("items").EnumerateArray().Single().GetProperty("id").GetGuid();
+        var filed = await dpo.PostAsJsonAsync("/api/consent/requests", new { type = "erasure", memberId = ada, verification = "Email from the registered address" });
+        var request = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await dpo.PostAsync($"/api/consent/requests/{request}/erasure", null)).EnsureSuccessStatusCode();
+        Assert.Equal("completed", (await dpo.GetFromJsonAsync<JsonElement>($"/api/consent/requests/{request}")).GetProperty("status").GetString());
+
+        // A Salesforce user types the person back into the anonymised contact, and someone else creates a new contact for them.
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        salesforce.EditInSalesforce(contact, new JsonObject { ["FirstName"] = "Ada", ["Email"] = "ada@example.com" });
+        salesforce.Seed(new JsonObject { ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ADA@example.com" });
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var run = await SalesforceSyncTests.RunAsync(host, api.Admin, sf);
+        var members = (await api.Admin.GetFromJsonAsync<JsonElement>(api.Members)).GetProperty("items").EnumerateArray().ToList();
+        var erased = (await api.Admin.GetFromJsonAsync<JsonElement>($"{api.Members}/{ada}"))!;
+
+        Assert.Equal("completed", run.Status);
+        Assert.Equal((2L, 0L, 0L, 2L, 0L), (run.Inbound.Read, run.Inbound.Created, run.Inbound.Updated, run.Inbound.Skipped, run.Inbound.Failed));
+        Assert.Equal(ada, Assert.Single(members).GetProperty("id").GetGuid());
+        Assert.Equal(("Erased", JsonValueKind.Null, JsonValueKind.Null),
+            (erased.GetProperty("status").GetString(), erased.GetProperty("email").ValueKind, erased.GetProperty("firstName").ValueKind));
+        Assert.Empty((await api.Admin.GetFromJsonAsync<List<JsonElement>>($"/api/connectors/connections/{sf}/dead-letters"))!);
+        var logged = host.Services.GetFakeLogCollector().GetSnapshot();
+        Assert.NotEmpty(logged);
+        Assert.DoesNotContain(logged, l => $"{l.Message} {l.Exception}".Contains("ada@example.com", StringComparison.OrdinalIgnoreCase) || $"{l.Message} {l.Exception}".Contains("Lovelace", StringComparison.Ordinal));
     }
 
     private static async Task<Guid> ConnectAsync(

@@ -213,7 +213,7 @@ public sealed class SalesforceSyncTests
         return connection;
     }
 
-    private static async Task EditProfileAsync(MembersApi api, Guid member, object profile)
+    internal static async Task EditProfileAsync(MembersApi api, Guid member, object profile)
     {
         var etag = (await api.Admin.GetAsync($"{api.Members}/{member}")).Headers.ETag!.Tag;
         using var edit = new HttpRequestMessage(HttpMethod.Put, $"{api.Members}/{member}/profile") { Content = JsonContent.Create(profile) };

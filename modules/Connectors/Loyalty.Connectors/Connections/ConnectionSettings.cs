@@ -66,6 +66,19 @@ internal sealed class ConnectionSettings(IDataProtectionProvider dataProtection)
         return all;
     }
 
+    /// <summary>Replaces one secret the connector changed (<see cref="ConnectorContext.SaveSecretAsync"/>); only a setting its manifest marks secret.</summary>
+    public void ReplaceSecret(ConnectorManifest manifest, Connection connection, string name, string value)
+    {
+        if (!manifest.Configuration.Any(p => p.Name == name && p.Secret))
+        {
+            throw new ConnectorException(ConnectorErrorKind.Configuration, $"the connector saved '{name}', which its manifest does not declare a secret");
+        }
+
+        var secrets = Secrets(connection);
+        secrets[name] = value;
+        connection.ProtectedSecrets = Protector.Protect(JsonSerializer.Serialize(secrets));
+    }
+
     private Dictionary<string, string?> Secrets(Connection connection) =>
         connection.ProtectedSecrets.Length == 0
             ? []

@@ -1,12 +1,15 @@
+using Loyalty.Connectors.Persistence;
 using Loyalty.Connectors.Plugins;
 using Loyalty.Connectors.Sdk;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Loyalty.Connectors.Connections;
 
 /// <summary>Builds a connection's connector with the host-owned services: resilient HttpClient, logger, clock.</summary>
 internal sealed class ConnectorRuntime(
-    PluginCatalog catalog, ConnectionSettings settings, IHttpClientFactory http, ILoggerFactory logs, TimeProvider clock)
+    PluginCatalog catalog, ConnectionSettings settings, IHttpClientFactory http, ILoggerFactory logs, IServiceScopeFactory scopes, TimeProvider clock)
 {
     public const string HttpClientName = "connectors";
 
@@ -31,6 +34,17 @@ internal sealed class ConnectorRuntime(
             configuration,
             () => http.CreateClient(HttpClientName),
             logs.CreateLogger($"Loyalty.Connectors.Plugin.{connection.ConnectorId}"),
-            clock));
+            clock,
+            (name, value, cancellationToken) => SaveSecretAsync(plugin.Manifest, connection.Id, name, value, cancellationToken)));
+    }
+
+    // A scope of its own: the caller's context may hold a sync's uncommitted work, which must not commit with the secret.
+    private async Task SaveSecretAsync(ConnectorManifest manifest, Guid connectionId, string name, string value, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConnectorsDbContext>();
+        var connection = await db.Connections.SingleAsync(c => c.Id == connectionId, cancellationToken);
+        settings.ReplaceSecret(manifest, connection, name, value);
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -64,26 +64,16 @@ internal sealed class CrmConnectionsErasure(ConnectorsDbContext db, ConnectorRun
         {
             await using var connector = runtime.Create(connection)
                 ?? throw new ConnectorException(ConnectorErrorKind.Configuration, "the connector plugin is not loaded");
-            RecordResult result;
             if (setup.ErasureMode == SyncSetupRequest.Anonymise)
             {
                 var cleared = setup.ParsedMappings().Select(m => m.CrmField!).Where(f => f != setup.ExternalIdField).Distinct().ToDictionary(f => f, _ => (string?)null);
-                // A record that came from the CRM and was never written back does not hold the member id yet: an upsert
-                // by the external id would create a second, blank record instead of clearing this one.
-                var byRecordId = link.Values().GetValueOrDefault(setup.ExternalIdField) != memberId.ToString();
-                var upsert = new RecordUpsert(byRecordId ? link.CrmId : memberId.ToString(), cleared);
-                result = (await connector.WriteAsync(new WriteRequest(setup.ObjectName, byRecordId ? setup.RecordIdField : setup.ExternalIdField, [upsert]), cancellationToken))[0];
+                await WriteLinkedAsync(connector, setup, link, cleared, cancellationToken);
                 outcome = "anonymised";
             }
             else
             {
-                result = (await connector.DeleteAsync(new DeleteRequest(setup.ObjectName, [link.CrmId]), cancellationToken))[0];
-                outcome = result.Outcome == RecordOutcome.NotFound ? "not-held" : "deleted";
-            }
-
-            if (result.Outcome == RecordOutcome.Failed)
-            {
-                throw new ConnectorException(result.Error!.IsTransient ? ConnectorErrorKind.Transient : ConnectorErrorKind.Permanent, result.Error.Code);
+                var deleted = ThrowIfFailed((await connector.DeleteAsync(new DeleteRequest(setup.ObjectName, [link.CrmId]), cancellationToken))[0]);
+                outcome = deleted.Outcome == RecordOutcome.NotFound ? "not-held" : "deleted";
             }
         }
 
@@ -98,6 +88,22 @@ internal sealed class CrmConnectionsErasure(ConnectorsDbContext db, ConnectorRun
         await db.SaveChangesAsync(cancellationToken);
         return erasure;
     }
+
+    /// <summary>Updates the member's linked CRM record with <paramref name="values"/>; a failed write is a <see cref="ConnectorException"/>.</summary>
+    public static async Task<RecordResult> WriteLinkedAsync(
+        IConnector connector, SyncSetup setup, SyncedRecord link, Dictionary<string, string?> values, CancellationToken cancellationToken)
+    {
+        var memberKey = link.MemberId.ToString();
+        // A record that came from the CRM and was never written back does not hold the member id yet: an upsert
+        // by the external id would create a second record instead of changing this one.
+        var byRecordId = link.Values().GetValueOrDefault(setup.ExternalIdField) != memberKey;
+        var upsert = new RecordUpsert(byRecordId ? link.CrmId : memberKey, values);
+        return ThrowIfFailed((await connector.WriteAsync(new WriteRequest(setup.ObjectName, byRecordId ? setup.RecordIdField : setup.ExternalIdField, [upsert]), cancellationToken))[0]);
+    }
+
+    private static RecordResult ThrowIfFailed(RecordResult result) => result.Outcome == RecordOutcome.Failed
+        ? throw new ConnectorException(result.Error!.IsTransient ? ConnectorErrorKind.Transient : ConnectorErrorKind.Permanent, result.Error.Code)
+        : result;
 }
 
 internal sealed class CrmErasureFailedException(string detail) : Exception($"erasure failed on a CRM connection: {detail}");

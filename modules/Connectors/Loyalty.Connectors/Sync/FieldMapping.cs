@@ -77,6 +77,11 @@ internal static class LoyaltyFields
     /// <summary><c>consent.&lt;purpose&gt;</c>: "true" when the member may be contacted for the purpose by email now.</summary>
     public const string ConsentPrefix = "consent.";
 
+    /// <summary>"true" while the member's processing is restricted (Art. 18): the one value written to the CRM then.</summary>
+    public const string Restricted = "restricted";
+
     public static bool IsValid(string field, bool inbound) =>
-        inbound ? SyncedMemberFields.Writable.Contains(field) : SyncedMemberFields.All.Contains(field) || (field.StartsWith(ConsentPrefix, StringComparison.Ordinal) && field.Length > ConsentPrefix.Length);
+        inbound
+            ? SyncedMemberFields.Writable.Contains(field)
+            : SyncedMemberFields.All.Contains(field) || field == Restricted || (field.StartsWith(ConsentPrefix, StringComparison.Ordinal) && field.Length > ConsentPrefix.Length);
 }

@@ -13,8 +13,18 @@ namespace Loyalty.Connectors.Sync;
 /// </summary>
 internal sealed class InboundSync(ConnectorsDbContext db, IMemberSync members, TimeProvider clock)
 {
-    /// <summary>Applies one record and counts it; the reason when Members refused it (for the dead-letter list), otherwise null.</summary>
-    public async Task<string?> ApplyAsync(SyncSetup setup, SyncRun run, RecordChange record, IReadOnlyList<FieldMapping> mappings, CancellationToken cancellationToken)
+    public const string InvalidRecord = "INVALID_RECORD";
+
+    /// <summary>The dead-letter code of a record held while its member's processing is restricted (Art. 18).</summary>
+    public const string Restricted = "RESTRICTED";
+
+    /// <summary>
+    /// Applies one record and counts it; why it was not applied when it goes to the dead-letter list (Members refused it,
+    /// or its member is restricted and it waits for the lift), otherwise null.
+    /// </summary>
+    /// <param name="restricted">Members whose processing is restricted: a record linked to one, or carrying their id, is held, not applied.</param>
+    public async Task<NotApplied?> ApplyAsync(
+        SyncSetup setup, SyncRun run, RecordChange record, IReadOnlyList<FieldMapping> mappings, IReadOnlySet<Guid> restricted, CancellationToken cancellationToken)
     {
         run.Read++;
         var link = await db.SyncedRecords.SingleOrDefaultAsync(r => r.ConnectionId == setup.ConnectionId && r.CrmId == record.Id, cancellationToken);
@@ -41,6 +51,12 @@ internal sealed class InboundSync(ConnectorsDbContext db, IMemberSync members, T
         }
 
         var memberId = link?.MemberId ?? (record.Fields.GetValueOrDefault(setup.ExternalIdField) is { } key && Guid.TryParse(key, out var id) ? id : null);
+        if (memberId is { } held && restricted.Contains(held))
+        {
+            run.Skipped++;
+            return new NotApplied(Restricted, "held while the member's processing is restricted (GDPR Art. 18); applied once the restriction is lifted", held);
+        }
+
         var member = memberId is { } known && await members.FindAsync(known, cancellationToken) is { } found && found.ProgramId == setup.ProgramId ? found : null;
         var pending = member is null ? null : await db.OutboundChanges.SingleOrDefaultAsync(c => c.ConnectionId == setup.ConnectionId && c.MemberId == member.MemberId, cancellationToken);
         var apply = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -100,7 +116,7 @@ internal sealed class InboundSync(ConnectorsDbContext db, IMemberSync members, T
                 break;
             default:
                 run.Failed++;
-                return outcome.Error ?? "invalid";
+                return new NotApplied(InvalidRecord, outcome.Error ?? "invalid", null);
         }
 
         if (outcome.MemberId is not { } linked)
@@ -137,6 +153,9 @@ internal sealed class InboundSync(ConnectorsDbContext db, IMemberSync members, T
         return null;
     }
 }
+
+/// <param name="MemberId">The member the record belongs to, when known (so the member's erasure finds the letter).</param>
+internal sealed record NotApplied(string Code, string Message, Guid? MemberId);
 
 internal static class DeadLetters
 {

@@ -19,10 +19,12 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
     public const int BatchSize = 200;
 
     /// <summary>Sends one batch; false when nothing left the queue (empty, or only records failing transiently).</summary>
-    public async Task<bool> SendBatchAsync(IConnector connector, SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, CancellationToken cancellationToken)
+    /// <param name="restricted">Members whose processing is restricted: their changes stay queued until the restriction is lifted.</param>
+    public async Task<bool> SendBatchAsync(
+        IConnector connector, SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, Guid[] restricted, CancellationToken cancellationToken)
     {
         var outbound = mappings.Where(m => !m.IsInbound).ToList();
-        var queued = await db.OutboundChanges.AsNoTracking().Where(c => c.ConnectionId == setup.ConnectionId)
+        var queued = await db.OutboundChanges.AsNoTracking().Where(c => c.ConnectionId == setup.ConnectionId && !restricted.Contains(c.MemberId))
             .OrderBy(c => c.ChangedAt).ThenBy(c => c.MemberId).Take(BatchSize).ToListAsync(cancellationToken);
         if (queued.Count == 0)
         {
@@ -136,8 +138,10 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
 
     private sealed record Upsert(OutboundChange Change, SyncedRecord? Link, Dictionary<string, string?> Values, bool ByRecordId, RecordUpsert Record);
 
+    // Restricted members are not sent, so whoever is sent is not restricted.
     private async Task<string?> LoyaltyValueAsync(SyncedMember member, string field, CancellationToken cancellationToken) =>
-        field.StartsWith(LoyaltyFields.ConsentPrefix, StringComparison.Ordinal)
+        field == LoyaltyFields.Restricted ? "false"
+        : field.StartsWith(LoyaltyFields.ConsentPrefix, StringComparison.Ordinal)
             ? (await consent.MayContactAsync(member.MemberId, field[LoyaltyFields.ConsentPrefix.Length..], ConsentChannels.Email, cancellationToken)).ToString(CultureInfo.InvariantCulture).ToLowerInvariant()
             : member.Fields.GetValueOrDefault(field);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Loyalty.Connectors.Connections;
 using Loyalty.Connectors.Persistence;
 using Loyalty.Connectors.Sdk;
+using Loyalty.Consent.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace Loyalty.Connectors.Sync;
 /// a retry, then the outbound queue. A rate limit stops the run with the cursor kept; the next run resumes from it.
 /// </summary>
 internal sealed class SyncRunner(
-    ConnectorsDbContext db, ConnectorRuntime runtime, InboundSync inbound, OutboundSync outbound, IOptions<ConnectorsOptions> options,
+    ConnectorsDbContext db, ConnectorRuntime runtime, InboundSync inbound, OutboundSync outbound, IConsentGate consent, IOptions<ConnectorsOptions> options,
     SyncMetrics metrics, TimeProvider clock, ILogger<SyncRunner> logger)
 {
     public const string Manual = "manual";
@@ -92,15 +93,18 @@ internal sealed class SyncRunner(
             await using var connector = runtime.Create(connection)
                 ?? throw new ConnectorException(ConnectorErrorKind.Configuration, $"the connector plugin '{connection.ConnectorId}' is not loaded");
             var mappings = setup.ParsedMappings();
+            // Read once per run: a restriction marked meanwhile counts from the next run (its flag is written at once).
+            var restricted = await consent.ExcludedFromAsync(setup.ProgramId, ProcessingUse.CrmExport, cancellationToken);
             if (mappings.Any(m => m.IsInbound))
             {
-                await ReadInboundAsync(connector, setup, run, mappings, cancellationToken);
+                await ReadInboundAsync(connector, setup, run, mappings, restricted, cancellationToken);
             }
 
-            await RetryQueuedDeadLettersAsync(setup, run, mappings, cancellationToken);
+            await RetryQueuedDeadLettersAsync(setup, run, mappings, restricted, cancellationToken);
             if (mappings.Any(m => !m.IsInbound))
             {
-                while (await WithRetriesAsync(() => outbound.SendBatchAsync(connector, setup, run, mappings, cancellationToken), cancellationToken))
+                Guid[] held = [.. restricted];
+                while (await WithRetriesAsync(() => outbound.SendBatchAsync(connector, setup, run, mappings, held, cancellationToken), cancellationToken))
                 {
                     run.LockedUntil = clock.GetUtcNow() + ClaimDuration;
                     await db.SaveChangesAsync(cancellationToken);
@@ -141,7 +145,8 @@ internal sealed class SyncRunner(
             run.Id, run.ConnectionId, run.Status, run.Read, run.Created, run.Updated, run.Skipped, run.Failed, run.Conflicts, run.Sent);
     }
 
-    private async Task ReadInboundAsync(IConnector connector, SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, CancellationToken cancellationToken)
+    private async Task ReadInboundAsync(
+        IConnector connector, SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, IReadOnlySet<Guid> restricted, CancellationToken cancellationToken)
     {
         run.FullLoad |= setup.Cursor is null;
         IReadOnlyList<string> fields = [.. mappings.Where(m => m.IsInbound).Select(m => m.CrmField!).Append(setup.ExternalIdField).Distinct()];
@@ -153,9 +158,10 @@ internal sealed class SyncRunner(
             lookBack = TimeSpan.Zero;
             foreach (var record in page.Records)
             {
-                if (await inbound.ApplyAsync(setup, run, record, mappings, cancellationToken) is { } error)
+                if (await inbound.ApplyAsync(setup, run, record, mappings, restricted, cancellationToken) is { } held)
                 {
-                    await DeadLetters.AddAsync(db, clock, setup.ConnectionId, run.Id, SyncDirections.Inbound, record.Id, null, JsonSerializer.Serialize(record, JsonSerializerOptions.Web), "INVALID_RECORD", error, cancellationToken);
+                    await DeadLetters.AddAsync(
+                        db, clock, setup.ConnectionId, run.Id, SyncDirections.Inbound, record.Id, held.MemberId, JsonSerializer.Serialize(record, JsonSerializerOptions.Web), held.Code, held.Message, cancellationToken);
                 }
 
                 await db.SaveChangesAsync(cancellationToken);
@@ -173,7 +179,7 @@ internal sealed class SyncRunner(
         }
     }
 
-    private async Task RetryQueuedDeadLettersAsync(SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, CancellationToken cancellationToken)
+    private async Task RetryQueuedDeadLettersAsync(SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, IReadOnlySet<Guid> restricted, CancellationToken cancellationToken)
     {
         var queued = await db.DeadLetters.Where(d => d.ConnectionId == setup.ConnectionId && d.Status == DeadLetterStatus.Queued).ToListAsync(cancellationToken);
         foreach (var letter in queued)
@@ -188,8 +194,10 @@ internal sealed class SyncRunner(
             else
             {
                 var record = JsonSerializer.Deserialize<RecordChange>(letter.Payload, JsonSerializerOptions.Web)!;
-                var error = await inbound.ApplyAsync(setup, run, record, mappings, cancellationToken);
-                (letter.Status, letter.ErrorMessage) = error is null ? (DeadLetterStatus.Resolved, letter.ErrorMessage) : (DeadLetterStatus.Open, error);
+                var held = await inbound.ApplyAsync(setup, run, record, mappings, restricted, cancellationToken);
+                (letter.Status, letter.ErrorCode, letter.ErrorMessage) = held is null
+                    ? (DeadLetterStatus.Resolved, letter.ErrorCode, letter.ErrorMessage)
+                    : (DeadLetterStatus.Open, held.Code, held.Message);
             }
 
             await db.SaveChangesAsync(cancellationToken);

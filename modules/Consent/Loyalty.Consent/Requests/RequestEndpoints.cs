@@ -145,7 +145,7 @@ internal static class RequestEndpoints
 
     private static async Task<Results<Ok<RequestDto>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeStatus(
         Guid requestId, ChangeStatusRequest body, ConsentDbContext db, RequestViews views, AuditTrail audit, TimeProvider clock, IMemberIdentities members,
-        CurrentActor actor, CancellationToken cancellationToken)
+        CurrentActor actor, RestrictionPropagation restrictions, CancellationToken cancellationToken)
     {
         RequestStatus[] settable = [RequestStatus.InProgress, RequestStatus.Waiting, RequestStatus.Completed, RequestStatus.Rejected];
         var errors = new ValidationErrors();
@@ -189,6 +189,12 @@ internal static class RequestEndpoints
         request.WorkPending = request.WorkPending && request.IsOpen;
         audit.Record(db, "consent.request.status-changed", "request", request.Id.ToString(), new { from = RequestDto.Name(from), to = RequestDto.Name(status), reason = body.Reason });
         await db.SaveChangesAsync(cancellationToken);
+        if (status == RequestStatus.Completed && request.Type == RequestType.Restriction)
+        {
+            // After the mark is committed: the recipients read it, and their answers are the request's steps.
+            await restrictions.PropagateAsync(request.Id, request.MemberId!.Value, restricted: true, cancellationToken);
+        }
+
         return TypedResults.Ok((await views.FindAsync(requestId, cancellationToken))!);
     }
 

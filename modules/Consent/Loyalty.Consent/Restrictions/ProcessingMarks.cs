@@ -66,7 +66,8 @@ internal static class ProcessingMarks
             .ConvertAll(MarkDto.From));
 
     private static async Task<Results<Ok<MarkDto>, NotFound, ValidationProblem, ProblemHttpResult>> Lift(
-        Guid requestId, LiftRequest body, ConsentDbContext db, AuditTrail audit, CurrentActor actor, TimeProvider clock, CancellationToken cancellationToken)
+        Guid requestId, LiftRequest body, ConsentDbContext db, AuditTrail audit, CurrentActor actor, TimeProvider clock, RestrictionPropagation restrictions,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors().CheckText(body.Reason, "reason", required: true);
         if (!errors.IsEmpty)
@@ -91,6 +92,11 @@ internal static class ProcessingMarks
         // The reason is the DPO's words and may quote the person: only that one was given goes to the audit trail.
         audit.Record(db, $"consent.{RequestDto.Name(mark.Kind)}.lifted", "member", mark.MemberId.ToString(), new { requestId, markId = mark.Id });
         await db.SaveChangesAsync(cancellationToken);
+        if (mark.Kind == MarkKind.Restriction)
+        {
+            await restrictions.PropagateAsync(requestId, mark.MemberId, restricted: false, cancellationToken);
+        }
+
         return TypedResults.Ok(MarkDto.From(mark));
     }
 }

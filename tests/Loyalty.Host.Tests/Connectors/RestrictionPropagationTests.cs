@@ -1,0 +1,103 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Loyalty.Host.Tests.Members;
+using Loyalty.Shared.Persistence;
+using Loyalty.Shared.Security;
+using Loyalty.Testing;
+using Loyalty.Testing.Salesforce;
+
+namespace Loyalty.Host.Tests.Connectors;
+
+/// <summary>A GDPR restriction (Art. 18) reaches every CRM connection holding the member, and its lift resumes the sync.</summary>
+public sealed class RestrictionPropagationTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_restricted_member_is_flagged_in_Salesforce_and_neither_sent_nor_updated_until_the_lift_resumes_the_sync(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider, schedulerHeld: true);
+        await using var crm = await FakeSalesforce.StartAsync(new FakeSalesforceOptions
+        {
+            TimeProvider = host.Clock,
+            CustomFields = [new("Loyalty_Id__c", "string", ExternalId: true), new("Loyalty_Restricted__c", "boolean")],
+        });
+        var api = await MembersApi.CreateAsync(host);
+        var dpo = await host.ApiKeyClientAsync(Roles.DataProtectionOfficer);
+        var contact = crm.Seed(new JsonObject { ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com" });
+        var other = crm.Seed(new JsonObject { ["FirstName"] = "Bob", ["LastName"] = "Bell", ["Email"] = "bob@example.com" });
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var connection = await ConnectAsync(api, crm);
+        Assert.Equal(2, (await SalesforceSyncTests.RunAsync(host, api.Admin, connection)).Inbound.Created);
+        await host.DeliverMembersEventsAsync();
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, (await SalesforceSyncTests.RunAsync(host, api.Admin, connection)).Outbound.Sent);
+        var ada = (await api.Admin.GetFromJsonAsync<JsonElement>($"{api.Members}?email=ada%40example.com")).GetProperty("items").EnumerateArray().Single().GetProperty("id").GetGuid();
+        Assert.Equal(("Ada", "false"), (crm.Find(contact)!["FirstName"], crm.Find(contact)!["Loyalty_Restricted__c"]));
+
+        var filed = await dpo.PostAsJsonAsync("/api/consent/requests", new { type = "restriction", memberId = ada, verification = "Email from the registered address" });
+        var request = (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        (await dpo.PostAsJsonAsync($"/api/consent/requests/{request}/status", new { status = "completed" })).EnsureSuccessStatusCode();
+
+        Assert.Equal(("done", "salesforce: flagged"), await StepAsync(dpo, request, "crm connections"));
+        Assert.Equal(("true", "Ada"), (crm.Find(contact)!["Loyalty_Restricted__c"], crm.Find(contact)!["FirstName"]));
+
+        // Both sides change while the member is restricted: neither change crosses; another member's does.
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await SalesforceSyncTests.EditProfileAsync(api, ada, new { email = "ada@example.com", firstName = "Augusta", lastName = "Lovelace" });
+        crm.EditInSalesforce(contact, new JsonObject { ["LastName"] = "Byron" });
+        crm.EditInSalesforce(other, new JsonObject { ["LastName"] = "Bellamy" });
+        await host.DeliverMembersEventsAsync();
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var restricted = await SalesforceSyncTests.RunAsync(host, api.Admin, connection);
+
+        Assert.Equal(("completed", 1L, 1L, 0L), (restricted.Status, restricted.Inbound.Updated, restricted.Inbound.Skipped, restricted.Outbound.Sent));
+        Assert.Equal(("Ada", "Byron", "true"), (crm.Find(contact)!["FirstName"], crm.Find(contact)!["LastName"], crm.Find(contact)!["Loyalty_Restricted__c"]));
+        Assert.Equal("Lovelace", (await MemberAsync(api, ada)).GetProperty("lastName").GetString());
+        var held = Assert.Single((await api.Admin.GetFromJsonAsync<List<JsonElement>>($"/api/connectors/connections/{connection}/dead-letters"))!);
+        Assert.Equal(("RESTRICTED", contact), (held.GetProperty("errorCode").GetString(), held.GetProperty("recordKey").GetString()));
+
+        (await dpo.PostAsJsonAsync($"/api/consent/requests/{request}/mark/lift", new { reason = "Accuracy of the data confirmed" })).EnsureSuccessStatusCode();
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var resumed = await SalesforceSyncTests.RunAsync(host, api.Admin, connection);
+
+        Assert.Equal(("done", "salesforce: resumed"), await StepAsync(dpo, request, "crm connections (lift)"));
+        Assert.Equal(("completed", 1L, 1L), (resumed.Status, resumed.Inbound.Updated, resumed.Outbound.Sent));
+        Assert.Equal("Byron", (await MemberAsync(api, ada)).GetProperty("lastName").GetString());
+        Assert.Equal(("Augusta", "Byron", "false"), (crm.Find(contact)!["FirstName"], crm.Find(contact)!["LastName"], crm.Find(contact)!["Loyalty_Restricted__c"]));
+        Assert.Empty((await api.Admin.GetFromJsonAsync<List<JsonElement>>($"/api/connectors/connections/{connection}/dead-letters"))!);
+    }
+
+    private static async Task<(string?, string?)> StepAsync(HttpClient dpo, Guid request, string name)
+    {
+        var step = (await dpo.GetFromJsonAsync<JsonElement>($"/api/consent/requests/{request}")).GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+        return (step.GetProperty("status").GetString(), step.GetProperty("report").GetProperty("detail").GetString());
+    }
+
+    private static async Task<JsonElement> MemberAsync(MembersApi api, Guid member) => await api.Admin.GetFromJsonAsync<JsonElement>($"{api.Members}/{member}");
+
+    private static async Task<Guid> ConnectAsync(MembersApi api, FakeSalesforce crm)
+    {
+        var created = await api.Admin.PostAsJsonAsync("/api/connectors/connections", new
+        {
+            name = "salesforce", connectorId = "salesforce",
+            settings = new Dictionary<string, string> { ["loginUrl"] = crm.LoginUrl, ["clientId"] = "fake-client-id", ["clientSecret"] = "fake-client-secret" },
+        });
+        created.EnsureSuccessStatusCode();
+        var connection = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var setup = await api.Admin.PutAsJsonAsync($"/api/connectors/connections/{connection}/sync", new
+        {
+            program = api.Program, @object = "Contact", externalIdField = "Loyalty_Id__c", pageSize = 200, lookBackSeconds = 60,
+            mappings = new object[]
+            {
+                new { direction = "inbound", loyaltyField = "email", crmField = "Email" },
+                new { direction = "inbound", loyaltyField = "firstName", crmField = "FirstName" },
+                new { direction = "inbound", loyaltyField = "lastName", crmField = "LastName" },
+                new { direction = "outbound", loyaltyField = "firstName", crmField = "FirstName" },
+                new { direction = "outbound", loyaltyField = "restricted", crmField = "Loyalty_Restricted__c" },
+            },
+        });
+        Assert.True(setup.IsSuccessStatusCode, await setup.Content.ReadAsStringAsync());
+        return connection;
+    }
+}
