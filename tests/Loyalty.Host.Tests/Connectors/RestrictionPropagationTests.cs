@@ -76,28 +76,12 @@ public sealed class RestrictionPropagationTests
 
     private static async Task<JsonElement> MemberAsync(MembersApi api, Guid member) => await api.Admin.GetFromJsonAsync<JsonElement>($"{api.Members}/{member}");
 
-    private static async Task<Guid> ConnectAsync(MembersApi api, FakeSalesforce crm)
-    {
-        var created = await api.Admin.PostAsJsonAsync("/api/connectors/connections", new
-        {
-            name = "salesforce", connectorId = "salesforce",
-            settings = new Dictionary<string, string> { ["loginUrl"] = crm.LoginUrl, ["clientId"] = "fake-client-id", ["clientSecret"] = "fake-client-secret" },
-        });
-        created.EnsureSuccessStatusCode();
-        var connection = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var setup = await api.Admin.PutAsJsonAsync($"/api/connectors/connections/{connection}/sync", new
-        {
-            program = api.Program, @object = "Contact", externalIdField = "Loyalty_Id__c", pageSize = 200, lookBackSeconds = 60,
-            mappings = new object[]
-            {
-                new { direction = "inbound", loyaltyField = "email", crmField = "Email" },
-                new { direction = "inbound", loyaltyField = "firstName", crmField = "FirstName" },
-                new { direction = "inbound", loyaltyField = "lastName", crmField = "LastName" },
-                new { direction = "outbound", loyaltyField = "firstName", crmField = "FirstName" },
-                new { direction = "outbound", loyaltyField = "restricted", crmField = "Loyalty_Restricted__c" },
-            },
-        });
-        Assert.True(setup.IsSuccessStatusCode, await setup.Content.ReadAsStringAsync());
-        return connection;
-    }
+    private static Task<Guid> ConnectAsync(MembersApi api, FakeSalesforce crm) => SalesforceSyncTests.ConnectAsync(api, crm,
+    [
+        new { direction = "inbound", loyaltyField = "email", crmField = "Email" },
+        new { direction = "inbound", loyaltyField = "firstName", crmField = "FirstName" },
+        new { direction = "inbound", loyaltyField = "lastName", crmField = "LastName" },
+        new { direction = "outbound", loyaltyField = "firstName", crmField = "FirstName" },
+        new { direction = "outbound", loyaltyField = "restricted", crmField = "Loyalty_Restricted__c" },
+    ]);
 }

@@ -15,6 +15,20 @@ namespace Loyalty.Host.Tests.Connectors;
 /// <summary>Two-way sync through the real Salesforce plugin (loaded from plugins/) against the fake Salesforce.</summary>
 public sealed class SalesforceSyncTests
 {
+    /// <summary>The profile, points, tier and enrolment mappings this class's tests sync with.</summary>
+    private static readonly object[] ProfileMappings =
+    [
+        new { direction = "inbound", loyaltyField = "email", crmField = "Email", transforms = new[] { new { kind = "trim" }, new { kind = "lower" } } },
+        new { direction = "inbound", loyaltyField = "firstName", crmField = "FirstName", conflict = "loyalty-wins" },
+        new { direction = "inbound", loyaltyField = "lastName", crmField = "LastName", conflict = "crm-wins" },
+        new { direction = "outbound", loyaltyField = "email", crmField = "Email" },
+        new { direction = "outbound", loyaltyField = "firstName", crmField = "FirstName" },
+        new { direction = "outbound", loyaltyField = "lastName", crmField = "LastName" },
+        new { direction = "outbound", loyaltyField = "pointsBalance", crmField = "Loyalty_Points__c" },
+        new { direction = "outbound", loyaltyField = "tier", crmField = "Loyalty_Tier__c" },
+        new { direction = "outbound", loyaltyField = "enrolledAt", crmField = "Loyalty_Enrolled_On__c", transforms = new[] { new { kind = "date", format = "yyyy-MM-dd" } } },
+    ];
+
     private static readonly object[] Ladder =
     [
         new { code = "bronze", name = "Bronze", rank = 1, threshold = 0, earningMultiplier = 1.0m },
@@ -184,7 +198,8 @@ public sealed class SalesforceSyncTests
         Assert.Contains(apiUsage, used => used > 0);
     }
 
-    private static async Task<Guid> ConnectAsync(MembersApi api, FakeSalesforce crm)
+    /// <summary>A connection to <paramref name="crm"/> syncing Contacts of the test program with <paramref name="mappings"/> (default: <see cref="ProfileMappings"/>).</summary>
+    internal static async Task<Guid> ConnectAsync(MembersApi api, FakeSalesforce crm, object[]? mappings = null)
     {
         var created = await api.Admin.PostAsJsonAsync("/api/connectors/connections", new
         {
@@ -196,18 +211,7 @@ public sealed class SalesforceSyncTests
         var setup = await api.Admin.PutAsJsonAsync($"/api/connectors/connections/{connection}/sync", new
         {
             program = api.Program, @object = "Contact", externalIdField = "Loyalty_Id__c", pageSize = 200, lookBackSeconds = 60,
-            mappings = new object[]
-            {
-                new { direction = "inbound", loyaltyField = "email", crmField = "Email", transforms = new[] { new { kind = "trim" }, new { kind = "lower" } } },
-                new { direction = "inbound", loyaltyField = "firstName", crmField = "FirstName", conflict = "loyalty-wins" },
-                new { direction = "inbound", loyaltyField = "lastName", crmField = "LastName", conflict = "crm-wins" },
-                new { direction = "outbound", loyaltyField = "email", crmField = "Email" },
-                new { direction = "outbound", loyaltyField = "firstName", crmField = "FirstName" },
-                new { direction = "outbound", loyaltyField = "lastName", crmField = "LastName" },
-                new { direction = "outbound", loyaltyField = "pointsBalance", crmField = "Loyalty_Points__c" },
-                new { direction = "outbound", loyaltyField = "tier", crmField = "Loyalty_Tier__c" },
-                new { direction = "outbound", loyaltyField = "enrolledAt", crmField = "Loyalty_Enrolled_On__c", transforms = new[] { new { kind = "date", format = "yyyy-MM-dd" } } },
-            },
+            mappings = mappings ?? ProfileMappings,
         });
         Assert.True(setup.IsSuccessStatusCode, await setup.Content.ReadAsStringAsync());
         return connection;

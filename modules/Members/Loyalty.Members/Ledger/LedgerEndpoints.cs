@@ -73,8 +73,7 @@ internal static class LedgerEndpoints
             .ToList());
     }
 
-    /// <summary>The member's entries, newest first, a cursor page at a time.</summary>
-    /// <summary>Entries newest first, optionally of one <c>type</c> and created in [<c>from</c>, <c>to</c>); <c>before</c> pages within the same filter.</summary>
+    /// <summary>The member's entries newest first, a cursor page at a time, optionally of one <c>type</c> and created in [<c>from</c>, <c>to</c>); <c>before</c> pages within the same filter.</summary>
     private static async Task<Results<Ok<LedgerPage>, ProblemHttpResult, NotFound, ValidationProblem>> History(
         string program, Guid memberId, Guid? before, int? limit, string? type, DateTimeOffset? from, DateTimeOffset? to, MembersDbContext db,
         CancellationToken cancellationToken)
