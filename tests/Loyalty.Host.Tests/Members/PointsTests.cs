@@ -112,6 +112,40 @@ public sealed class PointsTests
         Assert.Equal(1, ledger!.Items.Count(e => e.Type == "Expiry" && e.Currency == "points"));
     }
 
+    [Fact]
+    public async Task The_ledger_filters_by_entry_type_and_period_and_refuses_an_unknown_type_or_a_reversed_period()
+    {
+        await using var host = await LoyaltyHost.StartAsync(DatabaseProvider.Sqlite);
+        var api = await MembersApi.CreateAsync(host);
+        var member = await api.EnrollAsync("shop-1");
+        var first = host.Clock.GetUtcNow();
+        (await api.PurchaseAsync("T-1", member, 1000, first)).EnsureSuccessStatusCode();
+        host.Clock.Advance(TimeSpan.FromDays(2));
+        var second = host.Clock.GetUtcNow();
+        (await api.PurchaseAsync("T-2", member, 2000, second)).EnsureSuccessStatusCode();
+        var ledger = $"{api.Members}/{member}/ledger";
+        string At(DateTimeOffset at) => Uri.EscapeDataString(at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+
+        var accruals = await api.Admin.GetFromJsonAsync<LedgerPage>($"{ledger}?type=accrual");
+        var expiries = await api.Admin.GetFromJsonAsync<LedgerPage>($"{ledger}?type=Expiry");
+        var sinceSecond = await api.Admin.GetFromJsonAsync<LedgerPage>($"{ledger}?from={At(second.AddHours(-1))}");
+        var untilSecond = await api.Admin.GetFromJsonAsync<LedgerPage>($"{ledger}?to={At(second.AddHours(-1))}");
+        var unknown = await api.Admin.GetAsync($"{ledger}?type=bonus");
+        var numeric = await api.Admin.GetAsync($"{ledger}?type=1");
+        var reversed = await api.Admin.GetAsync($"{ledger}?from={At(second)}&to={At(first)}");
+
+        Assert.NotEmpty(accruals!.Items);
+        Assert.All(accruals.Items, e => Assert.Equal("Accrual", e.Type));
+        Assert.Empty(expiries!.Items);
+        Assert.Equal(20, Assert.Single(sinceSecond!.Items, e => e.Currency == "points").Points);
+        Assert.Equal(10, Assert.Single(untilSecond!.Items, e => e.Currency == "points").Points);
+        Assert.Equal(["type"], (await unknown.Content.ReadFromJsonAsync<ValidationProblem>())!.Errors.Keys);
+        Assert.Equal(["type"], (await numeric.Content.ReadFromJsonAsync<ValidationProblem>())!.Errors.Keys);
+        Assert.Equal(HttpStatusCode.BadRequest, reversed.StatusCode);
+        Assert.Equal("application/problem+json", reversed.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["from"], (await reversed.Content.ReadFromJsonAsync<ValidationProblem>())!.Errors.Keys);
+    }
+
     private sealed record Expiring(DateTimeOffset ExpiresAt, long Points);
 
     private sealed record LedgerPage(List<LedgerEntry> Items, Guid? Next);
