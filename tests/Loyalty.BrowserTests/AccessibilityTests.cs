@@ -28,6 +28,7 @@ public sealed class AccessibilityTests
         { "/admin/earning-rules", "New rule" },
         { "/admin/rewards", "New reward" },
         { "/admin/programs", "Show" },
+        { $"/admin/imports?program={Program}", "Upload and import" },
         { "/admin/connectors", "New connection" },
         { "/admin/administration", "Create user" },
         { "/admin/segments", "New segment" },

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Loyalty.Shared.Persistence;
 using Loyalty.Testing;
 using Microsoft.Data.Sqlite;
@@ -179,6 +180,34 @@ public sealed class ImportTests : IDisposable
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_programs_imports_are_listed_newest_first_in_pages(DatabaseProvider provider)
+    {
+        await using var host = await StartAsync(provider);
+        var api = await MembersApi.CreateAsync(host);
+        var jobs = new List<Guid>();
+        for (var i = 1; i <= 3; i++)
+        {
+            jobs.Add((await UploadAndWaitAsync(api, $"externalId\nlist-{i}", "text/csv", $"list-{i}.csv")).Id);
+            host.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var imports = $"/api/members/programs/{api.Program}/imports";
+        var first = await api.Pos.GetFromJsonAsync<JobPage>($"{imports}?limit=2");
+        var second = await api.Pos.GetFromJsonAsync<JobPage>($"{imports}?limit=2&after={first!.Next}");
+        var tooLarge = await api.Pos.GetAsync($"{imports}?limit=101");
+        var unknownProgram = await api.Pos.GetAsync("/api/members/programs/nope/imports");
+
+        Assert.Equal([jobs[2], jobs[1]], first.Items.Select(j => j.Id));
+        Assert.Equal([jobs[0]], second!.Items.Select(j => j.Id));
+        Assert.Null(second.Next);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
+        Assert.Contains("limit", (await tooLarge.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal(HttpStatusCode.NotFound, unknownProgram.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await host.ApiKeyClientAsync("Support")).GetAsync(imports)).StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task The_import_verb_killed_mid_file_resumes_from_its_checkpoint_and_ends_as_a_clean_run_would(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
@@ -310,6 +339,8 @@ public sealed class ImportTests : IDisposable
     private sealed record Error(Guid Id, long LineNumber, string Field, string Reason);
 
     private sealed record ErrorPage(List<Error> Items, Guid? Next);
+
+    private sealed record JobPage(List<Job> Items, Guid? Next);
 
     private sealed record ImportedMember(Guid Id, string? LastName, string EnrollmentChannel, Address Address, Dictionary<string, string> Attributes);
 

@@ -20,6 +20,8 @@ internal sealed record ImportErrorDto(Guid Id, long LineNumber, string Field, st
 
 internal sealed record ImportErrorPage(IReadOnlyList<ImportErrorDto> Items, Guid? Next);
 
+internal sealed record ImportJobPage(IReadOnlyList<ImportJobDto> Items, Guid? Next);
+
 /// <summary>The folder uploads are stored in until they are imported.</summary>
 internal sealed class ImportStorage(IOptions<ImportOptions> options, IConfiguration configuration, IHostEnvironment environment)
 {
@@ -38,6 +40,7 @@ internal static class ImportEndpoints
         // No Idempotency-Key: its middleware reads the whole body to hash it before the endpoint streams it. The file's
         // SHA-256 makes the upload idempotent instead: the same file again answers the job it already has.
         imports.MapPost("/", Upload).RequireAuthorization(Policies.Integrate);
+        imports.MapGet("/", List).RequireAuthorization(Policies.Integrate);
         imports.MapGet("/{id:guid}", Get).RequireAuthorization(Policies.Integrate).WithName("GetImport");
         imports.MapGet("/{id:guid}/errors", Errors).RequireAuthorization(Policies.Integrate);
         imports.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(Policies.Integrate);
@@ -144,6 +147,33 @@ internal static class ImportEndpoints
         "application/x-ndjson" or "application/ndjson" or "application/jsonl" => "ndjson",
         _ => null,
     };
+
+    /// <summary>The program's jobs, newest first. Pass <c>next</c> as <c>after</c> for the next page.</summary>
+    private static async Task<Results<Ok<ImportJobPage>, ValidationProblem, ProblemHttpResult>> List(
+        string program, Guid? after, int? limit, MembersDbContext db, CancellationToken cancellationToken)
+    {
+        var size = limit ?? 20;
+        var errors = new ValidationErrors().Check(size is >= 1 and <= MaxPageSize, "limit", $"Give a page size between 1 and {MaxPageSize}.");
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        if (await db.FindProgramAsync(program, cancellationToken) is null)
+        {
+            return ProgramLookup.UnknownProgram(program);
+        }
+
+        var query = db.ImportJobs.AsNoTracking().Where(j => j.ProgramCode == program);
+        if (after is not null && await db.ImportJobs.Where(j => j.Id == after && j.ProgramCode == program).Select(j => (DateTimeOffset?)j.CreatedAt).SingleOrDefaultAsync(cancellationToken) is { } createdAt)
+        {
+            query = query.Where(j => j.CreatedAt < createdAt || (j.CreatedAt == createdAt && j.Id.CompareTo(after.Value) < 0));
+        }
+
+        var page = await query.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var items = page.Take(size).Select(ImportJobDto.From).ToList();
+        return TypedResults.Ok(new ImportJobPage(items, page.Count > size ? items[^1].Id : null));
+    }
 
     /// <summary>The job: its status and progress (rows, bytes, percent), read while it runs.</summary>
     private static async Task<Results<Ok<ImportJobDto>, NotFound>> Get(string program, Guid id, MembersDbContext db, CancellationToken cancellationToken)
