@@ -8,6 +8,7 @@
 #   benchmarks/run.sh segments --sample 2000                   # segment evaluation: 1,000,000 members (2,000 imported, copied in SQL) vs hand-written SQL
 #   benchmarks/run.sh rules                                    # earning rules in memory (BenchmarkDotNet, one core)
 #   benchmarks/run.sh gdpr --members 100000                   # export of a member with 10,000 purchases, erasure, vs hand-written SQL
+#   benchmarks/run.sh sync [--contacts 100000] [--faults]    # Salesforce sync engine: inbound members and outbound writes vs a plain HttpClient loop on the fake
 #   benchmarks/run.sh send [EMAILS]                            # campaign emails rendered and sent to aiosmtpd (default 100,000), vs
 #                                                              # Scriban's raw render (BenchmarkDotNet) and postfix's smtp-source to the same sink
 # PostgreSQL: LOYALTY_BENCH_POSTGRES (default Host=127.0.0.1;Username=postgres;Password=postgres;Database=postgres;SSL Mode=Disable,
@@ -15,7 +16,7 @@
 # the account must be allowed to create databases. pgbench comes with Debian's postgresql-client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scenario=${1:?accrual, import, vouchers, segments, gdpr, rules or send}
+scenario=${1:?accrual, import, vouchers, segments, gdpr, sync, rules or send}
 shift
 if [ "$scenario" = send ]; then
   emails=${1:-100000}

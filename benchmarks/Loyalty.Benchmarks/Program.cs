@@ -7,6 +7,7 @@ using Loyalty.Benchmarks;
 //                                                            -- vouchers [--provider Sqlite,Postgres] [--codes 100000] [--rate 200] [--seconds 20]
 //                                                            -- segments [--provider Sqlite,Postgres] [--members 1000000] [--sample 1000000]
 //                                                            -- gdpr [--provider Sqlite,Postgres] [--members 100000]
+//                                                            -- sync [--provider Sqlite,Postgres] [--contacts 100000] [--faults]
 // benchmarks/run.sh builds the host in Release first and runs every benchmark on both databases.
 var scenario = args.FirstOrDefault() ?? "accrual";
 string Option(string name, string fallback)
@@ -46,7 +47,8 @@ foreach (var provider in providers)
         "segments" => await SegmentBenchmark.RunAsync(
             hostDll, provider, int.Parse(Option("members", "1000000"), CultureInfo.InvariantCulture), int.Parse(Option("sample", Option("members", "1000000")), CultureInfo.InvariantCulture)),
         "gdpr" => await GdprBenchmark.RunAsync(hostDll, provider, int.Parse(Option("members", "100000"), CultureInfo.InvariantCulture)),
-        _ => throw new ArgumentException($"Unknown benchmark '{scenario}'; use accrual, import, vouchers, segments or gdpr."),
+        "sync" => await SyncBenchmark.RunAsync(hostDll, provider, int.Parse(Option("contacts", "100000"), CultureInfo.InvariantCulture), args.Contains("--faults")),
+        _ => throw new ArgumentException($"Unknown benchmark '{scenario}'; use accrual, import, vouchers, segments, gdpr or sync."),
     };
     Console.WriteLine(report);
 }

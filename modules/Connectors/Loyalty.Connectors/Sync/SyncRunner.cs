@@ -172,6 +172,10 @@ internal sealed class SyncRunner(
             run.Pages++;
             run.LockedUntil = clock.GetUtcNow() + ClaimDuration;
             await db.SaveChangesAsync(cancellationToken);
+            // The page's links are saved; tracking them for the rest of the run would make every later save walk them all.
+            db.ChangeTracker.Clear();
+            db.Attach(setup);
+            db.Attach(run);
             if (!page.HasMore)
             {
                 return;

@@ -16,6 +16,9 @@ internal sealed class MemberSync(MembersDbContext db, ProgramCache programs, Mem
 
     public async Task<CrmMemberOutcome> ApplyAsync(CrmMemberChange change, CancellationToken cancellationToken)
     {
+        // Each change commits on its own, and a sync run applies thousands in one scope: what the earlier ones left tracked
+        // would make every save walk them all (DetectChanges), slowing the run down with every member.
+        db.ChangeTracker.Clear();
         if (await programs.FindAsync(db, change.ProgramCode, cancellationToken) is not { } program)
         {
             return new CrmMemberOutcome(CrmMemberResult.Gone, Error: "the connection's program does not exist");
