@@ -35,10 +35,11 @@ public sealed class AccessibilityTests
         { "/admin/campaigns", "New campaign" },
     };
 
-    [Fact]
-    public async Task Every_main_screen_names_its_fields_is_reachable_by_keyboard_with_a_visible_focus_and_has_readable_contrast()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Every_main_screen_names_its_fields_is_reachable_by_keyboard_with_a_visible_focus_and_has_readable_contrast(DatabaseProvider provider)
     {
-        await using var host = await BrowserHost.StartAsync(DatabaseProvider.Sqlite);
+        await using var host = await BrowserHost.StartAsync(provider);
         await SeedAsync(host);
         var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
@@ -58,10 +59,11 @@ public sealed class AccessibilityTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
-    [Fact]
-    public async Task On_a_phone_the_navigation_and_the_members_list_fit_the_width()
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task On_a_phone_the_navigation_and_the_members_list_fit_the_width(DatabaseProvider provider)
     {
-        await using var host = await BrowserHost.StartAsync(DatabaseProvider.Sqlite);
+        await using var host = await BrowserHost.StartAsync(provider);
         await SeedAsync(host);
         var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
