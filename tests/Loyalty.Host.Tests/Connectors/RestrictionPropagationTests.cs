@@ -68,6 +68,69 @@ public sealed class RestrictionPropagationTests
         Assert.Empty((await api.Admin.GetFromJsonAsync<List<JsonElement>>($"/api/connectors/connections/{connection}/dead-letters"))!);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_flag_write_that_failed_is_retried_later_while_the_restriction_holds_and_not_after_its_lift(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider, schedulerHeld: true);
+        await using var crm = await FakeSalesforce.StartAsync(new FakeSalesforceOptions
+        {
+            TimeProvider = host.Clock,
+            CustomFields = [new("Loyalty_Id__c", "string", ExternalId: true), new("Loyalty_Restricted__c", "boolean")],
+        });
+        var api = await MembersApi.CreateAsync(host);
+        var dpo = await host.ApiKeyClientAsync(Roles.DataProtectionOfficer);
+        var ada = crm.Seed(new JsonObject { ["FirstName"] = "Ada", ["LastName"] = "Lovelace", ["Email"] = "ada@example.com" });
+        var bob = crm.Seed(new JsonObject { ["FirstName"] = "Bob", ["LastName"] = "Bell", ["Email"] = "bob@example.com" });
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var connection = await ConnectAsync(api, crm);
+        Assert.Equal(2, (await SalesforceSyncTests.RunAsync(host, api.Admin, connection)).Inbound.Created);
+        await host.DeliverMembersEventsAsync();
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(2, (await SalesforceSyncTests.RunAsync(host, api.Admin, connection)).Outbound.Sent);
+
+        // Salesforce refuses the flag writes (the org's request limit): both steps fail, nothing is flagged.
+        var adaRequest = await FileRestrictionAsync(api, dpo, "ada@example.com");
+        var bobRequest = await FileRestrictionAsync(api, dpo, "bob@example.com");
+        foreach (var request in new[] { adaRequest, bobRequest })
+        {
+            crm.FailNext(FakeFault.RequestLimitExceeded);
+            (await dpo.PostAsJsonAsync($"/api/consent/requests/{request}/status", new { status = "completed" })).EnsureSuccessStatusCode();
+            Assert.Equal(("failed", 1), await StepStatusAsync(dpo, request, "crm connections"));
+        }
+
+        // Bob's restriction is lifted before the retry: his flag no longer matters, and is not written.
+        (await dpo.PostAsJsonAsync($"/api/consent/requests/{bobRequest}/mark/lift", new { reason = "Accuracy of the data confirmed" })).EnsureSuccessStatusCode();
+        Assert.Equal(("done", "salesforce: resumed"), await StepAsync(dpo, bobRequest, "crm connections (lift)"));
+
+        // Not before the first wait is over.
+        await host.RunJobAsync("consent", "RetryDataSubjectRequestsJob");
+        Assert.Equal(("failed", 1), await StepStatusAsync(dpo, adaRequest, "crm connections"));
+        Assert.Equal("false", crm.Find(ada)!["Loyalty_Restricted__c"]?.ToString());
+
+        host.Clock.Advance(TimeSpan.FromMinutes(6));
+        await host.RunJobAsync("consent", "RetryDataSubjectRequestsJob");
+
+        Assert.Equal(("done", 2), await StepStatusAsync(dpo, adaRequest, "crm connections"));
+        Assert.Equal(("done", "salesforce: flagged"), await StepAsync(dpo, adaRequest, "crm connections"));
+        Assert.Equal("true", crm.Find(ada)!["Loyalty_Restricted__c"]?.ToString());
+        Assert.Equal(("failed", 1), await StepStatusAsync(dpo, bobRequest, "crm connections"));
+        Assert.Equal("false", crm.Find(bob)!["Loyalty_Restricted__c"]?.ToString());
+    }
+
+    private static async Task<Guid> FileRestrictionAsync(MembersApi api, HttpClient dpo, string email)
+    {
+        var member = (await api.Admin.GetFromJsonAsync<JsonElement>($"{api.Members}?email={Uri.EscapeDataString(email)}")).GetProperty("items").EnumerateArray().Single().GetProperty("id").GetGuid();
+        var filed = await dpo.PostAsJsonAsync("/api/consent/requests", new { type = "restriction", memberId = member, verification = "Email from the registered address" });
+        return (await filed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private static async Task<(string?, int)> StepStatusAsync(HttpClient dpo, Guid request, string name)
+    {
+        var step = (await dpo.GetFromJsonAsync<JsonElement>($"/api/consent/requests/{request}")).GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);
+        return (step.GetProperty("status").GetString(), step.GetProperty("attempts").GetInt32());
+    }
+
     private static async Task<(string?, string?)> StepAsync(HttpClient dpo, Guid request, string name)
     {
         var step = (await dpo.GetFromJsonAsync<JsonElement>($"/api/consent/requests/{request}")).GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);

@@ -1,6 +1,7 @@
 using Loyalty.Consent.Exports;
 using Loyalty.Consent.Persistence;
 using Loyalty.Consent.Requests;
+using Loyalty.Consent.Restrictions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Quartz;
@@ -9,10 +10,12 @@ namespace Loyalty.Consent.Jobs;
 
 /// <summary>
 /// Retries exports and erasures that stopped: a module failed, or the node died half-way. Each run goes on from the
-/// request's recorded steps; the lease keeps a request to one runner.
+/// request's recorded steps; the lease keeps a request to one runner. Then asks again the restriction recipients
+/// (CRM connections) whose answer failed.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class RetryDataSubjectRequestsJob(ConsentDbContext db, RequestWork work, TimeProvider clock, ILogger<RetryDataSubjectRequestsJob> logger) : IJob
+internal sealed class RetryDataSubjectRequestsJob(
+    ConsentDbContext db, RequestWork work, RestrictionPropagation restrictions, TimeProvider clock, ILogger<RetryDataSubjectRequestsJob> logger) : IJob
 {
     public const int BatchSize = 20;
 
@@ -32,6 +35,12 @@ internal sealed class RetryDataSubjectRequestsJob(ConsentDbContext db, RequestWo
                 var completed = await work.RunClaimedAsync(id, cancellationToken);
                 logger.LogInformation("Data subject request {RequestId} retried: {Outcome}", id, completed ? "completed" : "still failing");
             }
+        }
+
+        var (retried, done) = await restrictions.RetryFailedAsync(cancellationToken);
+        if (retried > 0)
+        {
+            logger.LogInformation("Restriction recipients asked again: {Retried}, {Done} of them done", retried, done);
         }
     }
 }
