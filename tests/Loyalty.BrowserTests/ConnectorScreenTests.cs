@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Loyalty.Shared.Messaging;
 using Loyalty.Shared.Persistence;
@@ -96,9 +97,13 @@ public sealed class ConnectorScreenTests
         await Row(page, 4, "CRM field").FillAsync("Email");
         await Row(page, 5, "Loyalty field").FillAsync("lastName");
         await Row(page, 5, "CRM field").FillAsync("LastName");
+        await page.GetByLabel("Calls per hour (empty: no limit)").FillAsync("5000");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save mappings" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The changes were saved.");
         await Expect(page.GetByText("Contact with program con-screens: 5 mappings")).ToBeVisibleAsync();
+        var connections = await admin.GetFromJsonAsync<JsonElement>("/api/connectors/connections");
+        var connectionId = connections.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "salesforce-emea").GetProperty("id").GetGuid();
+        Assert.Equal(5000, (await admin.GetFromJsonAsync<JsonElement>($"/api/connectors/connections/{connectionId}/sync")).GetProperty("callsPerHour").GetInt32());
 
         // A member enrolled in the shop is queued for Salesforce, which refuses to write it.
         var enrolled = await integrator.PostAsJsonAsync($"/api/members/programs/{Program}/members", new { email = "grace@example.com", firstName = "Grace", lastName = "Hopper", externalId = "shop-1", channel = "web" });

@@ -198,6 +198,54 @@ public sealed class SalesforceSyncTests
         Assert.Contains(apiUsage, used => used > 0);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_connection_that_spent_its_hourly_call_budget_stops_with_its_cursor_kept_and_resumes_when_the_hour_is_over(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider, schedulerHeld: true);
+        await using var crm = await FakeSalesforce.StartAsync(new FakeSalesforceOptions { TimeProvider = host.Clock });
+        var api = await MembersApi.CreateAsync(host);
+        foreach (var name in new[] { "ada", "bob", "cy", "dee", "eve" })
+        {
+            crm.Seed(new JsonObject { ["FirstName"] = name, ["LastName"] = "Budget", ["Email"] = $"{name}@example.com" });
+        }
+
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var connection = await ConnectAsync(api, crm, ProfileMappings.Take(3).ToArray());
+        var setup = $"/api/connectors/connections/{connection}/sync";
+        var refused = await api.Admin.PutAsJsonAsync(setup, SetupBody(api, pageSize: 1, callsPerHour: 0));
+        (await api.Admin.PutAsJsonAsync(setup, SetupBody(api, pageSize: 1, callsPerHour: 3))).EnsureSuccessStatusCode();
+
+        var spent = await RunAsync(host, api.Admin, connection);
+        var nextRunAt = (await api.Admin.GetFromJsonAsync<JsonElement>(setup)).GetProperty("nextRunAt").GetDateTimeOffset();
+        // Past the 15-minute interval, within the hour: nothing is queued.
+        host.Clock.Advance(TimeSpan.FromMinutes(30));
+        await host.RunJobAsync("connectors", "RunSyncsJob");
+        var duringHour = (await api.Admin.GetFromJsonAsync<List<RunView>>($"/api/connectors/connections/{connection}/runs"))!;
+        host.Clock.Advance(TimeSpan.FromMinutes(31));
+        await host.RunJobAsync("connectors", "RunSyncsJob");
+        var afterHour = (await api.Admin.GetFromJsonAsync<List<RunView>>($"/api/connectors/connections/{connection}/runs"))!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("callsPerHour", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(("stopped", 3, 3L), (spent.Status, spent.Calls, spent.Inbound.Created));
+        Assert.Contains("budget of 3 calls per hour is spent", spent.Error, StringComparison.Ordinal);
+        Assert.Equal(host.Clock.GetUtcNow() - TimeSpan.FromMinutes(61) + TimeSpan.FromHours(1), nextRunAt, TimeSpan.FromSeconds(5));
+        Assert.Equal([spent.Id], duringHour.Select(r => r.Id));
+        Assert.Equal(2, afterHour.Count);
+        // The rest, from the kept cursor.
+        Assert.Equal(("completed", 2L), (afterHour[0].Status, afterHour[0].Inbound.Created));
+        foreach (var name in new[] { "ada", "bob", "cy", "dee", "eve" })
+        {
+            Assert.NotNull(await FindAsync(api, $"{name}@example.com"));
+        }
+    }
+
+    private static object SetupBody(MembersApi api, int pageSize, int callsPerHour) => new
+    {
+        program = api.Program, @object = "Contact", externalIdField = "Loyalty_Id__c", pageSize, callsPerHour, mappings = ProfileMappings.Take(3).ToArray(),
+    };
+
     /// <summary>A connection to <paramref name="crm"/> syncing Contacts of the test program with <paramref name="mappings"/> (default: <see cref="ProfileMappings"/>).</summary>
     internal static async Task<Guid> ConnectAsync(MembersApi api, FakeSalesforce crm, object[]? mappings = null)
     {
@@ -250,7 +298,7 @@ public sealed class SalesforceSyncTests
     private static async Task<MemberView?> FindAsync(MembersApi api, string email) =>
         (await api.Admin.GetFromJsonAsync<MemberPageView>($"{api.Members}?email={Uri.EscapeDataString(email)}"))!.Items.SingleOrDefault();
 
-    internal sealed record RunView(Guid Id, string Status, bool FullLoad, int Pages, CountsView Inbound, OutboundView Outbound, string? Error);
+    internal sealed record RunView(Guid Id, string Status, bool FullLoad, int Pages, CountsView Inbound, OutboundView Outbound, string? Error, int Calls = 0);
 
     internal sealed record CountsView(long Read, long Created, long Updated, long Skipped, long Failed, long Conflicts);
 

@@ -17,7 +17,7 @@ internal sealed record MappingView(string? Direction, string? LoyaltyField, stri
 
 internal sealed record SyncSetupView(
     string Program, string Object, string ExternalIdField, string RecordIdField, IReadOnlyList<MappingView> Mappings,
-    int IntervalMinutes, int LookBackSeconds, int PageSize, string Erasure, bool FullLoadDone, DateTimeOffset? NextRunAt);
+    int IntervalMinutes, int LookBackSeconds, int PageSize, string Erasure, bool FullLoadDone, DateTimeOffset? NextRunAt, int? CallsPerHour);
 
 internal sealed record InboundCountsView(long Read, long Created, long Updated, long Skipped, long Failed, long Conflicts);
 

@@ -21,7 +21,7 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
     /// <summary>Sends one batch; false when nothing left the queue (empty, or only records failing transiently).</summary>
     /// <param name="restricted">Members whose processing is restricted: their changes stay queued until the restriction is lifted.</param>
     public async Task<bool> SendBatchAsync(
-        IConnector connector, SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, Guid[] restricted, CancellationToken cancellationToken)
+        IConnector connector, SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, Guid[] restricted, CallBudget budget, CancellationToken cancellationToken)
     {
         var outbound = mappings.Where(m => !m.IsInbound).ToList();
         var queued = await db.OutboundChanges.AsNoTracking().Where(c => c.ConnectionId == setup.ConnectionId && !restricted.Contains(c.MemberId))
@@ -71,7 +71,10 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
         }
 
         var results = new Dictionary<Upsert, RecordResult>();
-        foreach (var group in upserts.GroupBy(u => u.ByRecordId))
+        var groups = upserts.GroupBy(u => u.ByRecordId).ToList();
+        // The whole batch's calls at once: a budget spent half-way would send half of it again next time.
+        budget.Take(groups.Count);
+        foreach (var group in groups)
         {
             var batch = group.ToList();
             var answers = await connector.WriteAsync(new WriteRequest(setup.ObjectName, group.Key ? setup.RecordIdField : setup.ExternalIdField, [.. batch.Select(u => u.Record)]), cancellationToken);

@@ -96,6 +96,7 @@ internal static class SyncEndpoints
         (setup.ProgramCode, setup.ProgramId, setup.ObjectName, setup.ExternalIdField) = (request.Program!, program!.Id, request.Object!, request.ExternalIdField!);
         setup.Mappings = JsonSerializer.Serialize(request.Mappings, JsonSerializerOptions.Web);
         (setup.IntervalMinutes, setup.LookBackSeconds, setup.PageSize) = (request.IntervalMinutes ?? 15, request.LookBackSeconds ?? 300, request.PageSize ?? 200);
+        setup.CallsPerHour = request.CallsPerHour;
         (setup.ErasureMode, setup.RecordIdField, setup.UpdatedAt) = (request.Erasure ?? SyncSetupRequest.Delete, request.RecordIdField ?? SyncSetupRequest.DefaultRecordIdField, now);
         setup.NextRunAt ??= now.AddMinutes(setup.IntervalMinutes);
         audit.Record(db, "connectors.sync.configured", "connection", id.ToString(), new { request.Program, request.Object, mappings = request.Mappings!.Count });

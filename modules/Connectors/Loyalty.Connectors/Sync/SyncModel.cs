@@ -32,6 +32,9 @@ internal sealed class SyncSetup
 
     public int PageSize { get; set; }
 
+    /// <summary>At most this many connector calls (pages read, batches written) per hour across the connection's runs; null: no budget.</summary>
+    public int? CallsPerHour { get; set; }
+
     /// <summary><c>delete</c> or <c>anonymise</c> the CRM record when the member is erased.</summary>
     public required string ErasureMode { get; set; }
 
@@ -154,6 +157,9 @@ internal sealed class SyncRun
     public bool FullLoad { get; set; }
 
     public int Pages { get; set; }
+
+    /// <summary>The connector calls the run made (pages read and batches written, each attempt): what it spent of <see cref="SyncSetup.CallsPerHour"/>.</summary>
+    public int Calls { get; set; }
 
     public long Read { get; set; }
 

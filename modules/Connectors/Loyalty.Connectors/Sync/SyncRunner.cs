@@ -12,7 +12,8 @@ namespace Loyalty.Connectors.Sync;
 /// <summary>
 /// Runs sync runs: queues the connections whose interval has passed, claims queued runs (and runs whose node died,
 /// once their claim ran out) and runs each: inbound pages from the stored cursor, the dead letters an admin queued for
-/// a retry, then the outbound queue. A rate limit stops the run with the cursor kept; the next run resumes from it.
+/// a retry, then the outbound queue. A rate limit, the CRM's or the connection's own <see cref="CallBudget"/>, stops
+/// the run with the cursor kept; the next run resumes from it.
 /// </summary>
 internal sealed class SyncRunner(
     ConnectorsDbContext db, ConnectorRuntime runtime, InboundSync inbound, OutboundSync outbound, IConsentGate consent, IOptions<ConnectorsOptions> options,
@@ -95,16 +96,17 @@ internal sealed class SyncRunner(
             var mappings = setup.ParsedMappings();
             // Read once per run: a restriction marked meanwhile counts from the next run (its flag is written at once).
             var restricted = await consent.ExcludedFromAsync(setup.ProgramId, ProcessingUse.CrmExport, cancellationToken);
+            var budget = await CallBudget.ReadAsync(db, setup, run, clock, cancellationToken);
             if (mappings.Any(m => m.IsInbound))
             {
-                await ReadInboundAsync(connector, setup, run, mappings, restricted, cancellationToken);
+                await ReadInboundAsync(connector, setup, run, mappings, restricted, budget, cancellationToken);
             }
 
             await RetryQueuedDeadLettersAsync(setup, run, mappings, restricted, cancellationToken);
             if (mappings.Any(m => !m.IsInbound))
             {
                 Guid[] held = [.. restricted];
-                while (await WithRetriesAsync(() => outbound.SendBatchAsync(connector, setup, run, mappings, held, cancellationToken), cancellationToken))
+                while (await WithRetriesAsync(() => outbound.SendBatchAsync(connector, setup, run, mappings, held, budget, cancellationToken), cancellationToken))
                 {
                     run.LockedUntil = clock.GetUtcNow() + ClaimDuration;
                     await db.SaveChangesAsync(cancellationToken);
@@ -146,7 +148,8 @@ internal sealed class SyncRunner(
     }
 
     private async Task ReadInboundAsync(
-        IConnector connector, SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, IReadOnlySet<Guid> restricted, CancellationToken cancellationToken)
+        IConnector connector, SyncSetup setup, SyncRun run, IReadOnlyList<FieldMapping> mappings, IReadOnlySet<Guid> restricted, CallBudget budget,
+        CancellationToken cancellationToken)
     {
         run.FullLoad |= setup.Cursor is null;
         IReadOnlyList<string> fields = [.. mappings.Where(m => m.IsInbound).Select(m => m.CrmField!).Append(setup.ExternalIdField).Distinct()];
@@ -154,7 +157,13 @@ internal sealed class SyncRunner(
         while (true)
         {
             var request = new ReadRequest(setup.ObjectName, fields, setup.Cursor, setup.PageSize, lookBack);
-            var page = await WithRetriesAsync(() => connector.ReadChangesAsync(request, cancellationToken), cancellationToken);
+            var page = await WithRetriesAsync(
+                () =>
+                {
+                    budget.Take();
+                    return connector.ReadChangesAsync(request, cancellationToken);
+                },
+                cancellationToken);
             lookBack = TimeSpan.Zero;
             foreach (var record in page.Records)
             {

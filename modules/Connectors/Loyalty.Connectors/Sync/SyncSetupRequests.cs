@@ -9,9 +9,10 @@ namespace Loyalty.Connectors.Sync;
 /// <param name="ExternalIdField">The CRM field holding the loyalty member id: the key of outbound upserts.</param>
 /// <param name="RecordIdField">The CRM field holding the record's id, usable as an upsert key (default <c>Id</c>): the first write to a record that came from the CRM goes by it.</param>
 /// <param name="Erasure"><c>delete</c> (default) or <c>anonymise</c> the CRM record when its member is erased.</param>
+/// <param name="CallsPerHour">At most this many connector calls per hour across the connection's runs (no limit when left out).</param>
 internal sealed record SyncSetupRequest(
     string? Program, string? Object, string? ExternalIdField, List<FieldMapping>? Mappings,
-    int? IntervalMinutes = null, int? LookBackSeconds = null, int? PageSize = null, string? Erasure = null, string? RecordIdField = null)
+    int? IntervalMinutes = null, int? LookBackSeconds = null, int? PageSize = null, string? Erasure = null, string? RecordIdField = null, int? CallsPerHour = null)
 {
     public const string Delete = "delete";
     public const string Anonymise = "anonymise";
@@ -26,6 +27,7 @@ internal sealed record SyncSetupRequest(
         .Check(IntervalMinutes is null or (>= 1 and <= 10080), "intervalMinutes", "Between 1 and 10080 (a week).")
         .Check(LookBackSeconds is null or (>= 0 and <= 86400), "lookBackSeconds", "Between 0 and 86400 (a day).")
         .Check(PageSize is null or (>= 1 and <= 2000), "pageSize", "Between 1 and 2000.")
+        .Check(CallsPerHour is null or (>= 1 and <= 1_000_000), "callsPerHour", "Between 1 and 1000000, or leave it out for no budget.")
         .Check(Erasure is null or Delete or Anonymise, "erasure", "delete or anonymise.");
 
     /// <summary>Checks each mapping against the discovered object; errors are named <c>mappings[i].field</c>.</summary>
@@ -104,19 +106,20 @@ internal sealed record SyncSetupRequest(
 
 internal sealed record SyncSetupDto(
     string Program, string Object, string ExternalIdField, string RecordIdField, IReadOnlyList<FieldMapping> Mappings,
-    int IntervalMinutes, int LookBackSeconds, int PageSize, string Erasure, bool FullLoadDone, DateTimeOffset? NextRunAt)
+    int IntervalMinutes, int LookBackSeconds, int PageSize, string Erasure, bool FullLoadDone, DateTimeOffset? NextRunAt, int? CallsPerHour)
 {
     public static SyncSetupDto From(SyncSetup s) => new(
-        s.ProgramCode, s.ObjectName, s.ExternalIdField, s.RecordIdField, s.ParsedMappings(), s.IntervalMinutes, s.LookBackSeconds, s.PageSize, s.ErasureMode, s.Cursor is not null, s.NextRunAt);
+        s.ProgramCode, s.ObjectName, s.ExternalIdField, s.RecordIdField, s.ParsedMappings(), s.IntervalMinutes, s.LookBackSeconds, s.PageSize, s.ErasureMode,
+        s.Cursor is not null, s.NextRunAt, s.CallsPerHour);
 }
 
 internal sealed record SyncRunDto(
     Guid Id, string Trigger, string Status, bool FullLoad, DateTimeOffset QueuedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int Pages,
-    SyncCounts Inbound, OutboundCounts Outbound, string? Error)
+    SyncCounts Inbound, OutboundCounts Outbound, string? Error, int Calls)
 {
     public static SyncRunDto From(SyncRun r) => new(
         r.Id, r.Trigger, r.Status.ToString().ToLowerInvariant(), r.FullLoad, r.QueuedAt, r.StartedAt, r.FinishedAt, r.Pages,
-        new SyncCounts(r.Read, r.Created, r.Updated, r.Skipped, r.Failed, r.Conflicts), new OutboundCounts(r.Sent, r.SendSkipped, r.SendFailed), r.Error);
+        new SyncCounts(r.Read, r.Created, r.Updated, r.Skipped, r.Failed, r.Conflicts), new OutboundCounts(r.Sent, r.SendSkipped, r.SendFailed), r.Error, r.Calls);
 }
 
 internal sealed record SyncCounts(long Read, long Created, long Updated, long Skipped, long Failed, long Conflicts);

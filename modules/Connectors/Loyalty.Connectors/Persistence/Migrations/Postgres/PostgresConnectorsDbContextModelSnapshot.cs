@@ -231,6 +231,9 @@ namespace Loyalty.Connectors.Persistence.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Calls")
+                        .HasColumnType("integer");
+
                     b.Property<long>("Conflicts")
                         .HasColumnType("bigint");
 
@@ -310,6 +313,9 @@ namespace Loyalty.Connectors.Persistence.Migrations.Postgres
                     b.Property<Guid>("ConnectionId")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<int?>("CallsPerHour")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Cursor")
                         .HasColumnType("text");

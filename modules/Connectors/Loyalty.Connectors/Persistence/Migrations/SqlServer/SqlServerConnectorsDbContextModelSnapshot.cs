@@ -231,6 +231,9 @@ namespace Loyalty.Connectors.Persistence.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<int>("Calls")
+                        .HasColumnType("int");
+
                     b.Property<long>("Conflicts")
                         .HasColumnType("bigint");
 
@@ -310,6 +313,9 @@ namespace Loyalty.Connectors.Persistence.Migrations.SqlServer
                     b.Property<Guid>("ConnectionId")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<int?>("CallsPerHour")
+                        .HasColumnType("int");
 
                     b.Property<string>("Cursor")
                         .HasColumnType("nvarchar(max)");

@@ -225,6 +225,9 @@ namespace Loyalty.Connectors.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Calls")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Conflicts")
                         .HasColumnType("INTEGER");
 
@@ -304,6 +307,9 @@ namespace Loyalty.Connectors.Persistence.Migrations.Sqlite
                     b.Property<Guid>("ConnectionId")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("CallsPerHour")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Cursor")
                         .HasColumnType("TEXT");
