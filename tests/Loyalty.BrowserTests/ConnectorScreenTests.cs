@@ -110,6 +110,10 @@ public sealed class ConnectorScreenTests
         enrolled.EnsureSuccessStatusCode();
         var grace = (await enrolled.Content.ReadFromJsonAsync<Created>())!.Id;
         crm.RefuseWrites(grace.ToString());
+        var alanEnrolled = await integrator.PostAsJsonAsync($"/api/members/programs/{Program}/members", new { email = "alan@example.com", firstName = "Alan", lastName = "Turing", externalId = "shop-2", channel = "web" });
+        alanEnrolled.EnsureSuccessStatusCode();
+        var alan = (await alanEnrolled.Content.ReadFromJsonAsync<Created>())!.Id;
+        crm.RefuseWrites(alan.ToString());
         await DeliverMembersEventsAsync(host);
         host.Clock.Advance(TimeSpan.FromMinutes(1));
 
@@ -122,9 +126,17 @@ public sealed class ConnectorScreenTests
         var runs = page.GetByRole(AriaRole.Table, new() { Name = "Run history" });
         await Expect(runs.GetByTestId("run-status")).ToHaveTextAsync("Completed", new() { Timeout = 30_000 });
         await Expect(runs.GetByTestId("run-inbound")).ToContainTextAsync("read 1, created 1,");
-        await Expect(runs.GetByTestId("run-outbound")).ToContainTextAsync("failed 1");
+        await Expect(runs.GetByTestId("run-outbound")).ToContainTextAsync("failed 2");
         var letters = page.GetByRole(AriaRole.Table, new() { Name = "Dead letters" });
+        await Expect(letters.GetByTestId("dead-letter")).ToHaveCountAsync(2);
+
+        // Alan's record is given up: discarding asks first, and the letter leaves the open ones.
+        await letters.GetByTestId("dead-letter").Filter(new() { HasText = alan.ToString() }).GetByRole(AriaRole.Link, new() { Name = "Discard…" }).ClickAsync();
+        await Expect(page.GetByText("Discard this record?")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Discard it" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("The record was discarded.");
         await Expect(letters.GetByTestId("dead-letter")).ToHaveCountAsync(1);
+        await Expect(letters).Not.ToContainTextAsync(alan.ToString());
         await Expect(letters).ToContainTextAsync(grace.ToString());
         await Expect(letters).ToContainTextAsync("FIELD_CUSTOM_VALIDATION_EXCEPTION");
         await Screenshots.SaveAsync(page, "admin-connector-detail", fullPage: true);

@@ -178,6 +178,80 @@ public sealed class SyncTests : IDisposable
         Assert.Equal(120, members.Select(m => m.Email).Distinct().Count());
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_contacts_dead_letters_are_exported_and_erased_with_the_member_it_is_linked_to_or_became(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var api = await MembersApi.CreateAsync(host);
+        var at = Stamp(host.Clock.GetUtcNow().AddHours(-1));
+        File.WriteAllText(Contacts, string.Join('\n', Header, $"c1,{at},false,,ada@example.com,Ada,,", $"c4,{at},false,,not-an-email,Dan,,") + "\n");
+        var connection = await CreateConnectionAsync(api.Admin);
+        (await api.Admin.PutAsJsonAsync($"/api/connectors/connections/{connection}/sync", Setup(api.Program))).EnsureSuccessStatusCode();
+        await RunAsync(host, api.Admin, connection);
+        var ada = (await FindAsync(api, "ada@example.com"))!;
+
+        // Ada's contact gets an email Members refuses; Dan's is corrected and becomes a member linked to it.
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        var later = Stamp(host.Clock.GetUtcNow());
+        File.WriteAllText(Contacts, string.Join('\n', Header, $"c1,{later},false,{ada.Id},not-an-email,Ada,,", $"c4,{later},false,,dan@example.com,Dan,,") + "\n");
+        await RunAsync(host, api.Admin, connection);
+        var dan = (await FindAsync(api, "dan@example.com"))!;
+        var letters = (await api.Admin.GetFromJsonAsync<List<DeadLetterView>>($"/api/connectors/connections/{connection}/dead-letters"))!;
+
+        using var scope = host.Services.CreateScope();
+        var connectors = scope.ServiceProvider.GetServices<Loyalty.Shared.Contracts.IPersonalDataProvider>().Single(p => p.Module == "connectors");
+        var adaExport = await ExportAsync(connectors, ada.Id);
+        var danExport = await ExportAsync(connectors, dan.Id);
+        await connectors.EraseAsync(ada.Id, CancellationToken.None);
+        await connectors.EraseAsync(dan.Id, CancellationToken.None);
+        var left = (await api.Admin.GetFromJsonAsync<List<DeadLetterView>>($"/api/connectors/connections/{connection}/dead-letters"))!;
+
+        Assert.Equal(["c1", "c4"], letters.Select(l => l.RecordKey).Order(StringComparer.Ordinal));
+        Assert.Contains("Ada", Assert.Single(adaExport.GetProperty("deadLetters").EnumerateArray()).GetProperty("payload").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Dan", Assert.Single(danExport.GetProperty("deadLetters").EnumerateArray()).GetProperty("payload").GetString(), StringComparison.Ordinal);
+        Assert.Empty(left);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task A_discarded_dead_letter_keeps_no_record_data_and_a_second_discard_changes_nothing(DatabaseProvider provider)
+    {
+        await using var host = await LoyaltyHost.StartAsync(provider);
+        var api = await MembersApi.CreateAsync(host);
+        File.WriteAllText(Contacts, $"{Header}\nc4,{Stamp(host.Clock.GetUtcNow().AddHours(-1))},false,,not-an-email,Dan,,\n");
+        var connection = await CreateConnectionAsync(api.Admin);
+        (await api.Admin.PutAsJsonAsync($"/api/connectors/connections/{connection}/sync", Setup(api.Program))).EnsureSuccessStatusCode();
+        await RunAsync(host, api.Admin, connection);
+        var letters = $"/api/connectors/connections/{connection}/dead-letters";
+        var letter = Assert.Single((await api.Admin.GetFromJsonAsync<List<JsonElement>>(letters))!);
+        var id = letter.GetProperty("id").GetGuid();
+
+        var first = await api.Admin.PostAsync($"{letters}/{id}/discard", null);
+        var second = await api.Admin.PostAsync($"{letters}/{id}/discard", null);
+        var unknown = await api.Admin.PostAsync($"{letters}/{Guid.NewGuid()}/discard", null);
+        var open = (await api.Admin.GetFromJsonAsync<List<JsonElement>>(letters))!;
+        var discarded = Assert.Single((await api.Admin.GetFromJsonAsync<List<JsonElement>>($"{letters}?status=discarded"))!);
+
+        Assert.Contains("Dan", letter.GetProperty("payload").GetString(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.NotFound), (first.StatusCode, second.StatusCode, unknown.StatusCode));
+        Assert.Empty(open);
+        Assert.Equal(("c4", "discarded", "{}"), (discarded.GetProperty("recordKey").GetString(), discarded.GetProperty("status").GetString(), discarded.GetProperty("payload").GetString()));
+        var audit = await api.Admin.GetFromJsonAsync<JsonElement>("/api/admin/audit?module=connectors&limit=200");
+        Assert.Single(audit.EnumerateArray(), e => e.GetProperty("action").GetString() == "connectors.dead-letter.discard");
+    }
+
+    private static async Task<JsonElement> ExportAsync(Loyalty.Shared.Contracts.IPersonalDataProvider provider, Guid member)
+    {
+        using var buffer = new MemoryStream();
+        await using (var writer = new Utf8JsonWriter(buffer))
+        {
+            await provider.ExportAsync(member, writer, CancellationToken.None);
+        }
+
+        return JsonDocument.Parse(buffer.ToArray()).RootElement.Clone();
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private static object Setup(string program, string firstNamePolicy = "crm-wins", int pageSize = 2) => new

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Loyalty.Connectors.Persistence;
+using Loyalty.Connectors.Sync;
 using Loyalty.Shared.Contracts;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,16 +33,24 @@ internal sealed class ConnectorsPersonalData(ConnectorsDbContext db) : IPersonal
         JsonSerializer.Serialize(writer, await db.SyncConflicts.AsNoTracking().Where(c => c.MemberId == memberId).OrderBy(c => c.At)
             .Select(c => new { c.ConnectionId, c.LoyaltyField, c.CrmField, c.LoyaltyValue, c.CrmValue, c.Policy, c.Winner, c.At }).ToListAsync(cancellationToken), Json);
         writer.WritePropertyName("deadLetters");
-        JsonSerializer.Serialize(writer, await db.DeadLetters.AsNoTracking().Where(d => d.MemberId == memberId).OrderBy(d => d.CreatedAt)
+        JsonSerializer.Serialize(writer, await DeadLettersOf(memberId).AsNoTracking().OrderBy(d => d.CreatedAt)
             .Select(d => new { d.ConnectionId, d.Direction, d.Payload, d.ErrorCode, d.CreatedAt }).ToListAsync(cancellationToken), Json);
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// The member's dead letters: those kept under their id, and inbound ones of a CRM record that failed before it was
+    /// linked to them (a contact first refused, later corrected and linked), found through the record's link.
+    /// </summary>
+    private IQueryable<DeadLetter> DeadLettersOf(Guid memberId) => db.DeadLetters.Where(d => d.MemberId == memberId
+        || (d.MemberId == null && d.Direction == SyncDirections.Inbound
+            && db.SyncedRecords.Any(r => r.MemberId == memberId && r.ConnectionId == d.ConnectionId && r.CrmId == d.RecordKey)));
 
     public async Task<ErasureReport> EraseAsync(Guid memberId, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SyncConflicts.Where(c => c.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
-        await db.DeadLetters.Where(d => d.MemberId == memberId).ExecuteDeleteAsync(cancellationToken);
+        await DeadLettersOf(memberId).ExecuteDeleteAsync(cancellationToken);
         await db.SyncedRecords.Where(r => r.MemberId == memberId).ExecuteUpdateAsync(u => u.SetProperty(r => r.LastValues, "{}"), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ErasureReport(Module, ["sync conflicts", "dead letters", "CRM values last synchronised"],

@@ -116,7 +116,7 @@ internal sealed class InboundSync(ConnectorsDbContext db, IMemberSync members, T
                 break;
             default:
                 run.Failed++;
-                return new NotApplied(InvalidRecord, outcome.Error ?? "invalid", null);
+                return new NotApplied(InvalidRecord, outcome.Error ?? "invalid", member?.MemberId ?? memberId);
         }
 
         if (outcome.MemberId is not { } linked)
@@ -159,6 +159,9 @@ internal sealed record NotApplied(string Code, string Message, Guid? MemberId);
 
 internal static class DeadLetters
 {
+    /// <summary>The payload of a letter that needs none: outbound (the retry reads the member again), resolved or discarded.</summary>
+    public const string NoPayload = "{}";
+
     /// <summary>Adds the failure, or updates the record's open letter: a record read again (look-back) and failing again is one letter.</summary>
     public static async Task AddAsync(
         ConnectorsDbContext db, TimeProvider clock, Guid connectionId, Guid runId, string direction, string key, Guid? memberId, string payload, string code, string message, CancellationToken cancellationToken)

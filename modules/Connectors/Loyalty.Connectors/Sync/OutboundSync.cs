@@ -122,7 +122,7 @@ internal sealed class OutboundSync(ConnectorsDbContext db, IMemberSync members, 
             if (!error.IsTransient)
             {
                 // A transient failure stays queued for the next run; anything else waits for an admin.
-                await DeadLetters.AddAsync(db, clock, setup.ConnectionId, run.Id, SyncDirections.Outbound, change.MemberId.ToString(), change.MemberId, "{}", error.Code, error.Message, cancellationToken);
+                await DeadLetters.AddAsync(db, clock, setup.ConnectionId, run.Id, SyncDirections.Outbound, change.MemberId.ToString(), change.MemberId, DeadLetters.NoPayload, error.Code, error.Message, cancellationToken);
                 done.Add(change);
             }
         }

@@ -40,6 +40,7 @@ internal static class SyncEndpoints
         connection.MapGet("/runs/{runId:guid}/conflicts", ListConflicts);
         connection.MapGet("/dead-letters", ListDeadLetters);
         connection.MapPost("/dead-letters/{letterId:guid}/retry", RetryDeadLetter);
+        connection.MapPost("/dead-letters/{letterId:guid}/discard", DiscardDeadLetter);
     }
 
     /// <summary>Sets the connection's sync; the mappings are checked against the connector's discovered objects. A changed object starts again with a full load.</summary>
@@ -174,12 +175,12 @@ internal static class SyncEndpoints
             [.. conflicts.Select(c => new SyncConflictDto(c.Id, c.MemberId, c.LoyaltyField, c.CrmField, c.LoyaltyValue, c.CrmValue, c.Policy, c.Winner, c.At))]);
     }
 
-    /// <param name="status"><c>open</c> (default), <c>queued</c> or <c>resolved</c>.</param>
+    /// <param name="status"><c>open</c> (default), <c>queued</c>, <c>resolved</c> or <c>discarded</c>.</param>
     private static async Task<Results<Ok<IReadOnlyList<DeadLetterDto>>, ValidationProblem>> ListDeadLetters(Guid id, string? status, ConnectorsDbContext db, CancellationToken cancellationToken)
     {
         if (!Enum.TryParse<DeadLetterStatus>(status ?? "open", ignoreCase: true, out var wanted))
         {
-            return new ValidationErrors().Check(false, "status", "open, queued or resolved.").ToProblem();
+            return new ValidationErrors().Check(false, "status", "open, queued, resolved or discarded.").ToProblem();
         }
 
         var letters = await db.DeadLetters.AsNoTracking().Where(d => d.ConnectionId == id && d.Status == wanted).OrderBy(d => d.CreatedAt).Take(500).ToListAsync(cancellationToken);
@@ -220,5 +221,28 @@ internal static class SyncEndpoints
         }
 
         return TypedResults.Accepted($"/api/connectors/connections/{id}/dead-letters");
+    }
+
+    /// <summary>
+    /// Gives up on the record: the letter is kept as <c>discarded</c> without the record's data (personal data kept for
+    /// no purpose any more). Idempotent: a discarded or resolved letter stays as it is.
+    /// </summary>
+    private static async Task<Results<NoContent, NotFound>> DiscardDeadLetter(
+        Guid id, Guid letterId, ConnectorsDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var letter = await db.DeadLetters.SingleOrDefaultAsync(d => d.ConnectionId == id && d.Id == letterId, cancellationToken);
+        if (letter is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (letter.Status is DeadLetterStatus.Open or DeadLetterStatus.Queued)
+        {
+            (letter.Status, letter.Payload, letter.UpdatedAt) = (DeadLetterStatus.Discarded, DeadLetters.NoPayload, clock.GetUtcNow());
+            audit.Record(db, "connectors.dead-letter.discard", "dead-letter", letter.Id.ToString(), new { connectionId = id });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return TypedResults.NoContent();
     }
 }

@@ -224,6 +224,9 @@ internal enum DeadLetterStatus
     /// <summary>An admin asked for a retry; the next run takes it.</summary>
     Queued,
     Resolved,
+
+    /// <summary>An admin discarded it: its record data is deleted, the CRM keeps the record and its next change is read again.</summary>
+    Discarded,
 }
 
 /// <summary>A record the sync could not apply or send; its payload holds the values, for the admin and for a retry.</summary>

@@ -208,9 +208,9 @@ internal sealed class SyncRunner(
             {
                 var record = JsonSerializer.Deserialize<RecordChange>(letter.Payload, JsonSerializerOptions.Web)!;
                 var held = await inbound.ApplyAsync(setup, run, record, mappings, restricted, cancellationToken);
-                (letter.Status, letter.ErrorCode, letter.ErrorMessage) = held is null
-                    ? (DeadLetterStatus.Resolved, letter.ErrorCode, letter.ErrorMessage)
-                    : (DeadLetterStatus.Open, held.Code, held.Message);
+                (letter.Status, letter.ErrorCode, letter.ErrorMessage, letter.Payload) = held is null
+                    ? (DeadLetterStatus.Resolved, letter.ErrorCode, letter.ErrorMessage, DeadLetters.NoPayload)
+                    : (DeadLetterStatus.Open, held.Code, held.Message, letter.Payload);
             }
 
             await db.SaveChangesAsync(cancellationToken);
